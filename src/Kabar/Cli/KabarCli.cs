@@ -1,0 +1,92 @@
+using Kabar.Auth;
+using Kabar.Consent;
+using Kabar.Data;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Cli;
+
+/// <summary>
+/// The command line of the same executable (SPEC §13): <c>kabar serve</c> (the default),
+/// <c>migrate</c>, <c>apikey create NAME [--read-only]</c>, <c>apikey revoke NAME</c>,
+/// <c>consent verify</c>. Each prints one line on failure and exits non-zero.
+/// </summary>
+internal static class KabarCli
+{
+    private const string Usage =
+        "usage: kabar [serve | migrate | apikey create NAME [--read-only] | apikey revoke NAME | consent verify]";
+
+    /// <summary>The command words at the start of the arguments; options (--x) belong to the host.</summary>
+    public static string[] CommandWords(string[] args) => args.TakeWhile(a => !a.StartsWith('-')).ToArray();
+
+    public static bool IsServe(string[] args) => CommandWords(args) is [] or ["serve"];
+
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        var words = CommandWords(args);
+        var flags = args.Skip(words.Length).ToArray();
+        var ct = app.Lifetime.ApplicationStopping;
+        try
+        {
+            switch (words)
+            {
+                case ["migrate"]:
+                    await app.Services.MigrateKabarDatabaseAsync(ct);
+                    Console.WriteLine("Database is up to date.");
+                    return 0;
+
+                case ["apikey", "create", var name]:
+                    await MigrateIfAllowedAsync(app, ct);
+                    var rights = flags.Contains("--read-only") ? ApiRights.Read : ApiRights.Write;
+                    var key = await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync(name, rights, ct);
+                    Console.WriteLine(key);
+                    await Console.Error.WriteLineAsync($"API key '{name}' ({rights}) created. It is shown only now; Kabar keeps only its hash.");
+                    return 0;
+
+                case ["apikey", "revoke", var name]:
+                    if (await app.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(name, ct))
+                    {
+                        Console.WriteLine($"API key '{name}' revoked.");
+                        return 0;
+                    }
+
+                    await Console.Error.WriteLineAsync($"kabar: no active API key is named '{name}'.");
+                    return 1;
+
+                case ["consent", "verify"]:
+                    return await VerifyConsentAsync(app, ct);
+
+                default:
+                    await Console.Error.WriteLineAsync($"kabar: unknown command '{string.Join(' ', words)}'. {Usage}");
+                    return 2;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"kabar: {string.Join(' ', words)} failed: {Common.Pii.MaskText(ex.GetBaseException().Message)}");
+            return 1;
+        }
+    }
+
+    private static async Task MigrateIfAllowedAsync(WebApplication app, CancellationToken ct)
+    {
+        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
+        {
+            await app.Services.MigrateKabarDatabaseAsync(ct);
+        }
+    }
+
+    private static async Task<int> VerifyConsentAsync(WebApplication app, CancellationToken ct)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var report = await new ConsentVerifier(scope.ServiceProvider.GetRequiredService<KabarDbContext>()).VerifyAsync(ct);
+        foreach (var b in report.Breaks)
+        {
+            Console.WriteLine($"BROKEN contact {b.ContactId}{(b.Seq is { } s ? $" at event #{s}" : "")}{(b.EventId is { } id ? $" ({id})" : "")}: {b.Problem}");
+        }
+
+        Console.WriteLine(report.Intact
+            ? $"Consent ledger intact: {report.Events} event(s) across {report.Contacts} contact(s)."
+            : $"Consent ledger BROKEN for {report.Breaks.Count} contact(s); {report.Events} event(s) checked.");
+        return report.Intact ? 0 : 1;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json.Serialization;
+using Kabar.Contacts;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Common;
+
+public static class HostingExtensions
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>JSON, problem details, options, the clock, masked logs and the default address.</summary>
+    public static WebApplicationBuilder AddKabarDefaults(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]) && string.IsNullOrWhiteSpace(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        builder.Services.AddProblemDetails();
+
+        AddOptions<KabarOptions>(builder.Services, KabarOptions.Section);
+        AddOptions<OfficeOptions>(builder.Services, OfficeOptions.Section);
+        AddOptions<PolicyOptions>(builder.Services, PolicyOptions.Section)
+            .Validate(o => TryFindTimeZone(o.TimeZone), "Kabar:Policy:TimeZone must be an IANA time zone such as Asia/Jakarta.");
+        AddOptions<SmsOptions>(builder.Services, SmsOptions.Section);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new PhoneNormalizer(sp.GetRequiredService<IOptions<PolicyOptions>>().Value.DefaultRegion));
+        MaskingLoggerProvider.AddTo(builder.Services);
+        if (builder.Configuration.GetValue<bool>("Kabar:Logging:Json"))
+        {
+            builder.Logging.AddJsonConsole();
+        }
+
+        return builder;
+    }
+
+    private static OptionsBuilder<T> AddOptions<T>(IServiceCollection services, string section) where T : class =>
+        services.AddOptionsWithValidateOnStart<T>().BindConfiguration(section).ValidateDataAnnotations();
+
+    private static bool TryFindTimeZone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
+
+    /// <summary>Unhandled errors become a 500 problem without internals; bad requests become 400 problems.</summary>
+    public static WebApplication UseKabarDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+
+namespace Kabar.Common;
+
+/// <summary>
+/// Masks phone numbers and e-mail addresses (SPEC §11): <c>+6281234567890</c> becomes
+/// <c>+62812****7890</c>, <c>siti@example.id</c> becomes <c>s***@example.id</c>. Used for every log
+/// line, including exception text, through <see cref="MaskingLoggerProvider"/>.
+/// </summary>
+public static partial class Pii
+{
+    public static string MaskPhone(string? phone)
+    {
+        if (string.IsNullOrEmpty(phone))
+        {
+            return string.Empty;
+        }
+
+        var plus = phone.StartsWith('+');
+        var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
+        if (digits.Length < 7)
+        {
+            return (plus ? "+" : string.Empty) + new string('*', digits.Length);
+        }
+
+        var head = digits.Length >= 11 ? 5 : 2;
+        return (plus ? "+" : string.Empty) + digits[..head] + "****" + digits[^4..];
+    }
+
+    public static string MaskEmail(string? email)
+    {
+        if (string.IsNullOrEmpty(email))
+        {
+            return string.Empty;
+        }
+
+        var at = email.IndexOf('@', StringComparison.Ordinal);
+        return at <= 0 ? "***" : email[0] + "***" + email[at..];
+    }
+
+    /// <summary>Masks every phone-like digit run and e-mail address found in free text.</summary>
+    public static string MaskText(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text ?? string.Empty;
+        }
+
+        // Cheap pre-check: most log lines hold neither an '@' nor seven digits.
+        var digitCount = 0;
+        var hasAt = false;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digitCount++;
+            }
+            else if (c == '@')
+            {
+                hasAt = true;
+            }
+        }
+
+        if (!hasAt && digitCount < 8)
+        {
+            return text;
+        }
+
+        var result = hasAt ? EmailPattern().Replace(text, m => MaskEmail(m.Value)) : text;
+        return digitCount >= 8 ? PhonePattern().Replace(result, MaskPhoneMatch) : result;
+    }
+
+    private static string MaskPhoneMatch(Match match)
+    {
+        var digits = match.Value.Count(char.IsAsciiDigit);
+        return digits is >= 8 and <= 15 ? MaskPhone(match.Value) : match.Value;
+    }
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")]
+    private static partial Regex EmailPattern();
+
+    // A run of 8-15 digits, optionally led by '+' and split by single spaces, dashes, dots or
+    // brackets (0812-3456-7890, +62 812 3456 7890, 6281234567890), not glued to letters or other
+    // digits (so GUIDs, hashes and wamids are left alone).
+    [GeneratedRegex(@"(?<![\w+])\+?\(?\d(?:[\s\-.()]?\d){7,14}(?![\w])")]
+    private static partial Regex PhonePattern();
+}

@@ -1,0 +1,90 @@
+using System.Text.Json.Serialization;
+
+namespace Kabar.Consent;
+
+/// <summary>What a consent covers (SPEC §2).</summary>
+public enum ConsentScope
+{
+    [JsonStringEnumMemberName("whatsapp")] WhatsApp,
+    [JsonStringEnumMemberName("whatsapp_marketing")] WhatsAppMarketing,
+}
+
+/// <summary>The current consent state of one scope: the latest event wins (SPEC §3).</summary>
+public enum ConsentState
+{
+    [JsonStringEnumMemberName("unknown")] Unknown,
+    [JsonStringEnumMemberName("granted")] Granted,
+    [JsonStringEnumMemberName("withdrawn")] Withdrawn,
+}
+
+public enum ConsentAction
+{
+    [JsonStringEnumMemberName("granted")] Granted,
+    [JsonStringEnumMemberName("withdrawn")] Withdrawn,
+}
+
+/// <summary>Where a consent event came from (SPEC §3).</summary>
+public enum ConsentSource
+{
+    [JsonStringEnumMemberName("registration_form")] RegistrationForm,
+    [JsonStringEnumMemberName("api")] Api,
+    [JsonStringEnumMemberName("opt_in_link")] OptInLink,
+    [JsonStringEnumMemberName("inbound_keyword")] InboundKeyword,
+    [JsonStringEnumMemberName("inbound_message")] InboundMessage,
+    [JsonStringEnumMemberName("user_preferences_webhook")] UserPreferencesWebhook,
+    [JsonStringEnumMemberName("import")] Import,
+    [JsonStringEnumMemberName("admin")] Admin,
+}
+
+/// <summary>
+/// One entry of the append-only consent ledger. Never updated or deleted (erasure only blanks
+/// the raw web evidence, whose salted digest stays in the chain). <see cref="Hash"/> covers every
+/// field that matters plus <see cref="PrevHash"/>, the hash of the contact's previous event, so an
+/// edit anywhere in a contact's history breaks the chain (see <see cref="ConsentChain"/>).
+/// </summary>
+public sealed class ConsentEvent
+{
+    public Guid Id { get; set; }
+    public Guid ContactId { get; set; }
+
+    /// <summary>1, 2, 3… per contact; unique with the contact so two writers cannot fork a chain.</summary>
+    public int Seq { get; set; }
+
+    public ConsentScope Scope { get; set; }
+    public ConsentAction Action { get; set; }
+    public ConsentSource Source { get; set; }
+
+    /// <summary>When the person acted (the message's own timestamp for inbound sources), UTC, whole milliseconds.</summary>
+    public DateTime OccurredAt { get; set; }
+
+    /// <summary>When Kabar wrote the event, UTC, whole milliseconds.</summary>
+    public DateTime RecordedAt { get; set; }
+
+    public string? TextVersion { get; set; }
+    public string? TextHash { get; set; }
+    public string? Ip { get; set; }
+    public string? UserAgent { get; set; }
+
+    /// <summary>Random salt of <see cref="EvidenceDigest"/>; removed with the raw evidence on erasure.</summary>
+    public string? EvidenceSalt { get; set; }
+
+    /// <summary>SHA-256 of salt, IP and user agent: what the chain commits to for web evidence.</summary>
+    public string? EvidenceDigest { get; set; }
+
+    public string? WhatsAppMessageId { get; set; }
+    public string? TokenId { get; set; }
+    public string? Operator { get; set; }
+    public string? Note { get; set; }
+    public string? PrevHash { get; set; }
+    public string Hash { get; set; } = "";
+}
+
+/// <summary>A consent text as shown to people, stored once and referenced by version and hash.</summary>
+public sealed class ConsentText
+{
+    public string Version { get; set; } = "";
+    public string Hash { get; set; } = "";
+    public string Language { get; set; } = "id";
+    public string Text { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+}

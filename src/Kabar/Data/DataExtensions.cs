@@ -1,0 +1,129 @@
+using Kabar.Consent;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Kabar.Data;
+
+public static class DataExtensions
+{
+    public static IHostApplicationBuilder AddKabarData(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptionsWithValidateOnStart<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .ValidateDataAnnotations();
+
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        var connectionString = builder.Configuration.GetConnectionString("Kabar");
+
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException(
+                        "ConnectionStrings:Kabar must be set when Kabar:Database:Provider is Postgres " +
+                        "(for example Host=127.0.0.1;Port=5432;Database=kabar;Username=kabar;Password=…).");
+                }
+
+                builder.Services.AddDbContext<KabarDbContext, PostgresKabarDbContext>(o =>
+                    o.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations")));
+                break;
+            default:
+                var sqlite = PrepareSqlite(connectionString ?? DatabaseOptions.DefaultSqliteConnectionString,
+                    builder.Environment.ContentRootPath);
+                builder.Services.AddDbContext<KabarDbContext, SqliteKabarDbContext>(o =>
+                    o.UseSqlite(sqlite, s => s.MigrationsHistoryTable("__ef_migrations")));
+                break;
+        }
+
+        builder.Services.AddScoped<ConsentLedger>();
+        builder.Services.AddScoped<ConsentTexts>();
+        builder.Services.AddScoped<BuiltInConsentTexts>();
+        return builder;
+    }
+
+    /// <summary>Creates the folder of a file database and sets a generous busy timeout.</summary>
+    internal static string PrepareSqlite(string connectionString, string contentRoot)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        if (!string.IsNullOrEmpty(csb.DataSource) && csb.DataSource != ":memory:" && csb.Mode != SqliteOpenMode.Memory)
+        {
+            var path = Path.IsPathRooted(csb.DataSource) ? csb.DataSource : Path.Combine(contentRoot, csb.DataSource);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            csb.DataSource = path;
+        }
+
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            csb.DefaultTimeout = 30;
+        }
+
+        return csb.ToString();
+    }
+
+    /// <summary>Migrates at start-up unless <c>Kabar:Database:MigrateOnStartup</c> is false.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
+        {
+            await app.Services.MigrateKabarDatabaseAsync(app.Lifetime.ApplicationStopping);
+        }
+    }
+
+    /// <summary>Applies migrations and the data every installation starts with.</summary>
+    public static async Task MigrateKabarDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+        await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers run beside the single writer; the setting persists in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+
+        await scope.ServiceProvider.GetRequiredService<BuiltInConsentTexts>().EnsureAsync(ct);
+    }
+
+    /// <summary>A unique index refused the write: another writer got there first.</summary>
+    public static bool IsUniqueViolation(this DbUpdateException ex) => ex.InnerException switch
+    {
+        SqliteException s => s.SqliteErrorCode == 19 && s.SqliteExtendedErrorCode is 2067 or 1555,
+        PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+
+    /// <summary>The write lost a race and the whole unit of work can be retried.</summary>
+    public static bool IsRetryableConflict(this Exception ex) => ex switch
+    {
+        DbUpdateConcurrencyException => true,
+        DbUpdateException u when u.IsUniqueViolation() => true,
+        DbUpdateException { InnerException: { } inner } => IsRetryableConflict(inner),
+        InvalidOperationException { InnerException: { } inner } => IsRetryableConflict(inner),
+        SqliteException s => s.SqliteErrorCode is 5 or 6, // SQLITE_BUSY, SQLITE_LOCKED
+        PostgresException p => p.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Runs a unit of work in a fresh scope, retrying when it loses a write race (a concurrent
+    /// webhook for the same contact, a duplicate delivery committed in between).
+    /// </summary>
+    public static async Task<T> RunWithRetryAsync<T>(this IServiceScopeFactory scopes,
+        Func<IServiceProvider, CancellationToken, Task<T>> work, CancellationToken ct, int attempts = 5)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            try
+            {
+                return await work(scope.ServiceProvider, ct);
+            }
+            catch (Exception ex) when (attempt < attempts && ex.IsRetryableConflict())
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25) * attempt), ct);
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using Kabar.Auth;
+using Kabar.Consent;
+using Kabar.Contacts;
+using Kabar.Notifications;
+using Kabar.WhatsApp;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Kabar.Data;
+
+internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
+{
+    public void Configure(EntityTypeBuilder<Contact> b)
+    {
+        b.HasKey(c => c.Id);
+        b.Property(c => c.Phone).HasMaxLength(20);
+        b.Property(c => c.WaId).HasMaxLength(20);
+        b.Property(c => c.BusinessScopedUserId).HasMaxLength(160);
+        b.Property(c => c.Name).HasMaxLength(200);
+        b.Property(c => c.Email).HasMaxLength(254);
+        b.Property(c => c.Language).HasMaxLength(8);
+        b.Property(c => c.LedgerHead).HasMaxLength(64);
+        b.Property(c => c.LedgerSeq).IsConcurrencyToken();
+        b.HasIndex(c => c.Phone).IsUnique();
+        b.HasIndex(c => c.WaId);
+        b.HasIndex(c => c.BusinessScopedUserId).IsUnique();
+        b.HasIndex(c => c.WhatsAppConsent);
+    }
+}
+
+internal sealed class ConsentEventConfiguration : IEntityTypeConfiguration<ConsentEvent>
+{
+    public void Configure(EntityTypeBuilder<ConsentEvent> b)
+    {
+        b.HasKey(e => e.Id);
+        b.HasOne<Contact>().WithMany().HasForeignKey(e => e.ContactId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(e => new { e.ContactId, e.Seq }).IsUnique();
+        b.HasIndex(e => e.OccurredAt);
+        b.Property(e => e.TextVersion).HasMaxLength(64);
+        b.Property(e => e.TextHash).HasMaxLength(64);
+        b.Property(e => e.Ip).HasMaxLength(64);
+        b.Property(e => e.UserAgent).HasMaxLength(512);
+        b.Property(e => e.EvidenceSalt).HasMaxLength(32);
+        b.Property(e => e.EvidenceDigest).HasMaxLength(64);
+        b.Property(e => e.WhatsAppMessageId).HasMaxLength(200);
+        b.Property(e => e.TokenId).HasMaxLength(64);
+        b.Property(e => e.Operator).HasMaxLength(254);
+        b.Property(e => e.Note).HasMaxLength(1000);
+        b.Property(e => e.PrevHash).HasMaxLength(64);
+        b.Property(e => e.Hash).HasMaxLength(64);
+    }
+}
+
+internal sealed class ConsentTextConfiguration : IEntityTypeConfiguration<ConsentText>
+{
+    public void Configure(EntityTypeBuilder<ConsentText> b)
+    {
+        b.HasKey(t => t.Version);
+        b.Property(t => t.Version).HasMaxLength(64);
+        b.Property(t => t.Hash).HasMaxLength(64);
+        b.Property(t => t.Language).HasMaxLength(8);
+        b.Property(t => t.Text).HasMaxLength(4000);
+    }
+}
+
+internal sealed class InboundMessageConfiguration : IEntityTypeConfiguration<InboundMessage>
+{
+    public void Configure(EntityTypeBuilder<InboundMessage> b)
+    {
+        b.HasKey(m => m.Id);
+        b.Property(m => m.Wamid).HasMaxLength(200);
+        b.HasIndex(m => m.Wamid).IsUnique();
+        b.HasIndex(m => new { m.ContactId, m.SentAt });
+        b.HasOne<Contact>().WithMany().HasForeignKey(m => m.ContactId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(m => m.PhoneNumberId).HasMaxLength(64);
+        b.Property(m => m.Type).HasMaxLength(32);
+        b.Property(m => m.Body).HasMaxLength(4096);
+        b.Property(m => m.Payload).HasMaxLength(512);
+        b.Property(m => m.ContextWamid).HasMaxLength(200);
+        b.Property(m => m.Effect).HasMaxLength(32);
+    }
+}
+
+internal sealed class WhatsAppStatusEventConfiguration : IEntityTypeConfiguration<WhatsAppStatusEvent>
+{
+    public void Configure(EntityTypeBuilder<WhatsAppStatusEvent> b)
+    {
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Wamid).HasMaxLength(200);
+        b.Property(s => s.Status).HasMaxLength(16);
+        b.HasIndex(s => new { s.Wamid, s.Status }).IsUnique();
+        b.HasIndex(s => s.AppliedAt);
+        b.Property(s => s.RecipientId).HasMaxLength(20);
+        b.Property(s => s.RecipientUserId).HasMaxLength(160);
+        b.Property(s => s.BizOpaqueCallbackData).HasMaxLength(512);
+        b.Property(s => s.ErrorTitle).HasMaxLength(512);
+        b.Property(s => s.PricingCategory).HasMaxLength(40);
+        b.Property(s => s.PricingType).HasMaxLength(40);
+    }
+}
+
+internal sealed class TemplateStatusEventConfiguration : IEntityTypeConfiguration<TemplateStatusEvent>
+{
+    public void Configure(EntityTypeBuilder<TemplateStatusEvent> b)
+    {
+        b.HasKey(t => t.Id);
+        b.Property(t => t.TemplateId).HasMaxLength(64);
+        b.Property(t => t.Name).HasMaxLength(512);
+        b.Property(t => t.Language).HasMaxLength(16);
+        b.Property(t => t.Event).HasMaxLength(40);
+        b.Property(t => t.Reason).HasMaxLength(512);
+        b.Property(t => t.Category).HasMaxLength(40);
+    }
+}
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> b)
+    {
+        b.HasKey(n => n.Id);
+        b.Property(n => n.Type).HasMaxLength(64);
+        b.Property(n => n.Body).HasMaxLength(4096);
+        b.Property(n => n.IdempotencyKey).HasMaxLength(200);
+        b.HasIndex(n => n.IdempotencyKey).IsUnique();
+        b.HasIndex(n => new { n.State, n.DueAt });
+        b.HasIndex(n => n.ContactId);
+        b.HasOne<Contact>().WithMany().HasForeignKey(n => n.ContactId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> b)
+    {
+        b.HasKey(k => k.Id);
+        b.Property(k => k.Name).HasMaxLength(100);
+        b.HasIndex(k => k.Name).IsUnique();
+        b.Property(k => k.Prefix).HasMaxLength(16);
+        b.Property(k => k.Hash).HasMaxLength(64);
+        b.HasIndex(k => k.Hash).IsUnique();
+        b.Property(k => k.Rights).HasMaxLength(16);
+    }
+}
+
+internal sealed class AppSettingConfiguration : IEntityTypeConfiguration<AppSetting>
+{
+    public void Configure(EntityTypeBuilder<AppSetting> b)
+    {
+        b.HasKey(s => s.Key);
+        b.Property(s => s.Key).HasMaxLength(100);
+        b.Property(s => s.Value).HasMaxLength(1000);
+    }
+}

@@ -1,0 +1,60 @@
+using Kabar.Auth;
+using Kabar.Common;
+using Kabar.Consent;
+using Kabar.Contacts;
+using Kabar.Notifications;
+using Kabar.WhatsApp;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Kabar.Data;
+
+/// <summary>
+/// Kabar's one model. Each provider has a subclass (<see cref="SqliteKabarDbContext"/>,
+/// <see cref="PostgresKabarDbContext"/>) that owns its migration set; services depend on this type.
+/// </summary>
+public abstract class KabarDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ConsentEvent> ConsentEvents => Set<ConsentEvent>();
+    public DbSet<ConsentText> ConsentTexts => Set<ConsentText>();
+    public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
+    public DbSet<WhatsAppStatusEvent> WhatsAppStatusEvents => Set<WhatsAppStatusEvent>();
+    public DbSet<TemplateStatusEvent> TemplateStatusEvents => Set<TemplateStatusEvent>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<AppSetting> AppSettings => Set<AppSetting>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(KabarDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is UTC; SQLite hands DateTime back without a kind, PostgreSQL's
+        // timestamptz insists on UTC. One converter makes both say so.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+
+        // Enums are stored as their contract names ('granted', 'inbound_keyword'), readable by
+        // an auditor with a SQL prompt and stable across renames.
+        configurationBuilder.Properties<ConsentScope>().HaveConversion<EnumTextConverter<ConsentScope>>().HaveMaxLength(32);
+        configurationBuilder.Properties<ConsentState>().HaveConversion<EnumTextConverter<ConsentState>>().HaveMaxLength(16);
+        configurationBuilder.Properties<ConsentAction>().HaveConversion<EnumTextConverter<ConsentAction>>().HaveMaxLength(16);
+        configurationBuilder.Properties<ConsentSource>().HaveConversion<EnumTextConverter<ConsentSource>>().HaveMaxLength(32);
+        configurationBuilder.Properties<NotificationState>().HaveConversion<EnumTextConverter<NotificationState>>().HaveMaxLength(16);
+        configurationBuilder.Properties<MessageKind>().HaveConversion<EnumTextConverter<MessageKind>>().HaveMaxLength(16);
+    }
+}
+
+public sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+public sealed class EnumTextConverter<T>() : ValueConverter<T, string>(
+    v => EnumText<T>.Name(v),
+    v => EnumText<T>.Parse(v))
+    where T : struct, Enum;
+
+public sealed class SqliteKabarDbContext(DbContextOptions<SqliteKabarDbContext> options) : KabarDbContext(options);
+
+public sealed class PostgresKabarDbContext(DbContextOptions<PostgresKabarDbContext> options) : KabarDbContext(options);

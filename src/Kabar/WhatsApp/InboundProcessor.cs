@@ -1,0 +1,339 @@
+using Kabar.Common;
+using Kabar.Consent;
+using Kabar.Contacts;
+using Kabar.Data;
+using Kabar.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.WhatsApp;
+
+/// <summary>What one webhook POST changed.</summary>
+public sealed record WebhookOutcome(int Messages, int Duplicates, int Statuses, int ConsentChanges, int Replies);
+
+/// <summary>
+/// Applies one webhook batch in one transaction (SPEC §4): deduplicate on wamid, find or create
+/// the contact, move the window forward only, apply keywords and the auto opt-in, queue the
+/// keyword answers, record statuses, user preferences and template events. Either all of a batch
+/// is stored or none of it, and a repeat of the same batch changes nothing.
+/// </summary>
+public sealed partial class InboundProcessor(
+    KabarDbContext db,
+    ConsentLedger ledger,
+    Keywords keywords,
+    ConfirmationTexts confirmations,
+    IOptions<PolicyOptions> policy,
+    TimeProvider time,
+    ILogger<InboundProcessor> logger)
+{
+    public async Task<WebhookOutcome> ProcessAsync(WebhookBatch batch, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var contacts = new ContactResolver(db);
+
+        // 1. Deduplicate on the wamid: within the batch, then against what is stored.
+        var messages = batch.Messages
+            .DistinctBy(m => m.Wamid)
+            .OrderBy(m => m.SentAt)
+            .ToList();
+        var wamids = messages.Select(m => m.Wamid).ToList();
+        var seen = wamids.Count == 0
+            ? []
+            : (await db.InboundMessages.Where(m => wamids.Contains(m.Wamid)).Select(m => m.Wamid).ToListAsync(ct))
+                .ToHashSet(StringComparer.Ordinal);
+        var fresh = messages.Where(m => !seen.Contains(m.Wamid)).ToList();
+
+        await contacts.LoadAsync(
+            fresh.Select(m => (m.WaId, m.UserId)).Concat(batch.UserPreferences.Select(p => (p.WaId, p.UserId))), ct);
+
+        var windowUpdates = new Dictionary<Guid, DateTime>();
+        var consentChanges = 0;
+        var replies = 0;
+        foreach (var message in fresh)
+        {
+            var contact = contacts.Resolve(message.WaId, message.UserId, message.ProfileName, now);
+            var effect = message.Type == "system"
+                ? ApplySystem(contact, message, contacts)
+                : await ApplyMessageAsync(contact, message, now, ct);
+            if (effect is "opt_out" or "marketing_opt_out" or "opt_in" or "auto_opt_in")
+            {
+                consentChanges++;
+            }
+
+            if (message.Type != "system")
+            {
+                // 3. The window runs from the message's own time, never from a future one, and
+                // an older message arriving late never shortens it.
+                var sentAt = message.SentAt > now ? now : message.SentAt;
+                if (!windowUpdates.TryGetValue(contact.Id, out var latest) || sentAt > latest)
+                {
+                    windowUpdates[contact.Id] = sentAt;
+                }
+
+                if (effect is "opt_out" or "marketing_opt_out" or "opt_in" && QueueReply(contact, message, effect, now))
+                {
+                    replies++;
+                }
+            }
+
+            db.InboundMessages.Add(new InboundMessage
+            {
+                Id = Guid.CreateVersion7(),
+                Wamid = message.Wamid,
+                ContactId = contact.Id,
+                PhoneNumberId = message.PhoneNumberId,
+                Type = Limit(message.Type, 32)!,
+                Body = Limit(message.Text, 4096),
+                Payload = Limit(message.Payload, 512),
+                ContextWamid = Limit(message.ContextWamid, 200),
+                Effect = effect,
+                SentAt = message.SentAt,
+                ReceivedAt = now,
+            });
+        }
+
+        consentChanges += await ApplyUserPreferencesAsync(batch.UserPreferences, contacts, now, ct);
+        var statuses = await RecordStatusesAsync(batch.Statuses, now, ct);
+        RecordTemplateEvents(batch.TemplateStatuses, now);
+        foreach (var code in batch.AccountErrors)
+        {
+            LogAccountError(code);
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        foreach (var (contactId, at) in windowUpdates)
+        {
+            // Set-based and conditional, so a concurrent batch with a newer message wins.
+            await db.Contacts
+                .Where(c => c.Id == contactId && (c.LastInboundAt == null || c.LastInboundAt < at))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastInboundAt, at), ct);
+        }
+
+        await tx.CommitAsync(ct);
+
+        if (batch.Malformed > 0)
+        {
+            LogMalformed(batch.Malformed);
+        }
+
+        return new WebhookOutcome(fresh.Count, messages.Count - fresh.Count + (batch.Messages.Count - messages.Count),
+            statuses, consentChanges, replies);
+    }
+
+    /// <summary>Keywords and the auto opt-in (SPEC §4 steps 4–5). Returns the effect, if any.</summary>
+    private async Task<string?> ApplyMessageAsync(Contact contact, InboundItem message, DateTime now, CancellationToken ct)
+    {
+        var match = message.Type is "text" or "button" or "interactive"
+            ? keywords.Match(message.Text, message.Payload)
+            : KeywordMatch.None;
+        var evidence = new ConsentEvidence { WhatsAppMessageId = message.Wamid };
+
+        switch (match)
+        {
+            case KeywordMatch.OptOut:
+                return await ChangeAsync(ConsentScope.WhatsApp, ConsentAction.Withdrawn, ConsentSource.InboundKeyword, "opt_out");
+            case KeywordMatch.MarketingOptOut:
+                return await ChangeAsync(ConsentScope.WhatsAppMarketing, ConsentAction.Withdrawn, ConsentSource.InboundKeyword, "marketing_opt_out");
+            case KeywordMatch.OptIn:
+                return await ChangeAsync(ConsentScope.WhatsApp, ConsentAction.Granted, ConsentSource.InboundKeyword, "opt_in");
+        }
+
+        // Any other message grants consent only from 'unknown' (the office's plan). After a STOP
+        // it opens the window but does not re-grant: only a keyword, link or form does that.
+        if (contact.WhatsAppConsent == ConsentState.Unknown)
+        {
+            return await ChangeAsync(ConsentScope.WhatsApp, ConsentAction.Granted, ConsentSource.InboundMessage, "auto_opt_in");
+        }
+
+        return null;
+
+        async Task<string> ChangeAsync(ConsentScope scope, ConsentAction action, ConsentSource source, string effect)
+        {
+            // A keyword older than the latest recorded change of the same scope arrived late
+            // (webhooks are unordered): it is kept as a message but does not overturn a newer
+            // explicit choice. A newer *automatic* opt-in does not count as a choice: had the
+            // messages arrived in order, the STOP would have come first and the later ordinary
+            // message would not have re-granted.
+            if (contact.ConsentChangedAt(scope) is { } changedAt && message.SentAt < changedAt
+                && await LatestSourceAsync(contact.Id, scope, ct) != ConsentSource.InboundMessage)
+            {
+                return "superseded";
+            }
+
+            await ledger.AppendAsync(contact, scope, action, source, message.SentAt, now, evidence, ct);
+            return effect;
+        }
+    }
+
+    private async Task<ConsentSource?> LatestSourceAsync(Guid contactId, ConsentScope scope, CancellationToken ct) =>
+        db.ConsentEvents.Local.Where(e => e.ContactId == contactId && e.Scope == scope)
+            .OrderByDescending(e => e.Seq).Select(e => (ConsentSource?)e.Source).FirstOrDefault()
+        ?? await db.ConsentEvents.Where(e => e.ContactId == contactId && e.Scope == scope)
+            .OrderByDescending(e => e.Seq).Select(e => (ConsentSource?)e.Source).FirstOrDefaultAsync(ct);
+
+    /// <summary>A person's number or business-scoped id changed (system message): follow it.</summary>
+    private string? ApplySystem(Contact contact, InboundItem message, ContactResolver contacts)
+    {
+        switch (message.SystemType)
+        {
+            case "user_changed_number" when message.SystemNewWaId is { } newWaId:
+                var phone = PhoneNormalizer.FromWaId(newWaId);
+                if (phone is not null && !contacts.PhoneTaken(phone, contact.Id))
+                {
+                    contact.WaId = newWaId;
+                    contact.Phone = phone;
+                    LogNumberChanged(contact.Id);
+                    return "number_changed";
+                }
+
+                return null;
+            case "user_changed_user_id" when message.SystemNewUserId is { } newUserId:
+                contact.BusinessScopedUserId = newUserId;
+                return "user_id_changed";
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Queues the keyword answer as a free-form text. It only makes sense inside the window the
+    /// keyword itself opened; an old keyword delivered late gets no answer.
+    /// </summary>
+    private bool QueueReply(Contact contact, InboundItem message, string effect, DateTime now)
+    {
+        var p = policy.Value;
+        if (message.SentAt + p.Window - p.WindowSafetyMargin <= now)
+        {
+            return false;
+        }
+
+        var type = effect switch
+        {
+            "opt_out" => SystemNotificationTypes.OptOutConfirmation,
+            "marketing_opt_out" => SystemNotificationTypes.MarketingOptOutConfirmation,
+            _ => SystemNotificationTypes.OptInConfirmation,
+        };
+        db.Notifications.Add(new Notification
+        {
+            Id = Guid.CreateVersion7(),
+            Type = type,
+            ContactId = contact.Id,
+            Kind = MessageKind.Text,
+            Body = confirmations.For(type, contact.Language),
+            IdempotencyKey = $"keyword-reply:{message.Wamid}",
+            State = NotificationState.Queued,
+            DueAt = now,
+            CreatedAt = now,
+            UpdatedAt = now,
+        });
+        return true;
+    }
+
+    /// <summary>WhatsApp's in-app "stop/resume marketing" (SPEC §4 step 6).</summary>
+    private async Task<int> ApplyUserPreferencesAsync(List<UserPreferenceItem> items, ContactResolver contacts,
+        DateTime now, CancellationToken ct)
+    {
+        var changes = 0;
+        var applied = new HashSet<(Guid, DateTime, ConsentAction)>();
+        foreach (var item in items.OrderBy(i => i.At))
+        {
+            if (item.Category != "marketing_messages" || item.Value is not ("stop" or "resume"))
+            {
+                continue;
+            }
+
+            var contact = contacts.Resolve(item.WaId, item.UserId, null, now);
+            var action = item.Value == "stop" ? ConsentAction.Withdrawn : ConsentAction.Granted;
+            var at = ConsentChain.ToMilliseconds(item.At);
+            if (!applied.Add((contact.Id, at, action))
+                || (contact.MarketingConsentAt is { } changedAt && at < changedAt)
+                || (contacts.IsStored(contact.Id) && await db.ConsentEvents.AnyAsync(e =>
+                    e.ContactId == contact.Id && e.Source == ConsentSource.UserPreferencesWebhook
+                    && e.Scope == ConsentScope.WhatsAppMarketing && e.Action == action && e.OccurredAt == at, ct)))
+            {
+                continue;
+            }
+
+            await ledger.AppendAsync(contact, ConsentScope.WhatsAppMarketing, action,
+                ConsentSource.UserPreferencesWebhook, at, now, new ConsentEvidence { Note = $"user_preferences {item.Value}" }, ct);
+            changes++;
+        }
+
+        return changes;
+    }
+
+    /// <summary>Stores each (wamid, status) once; the pipeline applies them to attempts.</summary>
+    private async Task<int> RecordStatusesAsync(List<StatusItem> items, DateTime now, CancellationToken ct)
+    {
+        if (items.Count == 0)
+        {
+            return 0;
+        }
+
+        var unique = items.DistinctBy(s => (s.Wamid, s.Status)).ToList();
+        var wamids = unique.Select(s => s.Wamid).Distinct().ToList();
+        var stored = (await db.WhatsAppStatusEvents.Where(s => wamids.Contains(s.Wamid))
+                .Select(s => new { s.Wamid, s.Status }).ToListAsync(ct))
+            .Select(s => (s.Wamid, s.Status)).ToHashSet();
+        var added = 0;
+        foreach (var s in unique.Where(s => !stored.Contains((s.Wamid, s.Status))))
+        {
+            db.WhatsAppStatusEvents.Add(new WhatsAppStatusEvent
+            {
+                Wamid = Limit(s.Wamid, 200)!,
+                Status = Limit(s.Status, 16)!,
+                OccurredAt = s.OccurredAt,
+                RecipientId = Limit(s.RecipientId, 20),
+                RecipientUserId = Limit(s.RecipientUserId, 160),
+                BizOpaqueCallbackData = Limit(s.BizOpaqueCallbackData, 512),
+                ErrorCode = s.ErrorCode,
+                ErrorTitle = Limit(s.ErrorTitle, 512),
+                PricingCategory = Limit(s.PricingCategory, 40),
+                PricingType = Limit(s.PricingType, 40),
+                Billable = s.Billable,
+                ReceivedAt = now,
+            });
+            added++;
+        }
+
+        return added;
+    }
+
+    private void RecordTemplateEvents(List<TemplateStatusItem> items, DateTime now)
+    {
+        foreach (var t in items)
+        {
+            if (t.Event is "PAUSED" or "DISABLED" or "REJECTED" or "FLAGGED" or "PENDING_DELETION" or "CATEGORY_UPDATE")
+            {
+                LogTemplateAlert(t.Name ?? "?", t.Language ?? "?", t.Event, t.Reason ?? "");
+            }
+
+            db.TemplateStatusEvents.Add(new TemplateStatusEvent
+            {
+                TemplateId = Limit(t.TemplateId, 64),
+                Name = Limit(t.Name, 512),
+                Language = Limit(t.Language, 16),
+                Event = Limit(t.Event, 40)!,
+                Reason = Limit(t.Reason, 512),
+                Category = Limit(t.Category, 40),
+                ReceivedAt = now,
+            });
+        }
+    }
+
+    private static string? Limit(string? value, int max) =>
+        value is null || value.Length <= max ? value : value[..max];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook carried {Count} malformed item(s); they were skipped")]
+    private partial void LogMalformed(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "WhatsApp reported account-level error {Code} in a webhook")]
+    private partial void LogAccountError(int code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Template {Name} ({Language}) changed: {Event} {Reason}")]
+    private partial void LogTemplateAlert(string name, string language, string @event, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Contact {ContactId} changed their WhatsApp number")]
+    private partial void LogNumberChanged(Guid contactId);
+}

@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Kabar.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Kabar.WhatsApp;
+
+/// <summary><c>GET/POST /webhooks/whatsapp</c>: Meta's verification handshake and signed events.</summary>
+internal static partial class WebhookApi
+{
+    /// <summary>Meta sends at most 3 MB; a little headroom, then 413.</summary>
+    public const int MaxBodyBytes = 4 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapWhatsAppWebhooks(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/webhooks/whatsapp").WithTags("Webhooks").AllowAnonymous();
+        group.MapGet("/", Verify);
+        group.MapPost("/", Receive);
+        return app;
+    }
+
+    /// <summary>Answers the challenge when the verify token matches, else 403.</summary>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Verify(HttpRequest request,
+        WebhookSecrets secrets, CancellationToken ct)
+    {
+        var query = request.Query;
+        var expected = await secrets.GetVerifyTokenAsync(ct);
+        var given = query["hub.verify_token"].ToString();
+        var challenge = query["hub.challenge"].ToString();
+        if (query["hub.mode"] == "subscribe" && expected is not null && challenge.Length > 0
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected)))
+        {
+            return TypedResults.Text(challenge, "text/plain");
+        }
+
+        return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Verification refused",
+            detail: "hub.mode must be 'subscribe' and hub.verify_token must match Kabar:WhatsApp:VerifyToken.");
+    }
+
+    private static async Task<IResult> Receive(HttpContext http, WebhookSecrets secrets,
+        IServiceScopeFactory scopes, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger("Kabar.WhatsApp.Webhook");
+        var appSecret = await secrets.GetAppSecretAsync(ct);
+        if (appSecret is null)
+        {
+            LogNoSecret(logger);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Webhook not configured",
+                detail: "Kabar:WhatsApp:AppSecret is not set, so signatures cannot be checked; nothing was accepted.");
+        }
+
+        var body = await ReadBodyAsync(http.Request, ct);
+        if (body is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large",
+                detail: $"Webhook bodies are limited to {MaxBodyBytes} bytes.");
+        }
+
+        if (!WebhookSignature.IsValid(body, http.Request.Headers[WebhookSignature.Header], appSecret))
+        {
+            LogBadSignature(logger, body.Length);
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid signature",
+                detail: $"{WebhookSignature.Header} must be sha256=<hex HMAC-SHA256 of the raw body keyed with the app secret>.");
+        }
+
+        WebhookBatch batch;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || (document.RootElement.TryGetProperty("object", out var obj) && obj.ValueKind == JsonValueKind.String
+                    && obj.GetString() != "whatsapp_business_account"))
+            {
+                return TypedResults.Ok();
+            }
+
+            batch = WebhookPayload.Parse(document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Body is not JSON",
+                detail: "A signed webhook body must be a JSON object with 'object' and 'entry'.");
+        }
+
+        var outcome = await scopes.RunWithRetryAsync(
+            (sp, token) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, token), ct);
+        LogReceived(logger, outcome.Messages, outcome.Duplicates, outcome.Statuses, outcome.ConsentChanges);
+        return TypedResults.Ok();
+    }
+
+    /// <summary>Reads the raw body, or null when it is larger than <see cref="MaxBodyBytes"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 16 * 1024);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "WhatsApp webhook refused: no app secret is configured (Kabar:WhatsApp:AppSecret)")]
+    private static partial void LogNoSecret(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook refused: bad signature on a {Length}-byte body")]
+    private static partial void LogBadSignature(ILogger logger, int length);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "WhatsApp webhook: {Messages} new message(s), {Duplicates} duplicate(s), {Statuses} status(es), {ConsentChanges} consent change(s)")]
+    private static partial void LogReceived(ILogger logger, int messages, int duplicates, int statuses, int consentChanges);
+}

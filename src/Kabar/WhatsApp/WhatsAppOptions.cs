@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Kabar.WhatsApp;
+
+/// <summary><c>Kabar:WhatsApp</c> (SPEC §12). With no access token anywhere Kabar runs in sandbox mode.</summary>
+public sealed class WhatsAppOptions
+{
+    public const string Section = "Kabar:WhatsApp";
+
+    /// <summary>Empty: the built-in simulator in sandbox mode, else https://graph.facebook.com.</summary>
+    public string? GraphApiBaseUrl { get; set; }
+
+    [Required, RegularExpression(@"^v\d+\.\d+$")]
+    public string GraphApiVersion { get; set; } = "v23.0";
+
+    /// <summary>The Meta app secret that signs webhooks; generated and stored for the sandbox.</summary>
+    public string? AppSecret { get; set; }
+
+    /// <summary>The token Meta echoes when verifying the webhook endpoint; generated for the sandbox.</summary>
+    public string? VerifyToken { get; set; }
+
+    public string? WabaId { get; set; }
+
+    public List<WhatsAppNumberOptions> Numbers { get; set; } = [];
+
+    /// <summary>250, 2000, 10000, 100000 or unlimited.</summary>
+    [RegularExpression("^(250|2000|10000|100000|unlimited)$")]
+    public string MessagingLimit { get; set; } = "250";
+
+    /// <summary>True when no number has an access token: Kabar talks to its own simulator.</summary>
+    public bool SandboxMode => Numbers.TrueForAll(n => string.IsNullOrWhiteSpace(n.AccessToken));
+}
+
+public sealed class WhatsAppNumberOptions
+{
+    public string PhoneNumberId { get; set; } = "";
+    public string? DisplayPhoneNumber { get; set; }
+    public string? AccessToken { get; set; }
+
+    [Range(1, 1000)]
+    public int MessagesPerSecond { get; set; } = 80;
+}

@@ -1,0 +1,162 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Kabar.Data;
+using Kabar.WhatsApp;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Kabar.Tests.Infrastructure;
+
+public enum Db
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// Kabar in a test host over a real database: a fresh SQLite file, or a fresh database on the
+/// suite's PostgreSQL server. Time is a <see cref="FakeTimeProvider"/>; the API key and webhook
+/// app secret are fixed; every log line is captured (after masking) for assertions.
+/// </summary>
+public sealed class KabarApp : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-key-0123456789abcdef";
+    public const string ReadOnlyApiKey = "test-read-only-key-0123456789";
+    public const string AppSecret = "test-app-secret";
+    public const string VerifyToken = "test-verify-token";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private readonly string connectionString;
+    private readonly string? sqliteFile;
+    private readonly Dictionary<string, string?> settings;
+
+    private KabarApp(Db db, string connectionString, string? sqliteFile, Dictionary<string, string?> settings)
+    {
+        Db = db;
+        this.connectionString = connectionString;
+        this.sqliteFile = sqliteFile;
+        this.settings = settings;
+    }
+
+    public Db Db { get; }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero));
+
+    public CapturedLogs Logs { get; } = new();
+
+    public static async Task<KabarApp> StartAsync(Db db, PostgresServer postgres, Dictionary<string, string?>? settings = null)
+    {
+        string connectionString;
+        string? file = null;
+        if (db == Db.Postgres)
+        {
+            connectionString = await postgres.CreateDatabaseAsync();
+        }
+        else
+        {
+            file = Path.Combine(Path.GetTempPath(), $"kabar-test-{Guid.NewGuid():N}.db");
+            connectionString = $"Data Source={file}";
+        }
+
+        var app = new KabarApp(db, connectionString, file, settings ?? []);
+        _ = app.Server; // start now: migrations run here, not inside the first test request
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Kabar:Database:Provider", Db.ToString());
+        builder.UseSetting("ConnectionStrings:Kabar", connectionString);
+        builder.UseSetting("Kabar:Api:Keys:0", ApiKey);
+        builder.UseSetting("Kabar:Api:Keys:1:Key", ReadOnlyApiKey);
+        builder.UseSetting("Kabar:Api:Keys:1:Name", "reader");
+        builder.UseSetting("Kabar:Api:Keys:1:Rights", "read");
+        builder.UseSetting("Kabar:WhatsApp:AppSecret", AppSecret);
+        builder.UseSetting("Kabar:WhatsApp:VerifyToken", VerifyToken);
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    public HttpClient Api(string key = ApiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Runs a query against Kabar's own database.</summary>
+    public async Task<T> WithDbAsync<T>(Func<KabarDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<KabarDbContext>());
+    }
+
+    /// <summary>Posts a webhook body signed with the test app secret, as Meta would.</summary>
+    public Task<HttpResponseMessage> PostWebhookAsync(string body, string? signature = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/whatsapp")
+        {
+            Content = new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        request.Headers.TryAddWithoutValidation(WebhookSignature.Header, signature ?? WebhookSignature.Sign(bytes, AppSecret));
+        return CreateClient().SendAsync(request);
+    }
+
+    public async Task PostWebhookOkAsync(string body)
+    {
+        using var response = await PostWebhookAsync(body);
+        await Http.AssertStatusAsync(response, System.Net.HttpStatusCode.OK);
+    }
+
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<T>(Json))!;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (sqliteFile is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(sqliteFile + suffix);
+            }
+        }
+    }
+}
+
+public static class Http
+{
+    /// <summary>Asserts the status and prints the body when it differs.</summary>
+    public static async Task AssertStatusAsync(HttpResponseMessage response, System.Net.HttpStatusCode expected)
+    {
+        if (response.StatusCode != expected)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Fail($"Expected {(int)expected} {expected}, got {(int)response.StatusCode} {response.StatusCode}: {body}");
+        }
+    }
+}

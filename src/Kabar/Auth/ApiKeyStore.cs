@@ -88,7 +88,7 @@ public sealed class ApiKeyStore(IServiceScopeFactory scopes, IConfiguration conf
         var keys = new List<(string, ApiKeyIdentity)>();
         foreach (var entry in configuration.GetSection("Kabar:Api:Keys").GetChildren())
         {
-            var key = entry.Value ?? entry["Key"];
+            var key = string.IsNullOrEmpty(entry.Value) ? entry["Key"] : entry.Value;
             if (string.IsNullOrWhiteSpace(key))
             {
                 continue;

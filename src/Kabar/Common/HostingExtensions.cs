@@ -22,7 +22,16 @@ public static class HostingExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // A body that is not valid JSON, or of the wrong shape, says so instead of a bare 400.
+            if (context.Exception is BadHttpRequestException bad)
+            {
+                context.ProblemDetails.Detail = bad.InnerException is System.Text.Json.JsonException json
+                    ? $"The body is not valid JSON for this endpoint: {json.Message}"
+                    : bad.Message;
+            }
+        });
 
         AddOptions<KabarOptions>(builder.Services, KabarOptions.Section);
         AddOptions<OfficeOptions>(builder.Services, OfficeOptions.Section);

@@ -9,14 +9,16 @@ namespace Kabar.Consent;
 /// </summary>
 public sealed class ConsentTexts(KabarDbContext db, TimeProvider time)
 {
-    public Task<ConsentText?> FindAsync(string version, CancellationToken ct) =>
-        db.ConsentTexts.AsNoTracking().FirstOrDefaultAsync(t => t.Version == version, ct);
+    /// <summary>The stored text, including one registered earlier in this unit of work.</summary>
+    public async Task<ConsentText?> FindAsync(string version, CancellationToken ct) =>
+        db.ConsentTexts.Local.FirstOrDefault(t => t.Version == version)
+        ?? await db.ConsentTexts.AsNoTracking().FirstOrDefaultAsync(t => t.Version == version, ct);
 
     /// <summary>Stores the text under its version, or confirms the same text is already there.</summary>
     public async Task<RegisterResult> RegisterAsync(string version, string language, string text, CancellationToken ct)
     {
         var hash = ConsentChain.Sha256Hex(text);
-        var existing = await db.ConsentTexts.AsNoTracking().FirstOrDefaultAsync(t => t.Version == version, ct);
+        var existing = await FindAsync(version, ct);
         if (existing is not null)
         {
             return existing.Hash == hash ? RegisterResult.Unchanged : RegisterResult.Conflict;

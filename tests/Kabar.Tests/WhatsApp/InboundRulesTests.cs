@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using Kabar.Consent;
 using Kabar.Contacts;
 using Kabar.Notifications;

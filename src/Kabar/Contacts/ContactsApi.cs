@@ -115,7 +115,7 @@ internal static class ContactsApi
 
             if (consent is not null)
             {
-                var problem = await ApplyConsentAsync(sp, contact, consent, now, onlyIfChanged: true, token);
+                var (_, problem) = await ApplyConsentAsync(sp, contact, consent, now, onlyIfChanged: true, token);
                 if (problem is not null)
                 {
                     return (Contact: (Contact?)null, Created: false, Problem: problem);
@@ -157,14 +157,13 @@ internal static class ContactsApi
                 return (Response: (ConsentChangeResponse?)null, Problem: (ProblemHttpResult?)Problems.NotFound($"No contact has id {id}."));
             }
 
-            var problem = await ApplyConsentAsync(sp, contact, consent!, now, onlyIfChanged: false, token);
+            var (appended, problem) = await ApplyConsentAsync(sp, contact, consent!, now, onlyIfChanged: false, token);
             if (problem is not null)
             {
                 return (null, problem);
             }
 
             await db.SaveChangesAsync(token);
-            var appended = db.ChangeTracker.Entries<ConsentEvent>().Select(e => e.Entity).LastOrDefault();
             return (new ConsentChangeResponse(appended?.ToResponse(), contact.ToResponse(now, inputs.Policy)), null);
         }, ct);
 
@@ -248,8 +247,8 @@ internal static class ContactsApi
     /// Records the consent. A repeat of the current state with the same text version is not a new
     /// event (clients re-sync contacts); a new text version is, because it is new evidence.
     /// </summary>
-    private static async Task<ProblemHttpResult?> ApplyConsentAsync(IServiceProvider sp, Contact contact,
-        ValidConsent consent, DateTime now, bool onlyIfChanged, CancellationToken ct)
+    private static async Task<(ConsentEvent? Event, ProblemHttpResult? Problem)> ApplyConsentAsync(IServiceProvider sp,
+        Contact contact, ValidConsent consent, DateTime now, bool onlyIfChanged, CancellationToken ct)
     {
         var request = consent.Request;
         var texts = sp.GetRequiredService<ConsentTexts>();
@@ -258,14 +257,14 @@ internal static class ContactsApi
         {
             if (await texts.RegisterAsync(version, contact.Language, request.Text, ct) == ConsentTexts.RegisterResult.Conflict)
             {
-                return Problems.Validation("consent.textVersion",
-                    $"Version '{version}' is already stored with different words; give the changed text a new version.");
+                return (null, Problems.Validation("consent.textVersion",
+                    $"Version '{version}' is already stored with different words; give the changed text a new version."));
             }
         }
         else if (version is not null && await texts.FindAsync(version, ct) is null)
         {
-            return Problems.Validation("consent.textVersion",
-                $"Consent text version '{version}' is unknown; send its exact words in 'text' once to register it.");
+            return (null, Problems.Validation("consent.textVersion",
+                $"Consent text version '{version}' is unknown; send its exact words in 'text' once to register it."));
         }
 
         if (onlyIfChanged && contact.LedgerSeq > 0)
@@ -278,12 +277,12 @@ internal static class ContactsApi
                     .OrderByDescending(e => e.Seq).Select(e => e.TextVersion).FirstOrDefaultAsync(ct);
                 if (version is null || version == lastVersion)
                 {
-                    return null;
+                    return (null, null);
                 }
             }
         }
 
-        await sp.GetRequiredService<ConsentLedger>().AppendAsync(contact, consent.Scope, consent.Action, consent.Source,
+        var appended = await sp.GetRequiredService<ConsentLedger>().AppendAsync(contact, consent.Scope, consent.Action, consent.Source,
             consent.OccurredAt, now, new ConsentEvidence
             {
                 TextVersion = version,
@@ -292,7 +291,7 @@ internal static class ContactsApi
                 Operator = Trim(request.Operator),
                 Note = Trim(request.Note),
             }, ct);
-        return null;
+        return (appended, null);
     }
 
     private static void ValidateProfile(string? name, string? email, string? language, FieldErrors errors)

@@ -117,8 +117,7 @@ public sealed partial class InboundProcessor(
             LogMalformed(batch.Malformed);
         }
 
-        return new WebhookOutcome(fresh.Count, messages.Count - fresh.Count + (batch.Messages.Count - messages.Count),
-            statuses, consentChanges, replies);
+        return new WebhookOutcome(fresh.Count, batch.Messages.Count - fresh.Count, statuses, consentChanges, replies);
     }
 
     /// <summary>Keywords and the auto opt-in (SPEC §4 steps 4–5). Returns the effect, if any.</summary>

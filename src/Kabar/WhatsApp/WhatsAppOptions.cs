@@ -29,6 +29,22 @@ public sealed class WhatsAppOptions
 
     /// <summary>True when no number has an access token: Kabar talks to its own simulator.</summary>
     public bool SandboxMode => Numbers.TrueForAll(n => string.IsNullOrWhiteSpace(n.AccessToken));
+
+    /// <summary>The sandbox's business account, used when <see cref="WabaId"/> is not set.</summary>
+    public const string SandboxWabaId = "900000000000000";
+
+    /// <summary>The sandbox's one business number, used when no number is configured.</summary>
+    public static readonly WhatsAppNumberOptions SandboxNumber = new()
+    {
+        PhoneNumberId = "900000000000001",
+        DisplayPhoneNumber = "6281100000000",
+        MessagesPerSecond = 80,
+    };
+
+    /// <summary>The configured numbers, or the sandbox number.</summary>
+    public IReadOnlyList<WhatsAppNumberOptions> EffectiveNumbers => Numbers.Count > 0 ? Numbers : [SandboxNumber];
+
+    public string EffectiveWabaId => string.IsNullOrWhiteSpace(WabaId) ? SandboxWabaId : WabaId;
 }
 
 public sealed class WhatsAppNumberOptions

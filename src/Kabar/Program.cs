@@ -5,6 +5,7 @@ using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Health;
+using Kabar.Notifications;
 using Kabar.WhatsApp;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.AddKabarAuth();
 builder.AddKabarHealth();
 builder.AddKabarWhatsApp();
 builder.AddKabarDecisions();
+builder.AddKabarNotifications();
 
 var app = builder.Build();
 
@@ -33,6 +35,8 @@ app.MapHealth();
 app.MapWhatsAppWebhooks();
 app.MapContacts();
 app.MapDecisions();
+app.MapNotifications();
+app.MapJobs();
 
 await app.RunAsync();
 return 0;

@@ -34,6 +34,9 @@ public enum ConsentSource
     [JsonStringEnumMemberName("user_preferences_webhook")] UserPreferencesWebhook,
     [JsonStringEnumMemberName("import")] Import,
     [JsonStringEnumMemberName("admin")] Admin,
+
+    /// <summary>WhatsApp refused a send because the person stopped marketing (error 131050).</summary>
+    [JsonStringEnumMemberName("whatsapp_error")] WhatsAppError,
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using Kabar.Auth;
 using Kabar.Consent;
 using Kabar.Contacts;
 using Kabar.Notifications;
+using Kabar.OptIn;
 using Kabar.WhatsApp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -122,9 +123,86 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         b.Property(n => n.Body).HasMaxLength(4096);
         b.Property(n => n.IdempotencyKey).HasMaxLength(200);
         b.HasIndex(n => n.IdempotencyKey).IsUnique();
-        b.HasIndex(n => new { n.State, n.DueAt });
-        b.HasIndex(n => n.ContactId);
+        b.Property(n => n.RequestHash).HasMaxLength(64);
+        b.Property(n => n.PhoneNumberId).HasMaxLength(64);
+        b.Property(n => n.LockedBy).HasMaxLength(100);
+        b.Property(n => n.FallbackReason).HasMaxLength(64);
+        b.Property(n => n.LastError).HasMaxLength(512);
+        b.Property(n => n.Version).IsConcurrencyToken();
+        b.HasIndex(n => new { n.PhoneNumberId, n.State, n.DueAt });
+        b.HasIndex(n => new { n.State, n.FallbackDueAt });
+        b.HasIndex(n => new { n.ContactId, n.CreatedAt });
+        b.HasIndex(n => n.PermitId);
+        b.HasIndex(n => n.CreatedAt);
         b.HasOne<Contact>().WithMany().HasForeignKey(n => n.ContactId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<DeliveryAttempt>
+{
+    public void Configure(EntityTypeBuilder<DeliveryAttempt> b)
+    {
+        b.HasKey(a => a.Id);
+        b.Property(a => a.ProviderMessageId).HasMaxLength(200);
+        b.HasIndex(a => a.ProviderMessageId);
+        b.Property(a => a.PhoneNumberId).HasMaxLength(64);
+        b.Property(a => a.TemplateName).HasMaxLength(512);
+        b.Property(a => a.Error).HasMaxLength(512);
+        b.Property(a => a.PricingCategory).HasMaxLength(40);
+        b.Property(a => a.Version).IsConcurrencyToken();
+        b.HasIndex(a => a.NotificationId);
+        b.HasIndex(a => new { a.ContactId, a.Channel, a.CreatedAt });
+        b.HasIndex(a => new { a.CountsAgainstLimit, a.CreatedAt });
+        b.HasOne<Notification>().WithMany().HasForeignKey(a => a.NotificationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AttemptStatusChangeConfiguration : IEntityTypeConfiguration<AttemptStatusChange>
+{
+    public void Configure(EntityTypeBuilder<AttemptStatusChange> b)
+    {
+        b.HasKey(c => c.Id);
+        b.HasIndex(c => c.AttemptId);
+        b.HasOne<DeliveryAttempt>().WithMany().HasForeignKey(c => c.AttemptId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WhatsAppTemplateConfiguration : IEntityTypeConfiguration<WhatsAppTemplate>
+{
+    public void Configure(EntityTypeBuilder<WhatsAppTemplate> b)
+    {
+        b.HasKey(t => t.Id);
+        b.Property(t => t.Name).HasMaxLength(512);
+        b.Property(t => t.Language).HasMaxLength(16);
+        b.HasIndex(t => new { t.Name, t.Language }).IsUnique();
+        b.Property(t => t.RemoteId).HasMaxLength(64);
+        b.Property(t => t.Status).HasMaxLength(40);
+        b.Property(t => t.Category).HasMaxLength(40);
+        b.Property(t => t.ParameterFormat).HasMaxLength(16);
+        b.Property(t => t.BodyParameters).HasMaxLength(2000);
+    }
+}
+
+internal sealed class SenderNumberConfiguration : IEntityTypeConfiguration<SenderNumber>
+{
+    public void Configure(EntityTypeBuilder<SenderNumber> b)
+    {
+        b.HasKey(s => s.PhoneNumberId);
+        b.Property(s => s.PhoneNumberId).HasMaxLength(64);
+        b.Property(s => s.LeaseHolder).HasMaxLength(100);
+        b.Property(s => s.PauseReason).HasMaxLength(512);
+    }
+}
+
+internal sealed class OptInTokenConfiguration : IEntityTypeConfiguration<OptInToken>
+{
+    public void Configure(EntityTypeBuilder<OptInToken> b)
+    {
+        b.HasKey(t => t.Id);
+        b.Property(t => t.TokenHash).HasMaxLength(64);
+        b.HasIndex(t => t.TokenHash).IsUnique();
+        b.HasIndex(t => t.ContactId);
+        b.HasOne<Contact>().WithMany().HasForeignKey(t => t.ContactId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -2,7 +2,9 @@ using Kabar.Auth;
 using Kabar.Common;
 using Kabar.Consent;
 using Kabar.Contacts;
+using Kabar.Decisions;
 using Kabar.Notifications;
+using Kabar.OptIn;
 using Kabar.WhatsApp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -22,6 +24,11 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<WhatsAppStatusEvent> WhatsAppStatusEvents => Set<WhatsAppStatusEvent>();
     public DbSet<TemplateStatusEvent> TemplateStatusEvents => Set<TemplateStatusEvent>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+    public DbSet<AttemptStatusChange> AttemptStatusChanges => Set<AttemptStatusChange>();
+    public DbSet<WhatsAppTemplate> WhatsAppTemplates => Set<WhatsAppTemplate>();
+    public DbSet<SenderNumber> SenderNumbers => Set<SenderNumber>();
+    public DbSet<OptInToken> OptInTokens => Set<OptInToken>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
 
@@ -43,6 +50,33 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
         configurationBuilder.Properties<ConsentSource>().HaveConversion<EnumTextConverter<ConsentSource>>().HaveMaxLength(32);
         configurationBuilder.Properties<NotificationState>().HaveConversion<EnumTextConverter<NotificationState>>().HaveMaxLength(16);
         configurationBuilder.Properties<MessageKind>().HaveConversion<EnumTextConverter<MessageKind>>().HaveMaxLength(16);
+        configurationBuilder.Properties<MessageCategory>().HaveConversion<EnumTextConverter<MessageCategory>>().HaveMaxLength(16);
+        configurationBuilder.Properties<Channel>().HaveConversion<EnumTextConverter<Channel>>().HaveMaxLength(16);
+        configurationBuilder.Properties<LegalBasis>().HaveConversion<EnumTextConverter<LegalBasis>>().HaveMaxLength(16);
+        configurationBuilder.Properties<AttemptStatus>().HaveConversion<EnumTextConverter<AttemptStatus>>().HaveMaxLength(16);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    private void BumpVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                entry.Entity.Version++;
+            }
+        }
     }
 }
 

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Kabar.Data;
+using Kabar.Decisions;
 
 namespace Kabar.Notifications;
 
@@ -26,9 +28,9 @@ public enum MessageKind
 /// <summary>
 /// One thing to tell one person: the durable queue row (SPEC §6). It is written in the same
 /// transaction as its cause (an inbound STOP, a permit change, an API call) and claimed later by
-/// the dispatcher under a lease.
+/// the dispatcher under a lease (<see cref="LockedUntil"/>).
 /// </summary>
-public sealed class Notification
+public sealed class Notification : IVersioned
 {
     public Guid Id { get; set; }
 
@@ -36,7 +38,14 @@ public sealed class Notification
     public string Type { get; set; } = "";
 
     public Guid? ContactId { get; set; }
+    public Guid? PermitId { get; set; }
     public MessageKind Kind { get; set; }
+    public MessageCategory Category { get; set; }
+
+    /// <summary>Essential notices always fall back and ignore quiet hours (SPEC §5).</summary>
+    public bool Essential { get; set; }
+
+    public LegalBasis Basis { get; set; }
 
     /// <summary>Named parameters as a JSON object.</summary>
     public string ParamsJson { get; set; } = "{}";
@@ -44,13 +53,54 @@ public sealed class Notification
     /// <summary>The text of a free-form message (keyword confirmations).</summary>
     public string? Body { get; set; }
 
-    /// <summary>Unique when set: the client's Idempotency-Key or a natural key (<c>keyword-reply:{wamid}</c>).</summary>
+    /// <summary>Unique when set: <c>api:{client key}</c> or a natural key (<c>keyword-reply:{wamid}</c>).</summary>
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>SHA-256 of the request that created it, so a reused key with another body is refused.</summary>
+    public string? RequestHash { get; set; }
+
     public NotificationState State { get; set; }
+
+    /// <summary>The channel that carries (or last carried) the notification.</summary>
+    public Channel Channel { get; set; } = Channel.None;
+
+    /// <summary>The latest decision (SPEC §5) as JSON; the first one is returned by the API at enqueue.</summary>
+    public string? DecisionJson { get; set; }
+
+    /// <summary>The business number whose dispatcher sends it.</summary>
+    public string PhoneNumberId { get; set; } = "";
+
     public DateTime DueAt { get; set; }
+    public DateTime? LockedUntil { get; set; }
+    public string? LockedBy { get; set; }
+
+    /// <summary>The attempt whose outcome decides what happens next; older attempts are history.</summary>
+    public Guid? CurrentAttemptId { get; set; }
+
+    /// <summary>WhatsApp tries so far, for bounded retries of transient errors.</summary>
+    public int WhatsAppTries { get; set; }
+
+    /// <summary>SMS or e-mail tries so far.</summary>
+    public int FallbackTries { get; set; }
+
+    /// <summary>131056 hits so far: the next try waits 4^hits seconds.</summary>
+    public int PairRateHits { get; set; }
+
+    /// <summary>Set once WhatsApp is given up: the notification goes by SMS or e-mail.</summary>
+    public string? FallbackReason { get; set; }
+
+    /// <summary>Whether the fallback message carries a personal opt-in link (decision rule 8).</summary>
+    public bool IncludeOptInLink { get; set; }
+
+    /// <summary>An essential WhatsApp send not delivered by then falls back (SPEC §6).</summary>
+    public DateTime? FallbackDueAt { get; set; }
+
+    public int? LastErrorCode { get; set; }
+    public string? LastError { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+    public int Version { get; set; }
 }
 
 /// <summary>Kabar's own notification types, beside the office's types of SPEC §5.</summary>
@@ -64,4 +114,7 @@ public static class SystemNotificationTypes
 
     /// <summary>Answer to an opt-in keyword.</summary>
     public const string OptInConfirmation = "opt_in_confirmation";
+
+    public static bool IsSystem(string type) =>
+        type is OptOutConfirmation or MarketingOptOutConfirmation or OptInConfirmation;
 }

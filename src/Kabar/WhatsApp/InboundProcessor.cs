@@ -22,7 +22,10 @@ public sealed partial class InboundProcessor(
     ConsentLedger ledger,
     Keywords keywords,
     ConfirmationTexts confirmations,
+    StatusApplier statuses,
     IOptions<PolicyOptions> policy,
+    IOptions<WhatsAppOptions> whatsApp,
+    CrashPoints crash,
     TimeProvider time,
     ILogger<InboundProcessor> logger)
 {
@@ -93,7 +96,7 @@ public sealed partial class InboundProcessor(
         }
 
         consentChanges += await ApplyUserPreferencesAsync(batch.UserPreferences, contacts, now, ct);
-        var statuses = await RecordStatusesAsync(batch.Statuses, now, ct);
+        var statusCount = await RecordStatusesAsync(batch.Statuses, now, ct);
         RecordTemplateEvents(batch.TemplateStatuses, now);
         foreach (var code in batch.AccountErrors)
         {
@@ -102,6 +105,7 @@ public sealed partial class InboundProcessor(
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        crash.Hit(CrashPoints.WebhookIntake);
         foreach (var (contactId, at) in windowUpdates)
         {
             // Set-based and conditional, so a concurrent batch with a newer message wins.
@@ -117,7 +121,7 @@ public sealed partial class InboundProcessor(
             LogMalformed(batch.Malformed);
         }
 
-        return new WebhookOutcome(fresh.Count, batch.Messages.Count - fresh.Count, statuses, consentChanges, replies);
+        return new WebhookOutcome(fresh.Count, batch.Messages.Count - fresh.Count, statusCount, consentChanges, replies);
     }
 
     /// <summary>Keywords and the auto opt-in (SPEC §4 steps 4–5). Returns the effect, if any.</summary>
@@ -219,6 +223,9 @@ public sealed partial class InboundProcessor(
             Type = type,
             ContactId = contact.Id,
             Kind = MessageKind.Text,
+            Category = Decisions.MessageCategory.Utility,
+            Basis = LegalBasis.Consent,
+            PhoneNumberId = ReplyingNumber(message.PhoneNumberId),
             Body = confirmations.For(type, contact.Language),
             IdempotencyKey = $"keyword-reply:{message.Wamid}",
             State = NotificationState.Queued,
@@ -227,6 +234,13 @@ public sealed partial class InboundProcessor(
             UpdatedAt = now,
         });
         return true;
+    }
+
+    /// <summary>The answer goes out from the number the person wrote to, when Kabar knows it.</summary>
+    private string ReplyingNumber(string? phoneNumberId)
+    {
+        var numbers = whatsApp.Value.EffectiveNumbers;
+        return numbers.FirstOrDefault(n => n.PhoneNumberId == phoneNumberId)?.PhoneNumberId ?? numbers[0].PhoneNumberId;
     }
 
     /// <summary>WhatsApp's in-app "stop/resume marketing" (SPEC §4 step 6).</summary>
@@ -262,7 +276,7 @@ public sealed partial class InboundProcessor(
         return changes;
     }
 
-    /// <summary>Stores each (wamid, status) once; the pipeline applies them to attempts.</summary>
+    /// <summary>Stores each (wamid, status) once and applies it to its attempt in the same transaction.</summary>
     private async Task<int> RecordStatusesAsync(List<StatusItem> items, DateTime now, CancellationToken ct)
     {
         if (items.Count == 0)
@@ -271,14 +285,14 @@ public sealed partial class InboundProcessor(
         }
 
         var unique = items.DistinctBy(s => (s.Wamid, s.Status)).ToList();
+        var recorded = new List<WhatsAppStatusEvent>();
         var wamids = unique.Select(s => s.Wamid).Distinct().ToList();
         var stored = (await db.WhatsAppStatusEvents.Where(s => wamids.Contains(s.Wamid))
                 .Select(s => new { s.Wamid, s.Status }).ToListAsync(ct))
             .Select(s => (s.Wamid, s.Status)).ToHashSet();
-        var added = 0;
         foreach (var s in unique.Where(s => !stored.Contains((s.Wamid, s.Status))))
         {
-            db.WhatsAppStatusEvents.Add(new WhatsAppStatusEvent
+            recorded.Add(new WhatsAppStatusEvent
             {
                 Wamid = Limit(s.Wamid, 200)!,
                 Status = Limit(s.Status, 16)!,
@@ -293,10 +307,11 @@ public sealed partial class InboundProcessor(
                 Billable = s.Billable,
                 ReceivedAt = now,
             });
-            added++;
         }
 
-        return added;
+        db.WhatsAppStatusEvents.AddRange(recorded);
+        await statuses.ApplyAsync(recorded, now, ct);
+        return recorded.Count;
     }
 
     private void RecordTemplateEvents(List<TemplateStatusItem> items, DateTime now)

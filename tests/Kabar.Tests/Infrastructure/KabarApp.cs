@@ -86,6 +86,9 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         builder.UseSetting("Kabar:Api:Keys:1:Rights", "read");
         builder.UseSetting("Kabar:WhatsApp:AppSecret", AppSecret);
         builder.UseSetting("Kabar:WhatsApp:VerifyToken", VerifyToken);
+
+        // Tests run dispatch passes themselves (see Pipeline), on the fake clock.
+        builder.UseSetting("Kabar:Notifications:DispatcherEnabled", "false");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

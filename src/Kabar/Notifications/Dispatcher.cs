@@ -1,0 +1,546 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Kabar.Channels;
+using Kabar.Common;
+using Kabar.Consent;
+using Kabar.Contacts;
+using Kabar.Data;
+using Kabar.Decisions;
+using Kabar.OptIn;
+using Kabar.WhatsApp;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Notifications;
+
+/// <summary>What one dispatch pass did.</summary>
+public sealed record DispatchPass(int Claimed, int Sent, DateTime? NextFree)
+{
+    public static readonly DispatchPass NotHolder = new(0, 0, null);
+}
+
+/// <summary>
+/// Claims due notifications of one business number, re-checks consent and decides at claim time,
+/// records a pending attempt for each send before the request leaves, sends within the number's
+/// rate, pair rate and the messaging limit, and records the answers (SPEC §6).
+/// </summary>
+public sealed partial class Dispatcher(
+    IServiceScopeFactory scopes,
+    IOptions<NotificationOptions> options,
+    IOptions<WhatsAppOptions> whatsApp,
+    IOptions<PolicyOptions> policy,
+    DecisionInputs inputs,
+    IWhatsAppClient client,
+    ISmsSender sms,
+    IEmailSender email,
+    MessageComposer composer,
+    CrashPoints crash,
+    TimeProvider time,
+    ILogger<Dispatcher> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private readonly ConcurrentDictionary<string, SendLimiter> limiters = new();
+    private readonly ConcurrentDictionary<string, DateTime> notBefore = new();
+    private readonly ConcurrentDictionary<string, bool> holding = new();
+
+    /// <summary>This process's name in leases.</summary>
+    public string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    private NotificationOptions O => options.Value;
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public SendLimiter LimiterFor(WhatsAppNumberOptions number) =>
+        limiters.GetOrAdd(number.PhoneNumberId, _ => new SendLimiter(number.MessagesPerSecond));
+
+    /// <summary>One pass for one business number; never waits for time to pass.</summary>
+    public async Task<DispatchPass> RunOnceAsync(WhatsAppNumberOptions number, CancellationToken ct)
+    {
+        var now = Now;
+        SenderNumber? sender;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+            sender = await QueueStore.HoldSenderAsync(db, number.PhoneNumberId, Holder, now, O.SenderLease, ct);
+            if (sender is null)
+            {
+                holding[number.PhoneNumberId] = false;
+                return DispatchPass.NotHolder;
+            }
+
+            if (!holding.TryGetValue(number.PhoneNumberId, out var held) || !held)
+            {
+                // Taking the number over from another process: its sends of the last second are
+                // not in this process's limiter, so wait that second out.
+                holding[number.PhoneNumberId] = true;
+                notBefore[number.PhoneNumberId] = now + TimeSpan.FromSeconds(1);
+            }
+
+            await SweepAsync(db, number.PhoneNumberId, now, ct);
+        }
+
+        var limiter = LimiterFor(number);
+        List<Planned> plans;
+        int claimed;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+            var ids = await QueueStore.ClaimAsync(db, number.PhoneNumberId, now, O.BatchSize, now + O.ClaimLease, Holder, ct);
+            claimed = ids.Count;
+            if (claimed == 0)
+            {
+                return new DispatchPass(0, 0, limiter.NextFree(now));
+            }
+
+            var whatsAppOpen = sender.PausedAt is null && (!notBefore.TryGetValue(number.PhoneNumberId, out var nb) || nb <= now);
+            plans = await PlanAsync(scope.ServiceProvider, db, ids, number, limiter, whatsAppOpen, now, ct);
+        }
+
+        crash.Hit(CrashPoints.AfterClaim);
+        if (plans.Count == 0)
+        {
+            return new DispatchPass(claimed, 0, limiter.NextFree(Now));
+        }
+
+        var results = await SendAllAsync(plans, limiter, ct);
+        await RecordAsync(results, ct);
+        crash.Hit(CrashPoints.AfterCommit);
+        return new DispatchPass(claimed, plans.Count, limiter.NextFree(Now));
+    }
+
+    /// <summary>Gives up this process's sending leases (on shutdown).</summary>
+    public async Task ReleaseAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+        foreach (var number in whatsApp.Value.EffectiveNumbers)
+        {
+            await QueueStore.ReleaseSenderAsync(db, number.PhoneNumberId, Holder, ct);
+        }
+    }
+
+    private static async Task SweepAsync(KabarDbContext db, string phoneNumberId, DateTime now, CancellationToken ct)
+    {
+        // Essential notices not delivered on WhatsApp in time go by SMS/e-mail (SPEC §6).
+        await db.Notifications
+            .Where(n => n.PhoneNumberId == phoneNumberId && n.State == NotificationState.Sent && n.FallbackDueAt <= now)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(n => n.FallbackReason, "not_delivered_in_time")
+                .SetProperty(n => n.FallbackDueAt, (DateTime?)null)
+                .SetProperty(n => n.State, NotificationState.Queued)
+                .SetProperty(n => n.DueAt, now)
+                .SetProperty(n => n.UpdatedAt, now)
+                .SetProperty(n => n.Version, n => n.Version + 1), ct);
+    }
+
+    private sealed record Planned(Guid NotificationId, Guid AttemptId, Channel Channel,
+        WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email);
+
+    private sealed record Result(Planned Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At);
+
+    private async Task<List<Planned>> PlanAsync(IServiceProvider services, KabarDbContext db, List<Guid> ids,
+        WhatsAppNumberOptions number, SendLimiter limiter, bool whatsAppOpen, DateTime now, CancellationToken ct)
+    {
+        var flow = services.GetRequiredService<NotificationFlow>();
+        var notifications = await db.Notifications.Where(n => ids.Contains(n.Id)).OrderBy(n => n.DueAt).ToListAsync(ct);
+        var contactIds = notifications.Where(n => n.ContactId != null).Select(n => n.ContactId!.Value).Distinct().ToList();
+        var contacts = await db.Contacts.Where(c => contactIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var currentIds = notifications.Where(n => n.CurrentAttemptId != null).Select(n => n.CurrentAttemptId!.Value).ToList();
+        var current = await db.DeliveryAttempts.Where(a => currentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+
+        var pairSince = now - O.PairRateInterval;
+        var lastWhatsApp = O.PairRateInterval <= TimeSpan.Zero
+            ? []
+            : await db.DeliveryAttempts
+                .Where(a => a.ContactId != null && contactIds.Contains(a.ContactId.Value) && a.Channel == Channel.WhatsApp && a.CreatedAt > pairSince)
+                .GroupBy(a => a.ContactId!.Value)
+                .Select(g => new { g.Key, Last = g.Max(a => a.CreatedAt) })
+                .ToDictionaryAsync(x => x.Key, x => x.Last, ct);
+        var reach = await MessagingReach.LoadAsync(db, whatsApp.Value.MessagingLimit, contactIds, now, ct);
+
+        var plans = new List<Planned>();
+        foreach (var n in notifications)
+        {
+            var attemptBefore = n.CurrentAttemptId is { } cid ? current.GetValueOrDefault(cid) : null;
+            if (attemptBefore is { Status: AttemptStatus.Pending })
+            {
+                // Claimed again with an attempt that never recorded its answer: the process
+                // stopped while the request may have been in flight. Wait for a status.
+                flow.Unknown(n, attemptBefore, now, "The process stopped before the provider's answer was recorded.");
+                Requeue(n, attemptBefore.CreatedAt + O.UnknownOutcomeGrace);
+                continue;
+            }
+
+            if (attemptBefore is { Status: AttemptStatus.Unknown } && attemptBefore.CreatedAt + O.UnknownOutcomeGrace > now)
+            {
+                Requeue(n, attemptBefore.CreatedAt + O.UnknownOutcomeGrace);
+                continue;
+            }
+
+            if (n.ContactId is not { } contactId || !contacts.TryGetValue(contactId, out var contact))
+            {
+                NotificationFlow.Finish(n, NotificationState.Skipped, now);
+                n.LastError = "The contact no longer exists.";
+                continue;
+            }
+
+            var type = NotificationCatalog.Find(n.Type);
+            var route = Route(n, type, contact, now);
+            if (route is null)
+            {
+                continue;
+            }
+
+            var (channel, decision, optInLink) = route.Value;
+            if (!n.Essential && !SystemNotificationTypes.IsSystem(n.Type) && QuietHours.Until(now, policy.Value) is { } quietEnd)
+            {
+                n.State = NotificationState.Scheduled;
+                n.DueAt = quietEnd;
+                Release(n);
+                continue;
+            }
+
+            DeliveryAttempt attempt;
+            Planned plan;
+            if (channel == Channel.WhatsApp)
+            {
+                if (!whatsAppOpen)
+                {
+                    Requeue(n, now + O.PollInterval);
+                    continue;
+                }
+
+                var last = lastWhatsApp.TryGetValue(contact.Id, out var l) ? l : (DateTime?)null;
+                if (last is { } lw && lw + O.PairRateInterval > now)
+                {
+                    Requeue(n, lw + O.PairRateInterval);
+                    continue;
+                }
+
+                var counts = decision?.CountsAgainstMessagingLimit ?? !WindowOpen(contact, now);
+                if (counts && !reach.CanReach(contact.Id))
+                {
+                    if (n.Essential)
+                    {
+                        flow.FallBack(n, "messaging_limit", now);
+                    }
+                    else
+                    {
+                        Requeue(n, reach.NextFreeAt);
+                    }
+
+                    continue;
+                }
+
+                if (!limiter.TryAcquire(now))
+                {
+                    Release(n);
+                    continue;
+                }
+
+                reach.Add(contact.Id, counts);
+                lastWhatsApp[contact.Id] = now;
+                attempt = NewAttempt(n, contact, Channel.WhatsApp, now);
+                attempt.PhoneNumberId = number.PhoneNumberId;
+                attempt.WindowOpen = WindowOpen(contact, now);
+                attempt.CountsAgainstLimit = counts;
+                attempt.Billable = decision?.Billable ?? false;
+                attempt.PricingCategory = decision?.PriceCategory ?? "service";
+                var (to, userId) = MessageComposer.Recipient(contact);
+                TemplateContent? template = null;
+                if (n.Kind == MessageKind.Template && type is not null)
+                {
+                    template = composer.Template(type, MessageComposer.ReadParams(n.ParamsJson));
+                    attempt.TemplateName = template.Name;
+                }
+
+                plan = new Planned(n.Id, attempt.Id, Channel.WhatsApp,
+                    new WhatsAppSendRequest(number.PhoneNumberId, number.AccessToken, to, userId, attempt.Id.ToString(),
+                        template, template is null ? n.Body : null), null, null);
+                n.WhatsAppTries++;
+            }
+            else
+            {
+                attempt = NewAttempt(n, contact, channel, now);
+                string? link = null;
+                if (optInLink)
+                {
+                    var (url, hash) = composer.NewOptInLink();
+                    link = url;
+                    db.OptInTokens.Add(new OptInToken
+                    {
+                        Id = Guid.CreateVersion7(),
+                        TokenHash = hash,
+                        ContactId = contact.Id,
+                        Scope = ConsentScope.WhatsApp,
+                        NotificationId = n.Id,
+                        CreatedAt = now,
+                        ExpiresAt = now + O.OptInLinkLifetime,
+                    });
+                    contact.LastOptInRequestAt = now;
+                }
+
+                var parameters = MessageComposer.ReadParams(n.ParamsJson);
+                if (type is null)
+                {
+                    NotificationFlow.Finish(n, NotificationState.Failed, now);
+                    n.LastError = $"No SMS or e-mail text for type {n.Type}.";
+                    continue;
+                }
+
+                if (type.Name == NotificationCatalog.OptInRequest)
+                {
+                    parameters["link"] = link ?? "";
+                }
+
+                plan = channel == Channel.Sms
+                    ? new Planned(n.Id, attempt.Id, channel, null,
+                        new SmsMessage(contact.Phone!, composer.Sms(type, parameters, contact.Language, link), attempt.Id.ToString()), null)
+                    : ComposeEmail(n, attempt, type, parameters, contact, link);
+                n.FallbackTries++;
+            }
+
+            if (attemptBefore is { Status: AttemptStatus.Unknown })
+            {
+                // No status came for the earlier try within the grace period: send again and keep
+                // the earlier try marked as a possible duplicate.
+                attemptBefore.Ambiguous = true;
+            }
+
+            db.DeliveryAttempts.Add(attempt);
+            n.CurrentAttemptId = attempt.Id;
+            n.Channel = channel;
+            n.State = NotificationState.Sending;
+            n.IncludeOptInLink = optInLink;
+            n.UpdatedAt = now;
+            plans.Add(plan);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return plans;
+
+        void Requeue(Notification n, DateTime dueAt) => NotificationFlow.Requeue(n, dueAt, now);
+
+        (Channel, Decision?, bool)? Route(Notification n, NotificationType? type, Contact contact, DateTime at)
+        {
+            if (n.FallbackReason is not null)
+            {
+                var fallback = SendDecision.FallbackChannel(DecisionInputs.From(contact), inputs.Policy);
+                if (fallback == Channel.None)
+                {
+                    NotificationFlow.Finish(n, NotificationState.Failed, at);
+                    n.LastError = "No SMS-capable phone or e-mail address to fall back to.";
+                    return null;
+                }
+
+                return (fallback, null, n.IncludeOptInLink);
+            }
+
+            if (SystemNotificationTypes.IsSystem(n.Type))
+            {
+                // Keyword confirmations answer the person's own message: free-form text inside the
+                // window they just opened, even after a STOP (the only WhatsApp message then allowed).
+                if (WindowOpen(contact, at))
+                {
+                    return (Channel.WhatsApp, null, false);
+                }
+
+                NotificationFlow.Finish(n, NotificationState.Skipped, at);
+                n.LastError = "The customer service window closed before the confirmation could go out.";
+                return null;
+            }
+
+            if (n.Type == NotificationCatalog.OptInRequest)
+            {
+                var subject = DecisionInputs.From(contact);
+                var channel = SendDecision.FallbackChannel(subject, inputs.Policy);
+                var asked = contact.LastOptInRequestAt is { } a && at - a < inputs.Policy.OptInCooldown;
+                if (channel == Channel.None || asked || contact.WhatsAppConsent != ConsentState.Unknown)
+                {
+                    NotificationFlow.Finish(n, NotificationState.Skipped, at);
+                    n.LastError = asked ? "An opt-in request went out within the cooldown." : channel == Channel.None
+                        ? "No SMS-capable phone or e-mail address." : "The person already chose.";
+                    return null;
+                }
+
+                return (channel, null, true);
+            }
+
+            var decision = SendDecision.Decide(DecisionInputs.From(contact),
+                new DecisionMessage(n.Kind, n.Category), at, inputs.Policy);
+            n.DecisionJson = JsonSerializer.Serialize(decision, Json);
+            if (decision.Channel == Channel.WhatsApp)
+            {
+                return (Channel.WhatsApp, decision, false);
+            }
+
+            if (decision.Channel == Channel.None)
+            {
+                NotificationFlow.Finish(n, NotificationState.Skipped, at);
+                n.FallbackReason = EnumText<DecisionReason>.Name(decision.Reason);
+                return null;
+            }
+
+            if (!n.Essential && O.SkipFallbackTypes.Contains(n.Type, StringComparer.Ordinal))
+            {
+                NotificationFlow.Finish(n, NotificationState.Skipped, at);
+                n.FallbackReason = EnumText<DecisionReason>.Name(decision.Reason);
+                return null;
+            }
+
+            n.FallbackReason = EnumText<DecisionReason>.Name(decision.Reason);
+            return (decision.Channel, decision, decision.IncludesOptInLink);
+        }
+    }
+
+    private Planned ComposeEmail(Notification n, DeliveryAttempt attempt, NotificationType type,
+        Dictionary<string, string> parameters, Contact contact, string? link)
+    {
+        var (subject, body) = composer.Email(type, parameters, contact.Language, link);
+        return new Planned(n.Id, attempt.Id, Channel.Email, null, null,
+            new EmailMessage(contact.Email!, contact.Name, subject, body, null, attempt.Id.ToString()));
+    }
+
+    private bool WindowOpen(Contact contact, DateTime now) =>
+        SendDecision.WindowExpiresAt(contact.LastInboundAt, inputs.Policy) is { } e && now < e;
+
+    private static DeliveryAttempt NewAttempt(Notification n, Contact contact, Channel channel, DateTime now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        NotificationId = n.Id,
+        ContactId = contact.Id,
+        Channel = channel,
+        Status = AttemptStatus.Pending,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    private static void Release(Notification n)
+    {
+        n.LockedUntil = null;
+        n.LockedBy = null;
+    }
+
+    private async Task<List<Result>> SendAllAsync(List<Planned> plans, SendLimiter limiter, CancellationToken ct)
+    {
+        var results = new Result[plans.Count];
+        using var gate = new SemaphoreSlim(O.MaxConcurrentSends);
+        var accepted = 0;
+        var tasks = plans.Select(async (plan, i) =>
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                results[i] = await SendOneAsync(plan, limiter, ct);
+                if (results[i].WhatsApp?.Outcome == SendOutcome.Accepted || results[i].Other?.Outcome == SendOutcome.Accepted)
+                {
+                    Interlocked.Increment(ref accepted);
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        await Task.WhenAll(tasks);
+        if (accepted > 0)
+        {
+            crash.Hit(CrashPoints.AfterAccept);
+        }
+
+        return [.. results];
+    }
+
+    private async Task<Result> SendOneAsync(Planned plan, SendLimiter limiter, CancellationToken ct)
+    {
+        try
+        {
+            switch (plan.Channel)
+            {
+                case Channel.WhatsApp:
+                    try
+                    {
+                        var answer = await client.SendAsync(plan.WhatsApp!, ct);
+                        return new Result(plan, answer, null, Now);
+                    }
+                    finally
+                    {
+                        limiter.Release(Now);
+                    }
+
+                case Channel.Sms:
+                    return new Result(plan, null, await sms.SendAsync(plan.Sms!, ct), Now);
+                default:
+                    return new Result(plan, null, await email.SendAsync(plan.Email!, ct), Now);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Whatever went wrong, the request may have left: treat the outcome as unknown.
+            LogSendCrashed(ex, plan.NotificationId);
+            return plan.Channel == Channel.WhatsApp
+                ? new Result(plan, new WhatsAppSendResult(SendOutcome.Unknown, ErrorTitle: ex.GetType().Name), null, Now)
+                : new Result(plan, null, new ChannelSendResult(SendOutcome.Unknown, Error: ex.GetType().Name), Now);
+        }
+    }
+
+    private Task<bool> RecordAsync(List<Result> results, CancellationToken ct) => scopes.RunWithRetryAsync(async (sp, token) =>
+    {
+        var db = sp.GetRequiredService<KabarDbContext>();
+        var flow = sp.GetRequiredService<NotificationFlow>();
+        var notificationIds = results.Select(r => r.Plan.NotificationId).ToList();
+        var attemptIds = results.Select(r => r.Plan.AttemptId).ToList();
+        var notifications = await db.Notifications.Where(n => notificationIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, token);
+        var attempts = await db.DeliveryAttempts.Where(a => attemptIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, token);
+        foreach (var r in results)
+        {
+            var n = notifications[r.Plan.NotificationId];
+            var a = attempts[r.Plan.AttemptId];
+            if (r.WhatsApp is { } wa)
+            {
+                switch (wa.Outcome)
+                {
+                    case SendOutcome.Accepted:
+                        a.ProviderMessageId ??= wa.MessageId;
+                        flow.Advance(a, AttemptStatus.Accepted, r.At, r.At);
+                        flow.Progress(n, a, r.At);
+                        n.PairRateHits = 0;
+                        break;
+                    case SendOutcome.Failed:
+                        await flow.WhatsAppFailedAsync(n, a, wa.ErrorCode, wa.ErrorTitle ?? $"HTTP {wa.HttpStatus}", wa.RetryAfter, r.At, r.At, token);
+                        break;
+                    default:
+                        flow.Unknown(n, a, r.At, "No answer from the WhatsApp Cloud API.");
+                        break;
+                }
+            }
+            else if (r.Other is { } other)
+            {
+                switch (other.Outcome)
+                {
+                    case SendOutcome.Accepted:
+                        a.ProviderMessageId ??= other.ProviderMessageId;
+                        flow.Advance(a, AttemptStatus.Accepted, r.At, r.At);
+                        flow.Progress(n, a, r.At);
+                        break;
+                    case SendOutcome.Failed:
+                        flow.ChannelFailed(n, a, other, r.At);
+                        break;
+                    default:
+                        flow.Unknown(n, a, r.At, other.Error ?? "No answer from the provider.");
+                        break;
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(token);
+        return true;
+    }, ct);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending notification {NotificationId} threw; its outcome is treated as unknown")]
+    private partial void LogSendCrashed(Exception ex, Guid notificationId);
+}

@@ -1,0 +1,71 @@
+using Kabar.Auth;
+using Kabar.Common;
+using Kabar.Data;
+using Kabar.WhatsApp;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kabar.Notifications;
+
+/// <summary>
+/// <c>POST /api/jobs/{name}/run</c> (SPEC §13) and the business numbers' dispatch state:
+/// <c>GET /api/whatsapp/numbers</c>, <c>POST /api/whatsapp/numbers/{id}/resume</c> after an operator
+/// fixed an account-level problem.
+/// </summary>
+internal static class JobsApi
+{
+    public static readonly string[] Jobs = ["template-sync"];
+
+    public sealed record JobResult(string Job, object Result);
+
+    public sealed record NumberState(string PhoneNumberId, string? DisplayPhoneNumber, int MessagesPerSecond,
+        bool Paused, DateTime? PausedAt, int? PauseCode, string? PauseReason, string? LeaseHolder, DateTime? LeaseUntil);
+
+    public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/jobs/{name}/run", Run).WithTags("Jobs").RequireAuthorization(ApiAuth.WritePolicy);
+        var numbers = app.MapGroup("/api/whatsapp/numbers").WithTags("WhatsApp");
+        numbers.MapGet("/", ListNumbers).RequireAuthorization(ApiAuth.ReadPolicy);
+        numbers.MapPost("/{phoneNumberId}/resume", Resume).RequireAuthorization(ApiAuth.WritePolicy);
+        return app;
+    }
+
+    private static async Task<Results<Ok<JobResult>, ProblemHttpResult>> Run(string name, IServiceProvider services, CancellationToken ct)
+    {
+        switch (name)
+        {
+            case "template-sync":
+                var result = await services.GetRequiredService<TemplateSync>().RunAsync(ct);
+                return TypedResults.Ok(new JobResult(name, result));
+            default:
+                return Problems.NotFound($"No job is named '{name}'. Jobs: {string.Join(", ", Jobs)}.");
+        }
+    }
+
+    private static async Task<Ok<List<NumberState>>> ListNumbers(KabarDbContext db,
+        Microsoft.Extensions.Options.IOptions<WhatsAppOptions> options, CancellationToken ct)
+    {
+        var rows = await db.SenderNumbers.AsNoTracking().ToDictionaryAsync(s => s.PhoneNumberId, ct);
+        return TypedResults.Ok(options.Value.EffectiveNumbers.Select(n =>
+        {
+            var row = rows.GetValueOrDefault(n.PhoneNumberId);
+            return new NumberState(n.PhoneNumberId, n.DisplayPhoneNumber, n.MessagesPerSecond, row?.PausedAt is not null,
+                row?.PausedAt, row?.PauseCode, row?.PauseReason, row?.LeaseHolder, row?.LeaseUntil);
+        }).ToList());
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Resume(string phoneNumberId, KabarDbContext db,
+        DispatchSignal signal, CancellationToken ct)
+    {
+        var resumed = await db.SenderNumbers.Where(s => s.PhoneNumberId == phoneNumberId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.PausedAt, (DateTime?)null).SetProperty(x => x.PauseCode, (int?)null)
+                .SetProperty(x => x.PauseReason, (string?)null), ct);
+        if (resumed == 0)
+        {
+            return Problems.NotFound($"No business number {phoneNumberId} has dispatched yet.");
+        }
+
+        signal.Wake();
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Kabar.Common;
+using Kabar.Contacts;
+using Kabar.WhatsApp;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Notifications;
+
+/// <summary>How one notification type maps to its WhatsApp template (<c>Kabar:Templates:{type}</c>).</summary>
+public sealed class TemplateMapping
+{
+    /// <summary>Defaults to the type's name.</summary>
+    public string? Name { get; set; }
+
+    public string Language { get; set; } = "id";
+
+    /// <summary><c>positional</c> (default, parameters in the type's order) or <c>named</c>.</summary>
+    public string ParameterFormat { get; set; } = "positional";
+}
+
+/// <summary>Turns a notification into the WhatsApp request, the SMS text or the e-mail (SPEC §5 master templates).</summary>
+public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<KabarOptions> kabar, IConfiguration configuration)
+{
+    private readonly Dictionary<string, TemplateMapping> mappings = NotificationCatalog.All.ToDictionary(
+        t => t.Name,
+        t =>
+        {
+            var m = configuration.GetSection($"Kabar:Templates:{t.Name}").Get<TemplateMapping>() ?? new TemplateMapping();
+            m.Name = string.IsNullOrWhiteSpace(m.Name) ? t.Name : m.Name;
+            return m;
+        },
+        StringComparer.Ordinal);
+
+    public TemplateMapping MappingFor(string type) => mappings[type];
+
+    public static Dictionary<string, string> ReadParams(string json) =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+
+    public TemplateContent Template(NotificationType type, IReadOnlyDictionary<string, string> parameters)
+    {
+        var mapping = mappings[type.Name];
+        var named = string.Equals(mapping.ParameterFormat, "named", StringComparison.OrdinalIgnoreCase);
+        var values = type.Parameters
+            .Select(p => new TemplateParameter(named ? p : null, parameters.GetValueOrDefault(p, "")))
+            .ToList();
+        return new TemplateContent(mapping.Name!, mapping.Language, values);
+    }
+
+    public string Sms(NotificationType type, IReadOnlyDictionary<string, string> parameters, string language, string? optInLink)
+    {
+        var text = NotificationCatalog.Render(type.Sms.For(language), WithOffice(parameters));
+        return optInLink is null || type.Name == NotificationCatalog.OptInRequest
+            ? text
+            : text + (language == "en" ? $"\nGet these notices on WhatsApp: {optInLink}" : $"\nTerima info ini lewat WhatsApp: {optInLink}");
+    }
+
+    public (string Subject, string Body) Email(NotificationType type, IReadOnlyDictionary<string, string> parameters, string language, string? optInLink)
+    {
+        var values = WithOffice(parameters);
+        var subject = NotificationCatalog.Render(type.EmailSubject.For(language), values);
+        var body = NotificationCatalog.Render(type.EmailBody.For(language), values);
+        if (optInLink is not null && type.Name != NotificationCatalog.OptInRequest)
+        {
+            body += language == "en"
+                ? $"\n\nWould you like to receive these notices on WhatsApp? Agree here: {optInLink}"
+                : $"\n\nIngin menerima pemberitahuan ini lewat WhatsApp? Setujui di sini: {optInLink}";
+        }
+
+        body += $"\n\n-- \n{office.Value.Name}";
+        return (subject, body);
+    }
+
+    /// <summary>A fresh opt-in link: the token for the person, and its SHA-256 for the database.</summary>
+    public (string Link, string Hash) NewOptInLink()
+    {
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        return ($"{kabar.Value.PublicBaseUrl.TrimEnd('/')}/opt-in/{token}", HashToken(token));
+    }
+
+    public static string HashToken(string token) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+
+    private Dictionary<string, string> WithOffice(IReadOnlyDictionary<string, string> parameters)
+    {
+        var values = new Dictionary<string, string>(parameters, StringComparer.Ordinal);
+        values.TryAdd("office_name", office.Value.Name);
+        return values;
+    }
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The recipient of a WhatsApp send: the phone, else the business-scoped user id.</summary>
+    public static (string? To, string? UserId) Recipient(Contact contact) =>
+        contact.Phone is not null ? (contact.Phone, null) : (null, contact.BusinessScopedUserId);
+}

@@ -1,0 +1,26 @@
+using Kabar.Common;
+using Kabar.WhatsApp;
+
+namespace Kabar.Notifications;
+
+public static class NotificationExtensions
+{
+    public static IHostApplicationBuilder AddKabarNotifications(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptionsWithValidateOnStart<NotificationOptions>()
+            .BindConfiguration(NotificationOptions.Section)
+            .ValidateDataAnnotations();
+        builder.Services.AddOptionsWithValidateOnStart<WhatsAppPriceOptions>()
+            .BindConfiguration(WhatsAppPriceOptions.Section)
+            .ValidateDataAnnotations();
+        builder.Services.AddSingleton<CrashPoints>();
+        builder.Services.AddSingleton<MessageComposer>();
+        builder.Services.AddSingleton<DispatchSignal>();
+        builder.Services.AddSingleton<Dispatcher>();
+        builder.Services.AddScoped<NotificationFlow>();
+        builder.Services.AddScoped<StatusApplier>();
+        builder.Services.AddScoped<TemplateSync>();
+        builder.Services.AddHostedService<DispatchWorker>();
+        return builder;
+    }
+}

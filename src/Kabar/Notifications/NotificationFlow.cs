@@ -1,0 +1,306 @@
+using Kabar.Channels;
+using Kabar.Consent;
+using Kabar.Data;
+using Kabar.Decisions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Notifications;
+
+/// <summary>
+/// What an attempt's outcome does to its notification: the one place that applies SPEC §6's
+/// rules, used by the dispatcher (synchronous answers) and by status webhooks (<c>failed</c>,
+/// <c>delivered</c>…). Works on tracked entities; the caller saves. Every change is forward
+/// only, so applying the same outcome twice, or late, changes nothing.
+/// </summary>
+public sealed partial class NotificationFlow(
+    KabarDbContext db,
+    ConsentLedger ledger,
+    IOptions<NotificationOptions> options,
+    ILogger<NotificationFlow> logger)
+{
+    private NotificationOptions O => options.Value;
+
+    /// <summary>Moves an attempt forward (never back) and records the step in its history.</summary>
+    public bool Advance(DeliveryAttempt attempt, AttemptStatus status, DateTime at, DateTime now, int? errorCode = null)
+    {
+        var moved = attempt.Status switch
+        {
+            AttemptStatus.Failed => false,
+            _ when status == AttemptStatus.Failed => DeliveryAttempt.Rank(attempt.Status) < DeliveryAttempt.Rank(AttemptStatus.Delivered),
+            _ when status == AttemptStatus.Unknown => attempt.Status == AttemptStatus.Pending,
+            _ => DeliveryAttempt.Rank(status) > DeliveryAttempt.Rank(attempt.Status),
+        };
+        if (moved)
+        {
+            attempt.Status = status;
+            attempt.UpdatedAt = now;
+        }
+
+        db.AttemptStatusChanges.Add(new AttemptStatusChange { AttemptId = attempt.Id, Status = status, At = at, ErrorCode = errorCode });
+        return moved;
+    }
+
+    /// <summary>The provider took the message (or a status shows it did).</summary>
+    public void Progress(Notification n, DeliveryAttempt attempt, DateTime now)
+    {
+        if (n.CurrentAttemptId != attempt.Id || IsFinal(n.State))
+        {
+            // A WhatsApp delivery after the fallback went out is kept on its attempt, never re-sent.
+            return;
+        }
+
+        var state = attempt.Status switch
+        {
+            AttemptStatus.Delivered => NotificationState.Delivered,
+            AttemptStatus.Read => NotificationState.Read,
+            AttemptStatus.Accepted or AttemptStatus.Sent => NotificationState.Sent,
+            _ => n.State,
+        };
+        if (Rank(state) <= Rank(n.State) && n.State is not (NotificationState.Sending or NotificationState.Queued or NotificationState.Scheduled))
+        {
+            return;
+        }
+
+        n.State = state;
+        n.Channel = attempt.Channel;
+        n.LockedUntil = null;
+        n.LockedBy = null;
+        n.UpdatedAt = now;
+        if (attempt.Channel == Channel.WhatsApp && state == NotificationState.Sent && n.Essential && n.FallbackReason is null)
+        {
+            n.FallbackDueAt ??= now + O.DeliveryTimeout;
+        }
+
+        if (state is NotificationState.Delivered or NotificationState.Read)
+        {
+            n.FallbackDueAt = null;
+        }
+    }
+
+    /// <summary>The request may have reached the provider: wait for a status before any retry.</summary>
+    public void Unknown(Notification n, DeliveryAttempt attempt, DateTime now, string why)
+    {
+        Advance(attempt, AttemptStatus.Unknown, now, now);
+        attempt.Error = why;
+        if (n.CurrentAttemptId == attempt.Id && n.State == NotificationState.Sending)
+        {
+            Requeue(n, now + O.UnknownOutcomeGrace, now);
+        }
+    }
+
+    /// <summary>A WhatsApp error, from the send's answer or a <c>failed</c> status: SPEC §6's table.</summary>
+    public async Task WhatsAppFailedAsync(Notification n, DeliveryAttempt attempt, int? code, string? error,
+        TimeSpan? retryAfter, DateTime at, DateTime now, CancellationToken ct)
+    {
+        Advance(attempt, AttemptStatus.Failed, at, now, code);
+        attempt.ErrorCode ??= code;
+        attempt.Error ??= Trim(error);
+        if (n.CurrentAttemptId != attempt.Id || IsFinal(n.State) || n.FallbackReason is not null)
+        {
+            return;
+        }
+
+        n.LastErrorCode = code;
+        n.LastError = Trim(error);
+        var action = ErrorTable.For(code);
+        switch (action)
+        {
+            case ErrorAction.Retry:
+                if (n.WhatsAppTries >= O.MaxWhatsAppTries)
+                {
+                    FallBack(n, $"whatsapp_error_{code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "http"}", now);
+                }
+                else
+                {
+                    var wait = Backoff(n.WhatsAppTries);
+                    Requeue(n, now + (retryAfter is { } ra && ra > wait ? ra : wait), now);
+                }
+
+                break;
+            case ErrorAction.PairRate:
+                n.PairRateHits++;
+                Requeue(n, now + TimeSpan.FromSeconds(Math.Min(Math.Pow(4, n.PairRateHits), 3600)), now);
+                break;
+            case ErrorAction.WindowClosed:
+                FallBack(n, "window_closed", now);
+                break;
+            case ErrorAction.Undeliverable:
+                if (attempt.ContactId is { } contactId)
+                {
+                    await db.Contacts.Where(c => c.Id == contactId)
+                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.UndeliverableAt, now), ct);
+                }
+
+                FallBack(n, "not_on_whatsapp", now);
+                break;
+            case ErrorAction.MarketingHeld:
+                if (n.Essential)
+                {
+                    FallBack(n, "marketing_held", now);
+                }
+                else
+                {
+                    Requeue(n, now + TimeSpan.FromHours(24), now);
+                }
+
+                break;
+            case ErrorAction.MarketingStopped:
+                await WithdrawMarketingAsync(attempt, at, now, ct);
+                if (n.Essential)
+                {
+                    FallBack(n, "marketing_opted_out", now);
+                }
+                else
+                {
+                    Finish(n, NotificationState.Failed, now);
+                }
+
+                break;
+            case ErrorAction.RequestProblem:
+                await FlagTemplateAsync(attempt, code, now, ct);
+                FallBack(n, $"whatsapp_error_{code}", now);
+                break;
+            case ErrorAction.AccountProblem:
+                await PauseNumberAsync(attempt.PhoneNumberId, code, error, now, ct);
+                n.WhatsAppTries = Math.Max(0, n.WhatsAppTries - 1); // the person is not at fault: keep their tries
+                Requeue(n, now, now);
+                break;
+        }
+    }
+
+    /// <summary>An SMS or e-mail provider refused or could not be reached.</summary>
+    public void ChannelFailed(Notification n, DeliveryAttempt attempt, ChannelSendResult result, DateTime now)
+    {
+        Advance(attempt, AttemptStatus.Failed, now, now);
+        attempt.Error = Trim(result.Error);
+        if (n.CurrentAttemptId != attempt.Id || IsFinal(n.State))
+        {
+            return;
+        }
+
+        n.LastError = Trim(result.Error);
+        if (result.Retryable && n.FallbackTries < O.MaxFallbackTries)
+        {
+            Requeue(n, now + Backoff(n.FallbackTries), now);
+        }
+        else
+        {
+            Finish(n, NotificationState.Failed, now);
+        }
+    }
+
+    /// <summary>Gives WhatsApp up: essential notices (and routine ones not configured to skip) go by SMS/e-mail.</summary>
+    public void FallBack(Notification n, string reason, DateTime now)
+    {
+        // Keyword confirmations only make sense on WhatsApp; a routine type may be set to skip.
+        if (SystemNotificationTypes.IsSystem(n.Type))
+        {
+            n.FallbackReason = reason;
+            Finish(n, NotificationState.Failed, now);
+            return;
+        }
+
+        if (!n.Essential && O.SkipFallbackTypes.Contains(n.Type, StringComparer.Ordinal))
+        {
+            n.FallbackReason = reason;
+            Finish(n, NotificationState.Skipped, now);
+            return;
+        }
+
+        n.FallbackReason = reason;
+        n.FallbackDueAt = null;
+        Requeue(n, now, now);
+    }
+
+    public static void Requeue(Notification n, DateTime dueAt, DateTime now)
+    {
+        n.State = NotificationState.Queued;
+        n.DueAt = dueAt;
+        n.LockedUntil = null;
+        n.LockedBy = null;
+        n.UpdatedAt = now;
+    }
+
+    public static void Finish(Notification n, NotificationState state, DateTime now)
+    {
+        n.State = state;
+        n.LockedUntil = null;
+        n.LockedBy = null;
+        n.FallbackDueAt = null;
+        n.UpdatedAt = now;
+    }
+
+    public static bool IsFinal(NotificationState s) =>
+        s is NotificationState.Failed or NotificationState.Skipped or NotificationState.Cancelled;
+
+    private static int Rank(NotificationState s) => s switch
+    {
+        NotificationState.Sent => 1,
+        NotificationState.Delivered => 2,
+        NotificationState.Read => 3,
+        _ => 0,
+    };
+
+    /// <summary>Exponential backoff with full jitter, capped.</summary>
+    public TimeSpan Backoff(int tries)
+    {
+        var ceiling = Math.Min(O.RetryMaxDelay.TotalMilliseconds, O.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, tries - 1)));
+        return TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
+    }
+
+    private async Task WithdrawMarketingAsync(DeliveryAttempt attempt, DateTime at, DateTime now, CancellationToken ct)
+    {
+        if (attempt.ContactId is not { } contactId)
+        {
+            return;
+        }
+
+        var contact = db.Contacts.Local.FirstOrDefault(c => c.Id == contactId)
+            ?? await db.Contacts.FirstOrDefaultAsync(c => c.Id == contactId, ct);
+        if (contact is null || contact.MarketingConsent == ConsentState.Withdrawn)
+        {
+            return;
+        }
+
+        await ledger.AppendAsync(contact, ConsentScope.WhatsAppMarketing, ConsentAction.Withdrawn, ConsentSource.WhatsAppError,
+            ConsentChain.ToMilliseconds(at), ConsentChain.ToMilliseconds(now),
+            new ConsentEvidence { WhatsAppMessageId = attempt.ProviderMessageId, Note = "error 131050" }, ct);
+    }
+
+    private async Task FlagTemplateAsync(DeliveryAttempt attempt, int? code, DateTime now, CancellationToken ct)
+    {
+        if (attempt.TemplateName is not { } name)
+        {
+            return;
+        }
+
+        await db.WhatsAppTemplates.Where(t => t.Name == name)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.FlaggedAt, now).SetProperty(t => t.FlagCode, code), ct);
+        LogTemplateFlagged(name, code);
+    }
+
+    private async Task PauseNumberAsync(string? phoneNumberId, int? code, string? error, DateTime now, CancellationToken ct)
+    {
+        if (phoneNumberId is null)
+        {
+            return;
+        }
+
+        var paused = await db.SenderNumbers.Where(s => s.PhoneNumberId == phoneNumberId && s.PausedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.PausedAt, now).SetProperty(x => x.PauseCode, code)
+                .SetProperty(x => x.PauseReason, Trim(error)), ct);
+        if (paused > 0)
+        {
+            LogNumberPaused(phoneNumberId, code);
+        }
+    }
+
+    private static string? Trim(string? s) => s is null || s.Length <= 500 ? s : s[..500];
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "WhatsApp number {PhoneNumberId} paused after account-level error {Code}; its queue is kept until an operator resumes it")]
+    private partial void LogNumberPaused(string phoneNumberId, int? code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp template {Name} flagged after error {Code}")]
+    private partial void LogTemplateFlagged(string name, int? code);
+}

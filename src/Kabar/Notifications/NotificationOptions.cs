@@ -1,0 +1,66 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Kabar.Notifications;
+
+/// <summary><c>Kabar:Notifications</c>: the queue, the dispatcher and the fallback rules (SPEC §5, §6).</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Kabar:Notifications";
+
+    /// <summary>Run the dispatcher in this process (several processes may share one PostgreSQL).</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+
+    /// <summary>Notifications claimed per pass and business number.</summary>
+    [Range(1, 5000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>Sends in flight at once per business number.</summary>
+    [Range(1, 2000)]
+    public int MaxConcurrentSends { get; set; } = 128;
+
+    /// <summary>How long a claim holds a notification; a crashed process's claims are taken over after it.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a process holds a business number's sending lease between renewals.</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "00:10:00")]
+    public TimeSpan SenderLease { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The dispatcher also polls this often (an in-process signal wakes it sooner).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>An attempt whose outcome is unknown waits this long for a status before it is retried (SPEC §6).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan UnknownOutcomeGrace { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>An essential WhatsApp notification not delivered by then falls back to SMS/e-mail.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>WhatsApp tries for transient errors before falling back.</summary>
+    [Range(1, 20)]
+    public int MaxWhatsAppTries { get; set; } = 5;
+
+    /// <summary>SMS or e-mail tries for transient errors before giving up.</summary>
+    [Range(1, 20)]
+    public int MaxFallbackTries { get; set; } = 5;
+
+    /// <summary>The first retry waits about this long; each further one doubles it, with jitter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Meta's pair rate: at most one message to the same person per this interval, no bursts.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan PairRateInterval { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>Routine types that are skipped instead of falling back to SMS/e-mail when WhatsApp is not allowed.</summary>
+    public string[] SkipFallbackTypes { get; set; } = [];
+
+    /// <summary>An opt-in link stays valid this long (SPEC §8).</summary>
+    [Range(typeof(TimeSpan), "00:10:00", "365.00:00:00")]
+    public TimeSpan OptInLinkLifetime { get; set; } = TimeSpan.FromDays(14);
+}

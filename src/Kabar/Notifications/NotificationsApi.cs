@@ -1,0 +1,385 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Kabar.Auth;
+using Kabar.Common;
+using Kabar.Contacts;
+using Kabar.Data;
+using Kabar.Decisions;
+using Kabar.WhatsApp;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Notifications;
+
+/// <summary><c>/api/notifications</c>: enqueue with an Idempotency-Key, read state and attempts (SPEC §13).</summary>
+internal static class NotificationsApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/notifications").WithTags("Notifications");
+        group.MapPost("/", Enqueue).RequireAuthorization(ApiAuth.WritePolicy);
+        group.MapGet("/{id:guid}", Get).RequireAuthorization(ApiAuth.ReadPolicy);
+        group.MapGet("/", List).RequireAuthorization(ApiAuth.ReadPolicy);
+        return app;
+    }
+
+    private static async Task<Results<Accepted<NotificationAccepted>, ProblemHttpResult>> Enqueue(
+        NotificationRequest request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        KabarDbContext db,
+        PhoneNormalizer phones,
+        DecisionInputs inputs,
+        MessageComposer composer,
+        IOptions<WhatsAppOptions> whatsApp,
+        DispatchSignal signal,
+        TimeProvider time,
+        CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var errors = new FieldErrors();
+        if (idempotencyKey is { Length: > 150 })
+        {
+            errors.Add("Idempotency-Key", "At most 150 characters.");
+        }
+
+        var type = NotificationCatalog.Find(request.Type);
+        if (type is null)
+        {
+            errors.Add("type", $"Use one of: {NotificationCatalog.Names}.");
+        }
+
+        string? phone = null;
+        if (request.ContactId is null && string.IsNullOrWhiteSpace(request.Phone))
+        {
+            errors.Add("contactId", "Give either contactId or phone.");
+        }
+        else if (request.ContactId is null)
+        {
+            phone = phones.Normalize(request.Phone);
+            if (phone is null)
+            {
+                errors.Add("phone", $"Not a usable phone number. Use {PhoneNormalizer.AcceptedForm}.");
+            }
+        }
+
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (type is not null)
+        {
+            ValidateParams(type, request.Params, parameters, errors);
+            if (await TemplateProblemAsync(db, composer, type, ct) is { } problem)
+            {
+                errors.Add("type", problem);
+            }
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var key = string.IsNullOrWhiteSpace(idempotencyKey) ? null : $"api:{idempotencyKey}";
+        var hash = RequestHash(request, phone, parameters);
+        if (key is not null && await FindByKeyAsync(db, key, ct) is { } existing)
+        {
+            return existing.RequestHash == hash
+                ? TypedResults.Accepted($"/api/notifications/{existing.Id}", new NotificationAccepted(existing.Id, existing.State, ReadDecision(existing)))
+                : Conflict(idempotencyKey!);
+        }
+
+        Contact? contact = request.ContactId is { } id
+            ? await db.Contacts.FirstOrDefaultAsync(c => c.Id == id, ct)
+            : await db.Contacts.FirstOrDefaultAsync(c => c.Phone == phone, ct);
+        if (contact is null && request.ContactId is not null)
+        {
+            return Problems.Validation("contactId", $"No contact has id {request.ContactId}.");
+        }
+
+        if (contact is null)
+        {
+            // A number the office has not registered yet: the person exists from now on, with no consent.
+            contact = new Contact
+            {
+                Id = Guid.CreateVersion7(),
+                Phone = phone,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            db.Contacts.Add(contact);
+        }
+
+        var decision = type!.Name == NotificationCatalog.OptInRequest
+            ? null
+            : SendDecision.Decide(DecisionInputs.From(contact), new DecisionMessage(MessageKind.Template, type.Category), now, inputs.Policy);
+        var dueAt = request.SendAt is { } sendAt && sendAt.ToUniversalTime() > now ? sendAt.ToUniversalTime() : now;
+        var notification = new Notification
+        {
+            Id = Guid.CreateVersion7(),
+            Type = type.Name,
+            ContactId = contact.Id,
+            PermitId = request.PermitId,
+            Kind = MessageKind.Template,
+            Category = type.Category,
+            Essential = type.IsEssential(parameters),
+            Basis = type.Basis,
+            ParamsJson = JsonSerializer.Serialize(parameters),
+            IdempotencyKey = key,
+            RequestHash = hash,
+            State = dueAt > now ? NotificationState.Scheduled : NotificationState.Queued,
+            DecisionJson = decision is null ? null : JsonSerializer.Serialize(decision, Json),
+            PhoneNumberId = whatsApp.Value.EffectiveNumbers[0].PhoneNumberId,
+            DueAt = dueAt,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Notifications.Add(notification);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (key is not null && ex.IsUniqueViolation())
+        {
+            // The same key raced in from a concurrent request: answer as the winner did.
+            db.ChangeTracker.Clear();
+            var winner = await FindByKeyAsync(db, key, ct);
+            if (winner is null)
+            {
+                throw;
+            }
+
+            return winner.RequestHash == hash
+                ? TypedResults.Accepted($"/api/notifications/{winner.Id}", new NotificationAccepted(winner.Id, winner.State, ReadDecision(winner)))
+                : Conflict(idempotencyKey!);
+        }
+
+        signal.Wake();
+        return TypedResults.Accepted($"/api/notifications/{notification.Id}",
+            new NotificationAccepted(notification.Id, notification.State, decision));
+    }
+
+    private static ProblemHttpResult Conflict(string key) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict, title: "Idempotency-Key reused",
+        detail: $"Idempotency-Key '{key}' was already used with a different request body. Use a new key for a new notification.");
+
+    private static Task<Notification?> FindByKeyAsync(KabarDbContext db, string key, CancellationToken ct) =>
+        db.Notifications.AsNoTracking().FirstOrDefaultAsync(n => n.IdempotencyKey == key, ct);
+
+    /// <summary>Every parameter of the type's master template, and nothing else (SPEC §5).</summary>
+    private static void ValidateParams(NotificationType type, Dictionary<string, JsonElement>? given,
+        Dictionary<string, string> parameters, FieldErrors errors)
+    {
+        var expected = type.Parameters;
+        var filledByKabar = type.Name == NotificationCatalog.OptInRequest;
+        foreach (var (name, value) in given ?? [])
+        {
+            if (!expected.Contains(name))
+            {
+                errors.Add($"params.{name}", $"Not a parameter of {type.Name}. Its parameters are: {string.Join(", ", expected)}.");
+                continue;
+            }
+
+            var text = value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            };
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                errors.Add($"params.{name}", "Must be a non-empty string or a number.");
+            }
+            else if (text.Length > 1024)
+            {
+                errors.Add($"params.{name}", "At most 1024 characters.");
+            }
+            else
+            {
+                parameters[name] = text;
+            }
+        }
+
+        if (filledByKabar)
+        {
+            // The personal link and the office's name are Kabar's to fill in.
+            return;
+        }
+
+        foreach (var name in expected.Where(p => given is null || !given.ContainsKey(p)))
+        {
+            errors.Add($"params.{name}", $"Missing: {type.Name} needs {string.Join(", ", expected)}.");
+        }
+
+        if (type.Name == "permit_expiry_warning" && parameters.TryGetValue("remaining_days", out var days)
+            && !int.TryParse(days, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+        {
+            errors.Add("params.remaining_days", "A whole number of days, for example 7.");
+        }
+    }
+
+    /// <summary>
+    /// A template Meta has not approved (or that no longer exists, or takes other parameters) is
+    /// refused now rather than failing at send time. Before the first template sync Kabar cannot
+    /// know, and lets the send find out.
+    /// </summary>
+    private static async Task<string?> TemplateProblemAsync(KabarDbContext db, MessageComposer composer, NotificationType type, CancellationToken ct)
+    {
+        if (type.Name == NotificationCatalog.OptInRequest || !await db.WhatsAppTemplates.AnyAsync(ct))
+        {
+            return null;
+        }
+
+        var mapping = composer.MappingFor(type.Name);
+        var template = await db.WhatsAppTemplates.AsNoTracking()
+            .FirstOrDefaultAsync(t => t.Name == mapping.Name && t.Language == mapping.Language, ct);
+        if (template is null)
+        {
+            return $"WhatsApp template {mapping.Name} ({mapping.Language}) does not exist in the business account. Create it in WhatsApp Manager or map the type to another template (Kabar:Templates:{type.Name}).";
+        }
+
+        if (template.Status != "APPROVED")
+        {
+            return $"WhatsApp template {mapping.Name} ({mapping.Language}) is {template.Status}, not APPROVED; Meta would refuse it.";
+        }
+
+        var count = string.IsNullOrEmpty(template.BodyParameters) ? 0 : template.BodyParameters.Split(',').Length;
+        return count != type.Parameters.Count
+            ? $"WhatsApp template {mapping.Name} ({mapping.Language}) takes {count} body parameter(s) but {type.Name} has {type.Parameters.Count}: {string.Join(", ", type.Parameters)}."
+            : null;
+    }
+
+    private static string RequestHash(NotificationRequest r, string? phone, Dictionary<string, string> parameters)
+    {
+        var canonical = string.Join('\n',
+            r.Type, r.ContactId?.ToString() ?? phone, r.PermitId?.ToString(), r.SendAt?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+            string.Join('\u001f', parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private static Decision? ReadDecision(Notification n) =>
+        n.DecisionJson is null ? null : JsonSerializer.Deserialize<Decision>(n.DecisionJson, Json);
+
+    private static async Task<Results<Ok<NotificationResponse>, ProblemHttpResult>> Get(Guid id, KabarDbContext db,
+        IOptions<WhatsAppPriceOptions> prices, CancellationToken ct)
+    {
+        var n = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (n is null)
+        {
+            return Problems.NotFound($"No notification has id {id}.");
+        }
+
+        var list = await ToResponsesAsync(db, [n], prices.Value, ct);
+        return TypedResults.Ok(list[0]);
+    }
+
+    private static async Task<Results<Ok<NotificationPage>, ProblemHttpResult>> List(KabarDbContext db,
+        IOptions<WhatsAppPriceOptions> prices, Guid? contactId, Guid? permitId, string? type, string? state,
+        DateTime? from, DateTime? to, string? after, int? limit, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        NotificationState parsedState = default;
+        if (state is not null && !EnumText<NotificationState>.TryParse(state, out parsedState))
+        {
+            errors.Add("state", $"Use {EnumText<NotificationState>.Choices}.");
+        }
+
+        var take = limit ?? 50;
+        if (take is < 1 or > 200)
+        {
+            errors.Add("limit", "Between 1 and 200.");
+        }
+
+        (DateTime At, Guid Id)? cursor = null;
+        if (after is not null)
+        {
+            var parts = after.Split('_');
+            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ticks) && Guid.TryParse(parts[1], out var afterId))
+            {
+                cursor = (new DateTime(ticks, DateTimeKind.Utc), afterId);
+            }
+            else
+            {
+                errors.Add("after", "Use the 'next' value of the previous page.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var q = db.Notifications.AsNoTracking();
+        if (contactId is { } c)
+        {
+            q = q.Where(n => n.ContactId == c);
+        }
+
+        if (permitId is { } p)
+        {
+            q = q.Where(n => n.PermitId == p);
+        }
+
+        if (type is not null)
+        {
+            q = q.Where(n => n.Type == type);
+        }
+
+        if (state is not null)
+        {
+            q = q.Where(n => n.State == parsedState);
+        }
+
+        if (from is { } f)
+        {
+            var fu = f.ToUniversalTime();
+            q = q.Where(n => n.CreatedAt >= fu);
+        }
+
+        if (to is { } t)
+        {
+            var tu = t.ToUniversalTime();
+            q = q.Where(n => n.CreatedAt < tu);
+        }
+
+        if (cursor is { } cur)
+        {
+            q = q.Where(n => n.CreatedAt < cur.At || (n.CreatedAt == cur.At && n.Id != cur.Id && n.Id.CompareTo(cur.Id) < 0));
+        }
+
+        var page = await q.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(take + 1).ToListAsync(ct);
+        var items = await ToResponsesAsync(db, page.Take(take).ToList(), prices.Value, ct);
+        var next = page.Count > take ? $"{page[take - 1].CreatedAt.Ticks.ToString(CultureInfo.InvariantCulture)}_{page[take - 1].Id}" : null;
+        return TypedResults.Ok(new NotificationPage(items, next));
+    }
+
+    private static async Task<List<NotificationResponse>> ToResponsesAsync(KabarDbContext db, List<Notification> notifications,
+        WhatsAppPriceOptions prices, CancellationToken ct)
+    {
+        var ids = notifications.Select(n => n.Id).ToList();
+        var attempts = await db.DeliveryAttempts.AsNoTracking().Where(a => ids.Contains(a.NotificationId))
+            .OrderBy(a => a.CreatedAt).ToListAsync(ct);
+        var attemptIds = attempts.Select(a => a.Id).ToList();
+        var history = (await db.AttemptStatusChanges.AsNoTracking().Where(h => attemptIds.Contains(h.AttemptId))
+                .OrderBy(h => h.Id).ToListAsync(ct))
+            .ToLookup(h => h.AttemptId);
+        var byNotification = attempts.ToLookup(a => a.NotificationId);
+        return notifications.Select(n =>
+        {
+            var list = byNotification[n.Id].Select(a => new AttemptResponse(a.Id, a.Channel, a.Status, a.ProviderMessageId,
+                a.ErrorCode, a.Error, a.Ambiguous, a.Channel == Channel.WhatsApp ? a.Billable : null, a.CreatedAt,
+                history[a.Id].OrderBy(h => h.At).Select(h => new StatusStep(h.Status, h.At)).ToList())).ToList();
+            var cost = byNotification[n.Id]
+                .Where(a => a.Channel == Channel.WhatsApp && a.Billable && a.Status is AttemptStatus.Delivered or AttemptStatus.Read)
+                .Sum(a => prices.For(a.PricingCategory));
+            return new NotificationResponse(n.Id, n.Type, n.State, n.Channel, ReadDecision(n), n.ContactId, n.PermitId,
+                n.Essential, n.Basis, n.FallbackReason, n.LastErrorCode, n.LastError, n.DueAt, n.CreatedAt, n.UpdatedAt, cost, list);
+        }).ToList();
+    }
+}

@@ -1,0 +1,88 @@
+using Kabar.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kabar.Notifications;
+
+/// <summary>
+/// The queue's raw SQL, one statement per provider (STYLE 12, 17). PostgreSQL claims with
+/// <c>FOR UPDATE SKIP LOCKED</c> so concurrent dispatchers never wait on, or take, each other's
+/// rows; SQLite has one writer at a time, so the single UPDATE is the write transaction.
+/// </summary>
+public static class QueueStore
+{
+    /// <summary>Claims due notifications of one business number under a lease; expired leases are taken over.</summary>
+    public static Task<List<Guid>> ClaimAsync(KabarDbContext db, string phoneNumberId, DateTime now, int limit,
+        DateTime leaseUntil, string holder, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            return db.Database.SqlQuery<Guid>($"""
+                UPDATE "Notifications" SET "LockedUntil" = {leaseUntil}, "LockedBy" = {holder}, "Version" = "Version" + 1
+                WHERE "Id" IN (
+                    SELECT "Id" FROM "Notifications"
+                    WHERE "PhoneNumberId" = {phoneNumberId} AND "State" IN ('queued', 'scheduled', 'sending')
+                      AND "DueAt" <= {now} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
+                    ORDER BY "DueAt"
+                    LIMIT {limit}
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING "Id" AS "Value"
+                """).ToListAsync(ct);
+        }
+
+        return db.Database.SqlQuery<Guid>($"""
+            UPDATE "Notifications" SET "LockedUntil" = {leaseUntil}, "LockedBy" = {holder}, "Version" = "Version" + 1
+            WHERE "Id" IN (
+                SELECT "Id" FROM "Notifications"
+                WHERE "PhoneNumberId" = {phoneNumberId} AND "State" IN ('queued', 'scheduled', 'sending')
+                  AND "DueAt" <= {now} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
+                ORDER BY "DueAt"
+                LIMIT {limit})
+            RETURNING "Id" AS "Value"
+            """).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Takes or renews a business number's sending lease: one dispatcher per number at a time
+    /// across every process on the database, so together they keep the number's rate.
+    /// Returns the number's row when this process holds the lease, else null.
+    /// </summary>
+    public static async Task<SenderNumber?> HoldSenderAsync(KabarDbContext db, string phoneNumberId, string holder,
+        DateTime now, TimeSpan lease, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var until = now + lease;
+            var held = await db.SenderNumbers
+                .Where(s => s.PhoneNumberId == phoneNumberId && (s.LeaseHolder == holder || s.LeaseUntil == null || s.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseHolder, holder).SetProperty(x => x.LeaseUntil, until), ct);
+            if (held == 1)
+            {
+                return await db.SenderNumbers.AsNoTracking().FirstAsync(s => s.PhoneNumberId == phoneNumberId, ct);
+            }
+
+            if (await db.SenderNumbers.AnyAsync(s => s.PhoneNumberId == phoneNumberId, ct))
+            {
+                return null;
+            }
+
+            db.SenderNumbers.Add(new SenderNumber { PhoneNumberId = phoneNumberId });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+            {
+                // Another process registered the number first.
+            }
+
+            db.ChangeTracker.Clear();
+        }
+
+        return null;
+    }
+
+    /// <summary>Gives the sending lease up (shutdown), so another process need not wait for it to expire.</summary>
+    public static Task ReleaseSenderAsync(KabarDbContext db, string phoneNumberId, string holder, CancellationToken ct) =>
+        db.SenderNumbers.Where(s => s.PhoneNumberId == phoneNumberId && s.LeaseHolder == holder)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseHolder, (string?)null).SetProperty(x => x.LeaseUntil, (DateTime?)null), ct);
+}

@@ -1,0 +1,110 @@
+using Kabar.Data;
+using Kabar.Decisions;
+using Kabar.WhatsApp;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kabar.Notifications;
+
+/// <summary>
+/// Applies WhatsApp status webhooks to attempts (SPEC §6): matched by the attempt id echoed in
+/// <c>biz_opaque_callback_data</c>, else by wamid; forward only; each (wamid, status) once (the
+/// events are stored once per pair); <c>failed</c> goes through the error table. A status that
+/// arrives before its attempt is visible stays unapplied and is retried by the dispatcher.
+/// </summary>
+public sealed class StatusApplier(KabarDbContext db, NotificationFlow flow)
+{
+    public async Task<int> ApplyAsync(IReadOnlyList<WhatsAppStatusEvent> events, DateTime now, CancellationToken ct)
+    {
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+
+        var ids = events.Select(e => Guid.TryParse(e.BizOpaqueCallbackData, out var g) ? g : Guid.Empty)
+            .Where(g => g != Guid.Empty).Distinct().ToList();
+        var wamids = events.Select(e => e.Wamid).Distinct().ToList();
+        var attempts = await db.DeliveryAttempts
+            .Where(a => ids.Contains(a.Id) || (a.ProviderMessageId != null && wamids.Contains(a.ProviderMessageId)))
+            .ToListAsync(ct);
+        if (attempts.Count == 0)
+        {
+            return 0;
+        }
+
+        var byId = attempts.ToDictionary(a => a.Id);
+        var byWamid = attempts.Where(a => a.ProviderMessageId != null).GroupBy(a => a.ProviderMessageId!)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var notificationIds = attempts.Select(a => a.NotificationId).Distinct().ToList();
+        var notifications = await db.Notifications.Where(n => notificationIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, ct);
+
+        var applied = 0;
+        foreach (var e in events.OrderBy(e => Order(e.Status)).ThenBy(e => e.OccurredAt))
+        {
+            var attempt = Guid.TryParse(e.BizOpaqueCallbackData, out var id) && byId.TryGetValue(id, out var a1) ? a1
+                : byWamid.GetValueOrDefault(e.Wamid);
+            if (attempt is null || attempt.Channel != Channel.WhatsApp)
+            {
+                continue;
+            }
+
+            attempt.ProviderMessageId ??= e.Wamid;
+            if (e.Billable is { } billable)
+            {
+                attempt.Billable = billable;
+            }
+
+            if (e.PricingCategory is { } category)
+            {
+                attempt.PricingCategory = category;
+            }
+
+            var n = notifications[attempt.NotificationId];
+            if (e.Status == "failed")
+            {
+                await flow.WhatsAppFailedAsync(n, attempt, e.ErrorCode, e.ErrorTitle, null, e.OccurredAt, now, ct);
+            }
+            else if (Map(e.Status) is { } status && flow.Advance(attempt, status, e.OccurredAt, now))
+            {
+                flow.Progress(n, attempt, now);
+            }
+
+            e.AppliedAt = now;
+            applied++;
+        }
+
+        return applied;
+    }
+
+    /// <summary>Statuses stored before their attempt could be matched; bounded per call.</summary>
+    public async Task<int> ApplyPendingAsync(DateTime now, CancellationToken ct)
+    {
+        var before = now - TimeSpan.FromSeconds(2);
+        var since = now - TimeSpan.FromDays(1);
+        var pending = await db.WhatsAppStatusEvents
+            .Where(e => e.AppliedAt == null && e.ReceivedAt <= before && e.ReceivedAt > since)
+            .OrderBy(e => e.Id).Take(500).ToListAsync(ct);
+        var applied = await ApplyAsync(pending, now, ct);
+        if (applied > 0)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
+        return applied;
+    }
+
+    private static AttemptStatus? Map(string status) => status switch
+    {
+        "sent" => AttemptStatus.Sent,
+        "delivered" => AttemptStatus.Delivered,
+        "read" or "played" => AttemptStatus.Read,
+        _ => null,
+    };
+
+    private static int Order(string status) => status switch
+    {
+        "sent" => 0,
+        "delivered" => 1,
+        "read" or "played" => 2,
+        _ => 3,
+    };
+}

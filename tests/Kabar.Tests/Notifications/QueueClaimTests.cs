@@ -1,0 +1,96 @@
+using Kabar.Decisions;
+using Kabar.Notifications;
+using Kabar.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kabar.Tests.Notifications;
+
+/// <summary>The queue's claims and the per-number sending lease, on SQLite and on PostgreSQL.</summary>
+public abstract class QueueClaimTests(Db db, PostgresServer postgres) : IAsyncLifetime
+{
+    private KabarApp app = null!;
+
+    public async ValueTask InitializeAsync() => app = await KabarApp.StartAsync(db, postgres);
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task ConcurrentClaims_NeverTakeTheSameNotification_AndTogetherTakeAll()
+    {
+        var now = app.Time.GetUtcNow().UtcDateTime;
+        await app.WithDbAsync(d =>
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                d.Notifications.Add(new Notification { Id = Guid.CreateVersion7(), Type = "permit_ready", State = NotificationState.Queued, PhoneNumberId = "n1", DueAt = now.AddSeconds(-i), CreatedAt = now, UpdatedAt = now });
+            }
+
+            return d.SaveChangesAsync();
+        });
+
+        async Task<List<Guid>> Claim(string holder)
+        {
+            var all = new List<Guid>();
+            while (true)
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                var d = scope.ServiceProvider.GetRequiredService<Kabar.Data.KabarDbContext>();
+                var got = await QueueStore.ClaimAsync(d, "n1", now, 40, now.AddMinutes(2), holder, CancellationToken.None);
+                if (got.Count == 0)
+                {
+                    return all;
+                }
+
+                all.AddRange(got);
+            }
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => Claim($"holder-{i}"))));
+        var claimed = results.SelectMany(r => r).ToList();
+        Assert.Equal(300, claimed.Count);
+        Assert.Equal(300, claimed.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ExpiredClaim_IsTakenOver_ALiveOneIsNot()
+    {
+        var now = app.Time.GetUtcNow().UtcDateTime;
+        var id = Guid.CreateVersion7();
+        await app.WithDbAsync(d =>
+        {
+            d.Notifications.Add(new Notification { Id = id, Type = "permit_ready", State = NotificationState.Sending, PhoneNumberId = "n1", DueAt = now, LockedUntil = now.AddSeconds(30), LockedBy = "crashed", CreatedAt = now, UpdatedAt = now });
+            return d.SaveChangesAsync();
+        });
+
+        Assert.Empty(await app.WithDbAsync(d => QueueStore.ClaimAsync(d, "n1", now, 10, now.AddMinutes(2), "me", CancellationToken.None)));
+        var later = now.AddSeconds(31);
+        Assert.Equal([id], await app.WithDbAsync(d => QueueStore.ClaimAsync(d, "n1", later, 10, later.AddMinutes(2), "me", CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task OneDispatcherPerNumber_ASecondProcessWaitsForTheLeaseToExpire()
+    {
+        var first = app.Services.GetRequiredService<Dispatcher>();
+        var second = ActivatorUtilities.CreateInstance<Dispatcher>(app.Services);
+        await app.CreateContactAsync("+6281277773001", optedIn: true);
+        await app.PermitReadyAsync("+6281277773001");
+
+        var secondPass = await second.RunOnceAsync(app.Number(), CancellationToken.None);
+        Assert.NotSame(DispatchPass.NotHolder, secondPass);
+        Assert.Same(DispatchPass.NotHolder, await first.RunOnceAsync(app.Number(), CancellationToken.None));
+        Assert.Equal(second.Holder, await app.WithDbAsync(d => d.SenderNumbers.Select(s => s.LeaseHolder).SingleAsync()));
+
+        app.Time.Advance(TimeSpan.FromSeconds(16)); // the lease runs out without renewal
+        await first.RunOnceAsync(app.Number(), CancellationToken.None); // takes over, then waits one second
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        var pass = await first.RunOnceAsync(app.Number(), CancellationToken.None);
+        Assert.Equal(1, pass.Sent);
+        Assert.Equal(first.Holder, await app.WithDbAsync(d => d.SenderNumbers.Select(s => s.LeaseHolder).SingleAsync()));
+        Assert.Equal(Channel.WhatsApp, (await app.WithDbAsync(d => d.Notifications.SingleAsync())).Channel);
+    }
+}
+
+public sealed class QueueClaimTests_Sqlite(PostgresServer postgres) : QueueClaimTests(Db.Sqlite, postgres);
+
+public sealed class QueueClaimTests_Postgres(PostgresServer postgres) : QueueClaimTests(Db.Postgres, postgres);

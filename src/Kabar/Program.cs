@@ -5,7 +5,13 @@ using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Health;
+using Kabar.Simulator;
 using Kabar.WhatsApp;
+
+if (args is ["simulator", ..])
+{
+    return await SimulatorHost.RunAsync(args[1..]);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +21,7 @@ builder.AddKabarAuth();
 builder.AddKabarHealth();
 builder.AddKabarWhatsApp();
 builder.AddKabarDecisions();
+builder.AddKabarSimulator();
 
 var app = builder.Build();
 
@@ -33,6 +40,7 @@ app.MapHealth();
 app.MapWhatsAppWebhooks();
 app.MapContacts();
 app.MapDecisions();
+app.MapKabarSimulator();
 
 await app.RunAsync();
 return 0;

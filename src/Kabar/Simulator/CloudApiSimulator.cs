@@ -206,7 +206,7 @@ public sealed class CloudApiSimulator
             start = Math.Clamp(index, 0, all.Count);
         }
 
-        var page = all.Skip(start).Take(limit).ToList();
+        var page = all.Skip(start).Take(Math.Min(limit, options.MaxTemplatesPerPage)).ToList();
         var end = start + page.Count;
         return (page, end < all.Count ? end.ToString(CultureInfo.InvariantCulture) : null);
     }

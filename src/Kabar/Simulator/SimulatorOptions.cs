@@ -61,6 +61,10 @@ public sealed class SimulatorOptions
     /// <summary>The secret that signs webhooks; empty in-process: Kabar's own app secret.</summary>
     public string? AppSecret { get; set; }
 
+    /// <summary>The most templates one <c>message_templates</c> page holds, whatever <c>limit</c> asks.</summary>
+    [Range(1, 1000)]
+    public int MaxTemplatesPerPage { get; set; } = 1000;
+
     [Range(1, 1000)]
     public int WebhookBatchSize { get; set; } = 100;
 

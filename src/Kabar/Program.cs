@@ -6,7 +6,13 @@ using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Health;
 using Kabar.Notifications;
+using Kabar.Simulator;
 using Kabar.WhatsApp;
+
+if (args is ["simulator", ..])
+{
+    return await SimulatorHost.RunAsync(args[1..]);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +23,7 @@ builder.AddKabarHealth();
 builder.AddKabarWhatsApp();
 builder.AddKabarDecisions();
 builder.AddKabarNotifications();
+builder.AddKabarSimulator();
 
 var app = builder.Build();
 
@@ -37,6 +44,7 @@ app.MapContacts();
 app.MapDecisions();
 app.MapNotifications();
 app.MapJobs();
+app.MapKabarSimulator();
 
 await app.RunAsync();
 return 0;

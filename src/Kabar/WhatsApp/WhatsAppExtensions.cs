@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
 namespace Kabar.WhatsApp;
 
 public static class WhatsAppExtensions
@@ -11,6 +14,37 @@ public static class WhatsAppExtensions
         builder.Services.AddSingleton<Keywords>();
         builder.Services.AddSingleton<ConfirmationTexts>();
         builder.Services.AddScoped<InboundProcessor>();
+        builder.Services.AddCloudApiClient();
         return builder;
+    }
+
+    /// <summary>The Graph API client: the named HttpClient, its retry policy and <see cref="IWhatsAppClient"/>.</summary>
+    public static IServiceCollection AddCloudApiClient(this IServiceCollection services)
+    {
+        services.AddSingleton<GraphApiEndpoint>();
+        services.AddHttpClient(CloudApiClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddResilienceHandler("graph-api", pipeline => pipeline.AddRetry(GraphRetry()));
+        services.AddSingleton<IWhatsAppClient, CloudApiClient>();
+        return services;
+    }
+
+    /// <summary>
+    /// Retries only reads (template sync). A POST to /messages is never retried here: if the first
+    /// try reached Meta, a retry is a second message to a citizen. The dispatcher owns send
+    /// retries, with durable state and the callback data to tell a lost answer from a lost send.
+    /// </summary>
+    private static HttpRetryStrategyOptions GraphRetry()
+    {
+        var retry = new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 4,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromSeconds(1),
+            // Meta sends Retry-After on throttling (429 and some 5xx); honour it.
+            ShouldRetryAfterHeader = true,
+        };
+        retry.DisableForUnsafeHttpMethods();
+        return retry;
     }
 }

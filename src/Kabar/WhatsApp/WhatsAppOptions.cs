@@ -21,6 +21,10 @@ public sealed class WhatsAppOptions
 
     public string? WabaId { get; set; }
 
+    /// <summary>How long a send may take before its outcome is treated as unknown (the request may have reached Meta).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public List<WhatsAppNumberOptions> Numbers { get; set; } = [];
 
     /// <summary>250, 2000, 10000, 100000 or unlimited.</summary>

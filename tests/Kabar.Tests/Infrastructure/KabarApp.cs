@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Kabar.Data;
+using Kabar.Simulator;
 using Kabar.WhatsApp;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -99,6 +100,11 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
+
+            // The test host has no socket: Kabar reaches its in-process simulator, and the
+            // simulator reaches Kabar's webhook endpoint, through the test server itself.
+            services.AddHttpClient(CloudApiClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
+            services.AddHttpClient(SimulatorWebhooks.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
         });
     }
 

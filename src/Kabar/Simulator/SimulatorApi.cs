@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Kabar.Simulator;
+
+/// <summary>The simulator's HTTP surface: the Graph API endpoints Kabar uses and a control API.</summary>
+public static class SimulatorApi
+{
+    private static readonly string[] AllTemplateFields = ["name", "language", "status", "category", "parameter_format", "components"];
+
+    public static IEndpointRouteBuilder MapCloudApiSimulator(this IEndpointRouteBuilder app, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var group = app.MapGroup(prefix).WithTags("Simulator").AllowAnonymous().ExcludeFromDescription();
+        group.MapPost("/{version}/{phoneNumberId}/messages", SendAsync);
+        group.MapGet("/{version}/{wabaId}/message_templates", GetTemplates);
+
+        var control = group.MapGroup("/_control");
+        control.MapGet("/messages", (CloudApiSimulator sim, string? to) =>
+            TypedResults.Ok(sim.Messages(to).Select(SimMessageView.From).ToList()));
+        control.MapPost("/faults", Results<Ok, ProblemHttpResult> (CloudApiSimulator sim, FaultRequest fault) =>
+        {
+            if (fault.Mode is not ("sync" or "status" or "hang"))
+            {
+                return TypedResults.Problem(statusCode: 400, title: "Unknown fault mode", detail: "mode must be sync, status or hang.");
+            }
+
+            sim.AddFault(fault);
+            return TypedResults.Ok();
+        });
+        control.MapPost("/inbound", Results<Ok<InboundResponse>, ProblemHttpResult> (CloudApiSimulator sim, InboundRequest inbound) =>
+            string.IsNullOrWhiteSpace(inbound.From) || inbound.Text is null
+                ? TypedResults.Problem(statusCode: 400, title: "from and text are required", detail: "from is E.164 (+62…), text is the message.")
+                : TypedResults.Ok(new InboundResponse(sim.Inbound(inbound))));
+        control.MapPut("/templates/{name}/{language}", Results<Ok, NotFound> (CloudApiSimulator sim, string name, string language,
+            TemplateStatusRequest request) => sim.SetTemplateStatus(name, language, request.Status) ? TypedResults.Ok() : TypedResults.NotFound());
+        control.MapGet("/stats", (CloudApiSimulator sim) => TypedResults.Ok(sim.Stats()));
+        control.MapPost("/reset", (CloudApiSimulator sim) =>
+        {
+            sim.Reset();
+            return TypedResults.Ok();
+        });
+        return app;
+    }
+
+    private static async Task<IResult> SendAsync(HttpContext http, CloudApiSimulator sim, string phoneNumberId)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            return ErrorResult(http, new GraphError(100, 400, "(#100) Invalid parameter", "The request body is not valid JSON."));
+        }
+
+        using (document)
+        {
+            var result = sim.Send(phoneNumberId, http.Request.Headers.Authorization.ToString(), document.RootElement);
+            if (result.Error is { } error)
+            {
+                return ErrorResult(http, error);
+            }
+
+            var message = result.Message!;
+            if (result.Hang)
+            {
+                // The message was taken, but the client never hears so: its outcome is unknown.
+                http.Abort();
+                return Results.Empty;
+            }
+
+            var sent = new JsonObject { ["id"] = message.Id };
+            if (message.Type == "template")
+            {
+                sent["message_status"] = "accepted";
+            }
+
+            var contact = new JsonObject { ["input"] = message.To ?? message.RecipientUserId };
+            if (message.To is not null)
+            {
+                contact["wa_id"] = CloudApiSimulator.Digits(message.To);
+            }
+            else
+            {
+                contact["user_id"] = message.RecipientUserId;
+            }
+
+            return Results.Json(new JsonObject
+            {
+                ["messaging_product"] = "whatsapp",
+                ["contacts"] = new JsonArray(contact),
+                ["messages"] = new JsonArray(sent),
+            });
+        }
+    }
+
+    private static IResult GetTemplates(HttpContext http, CloudApiSimulator sim, string? fields, int? limit, string? after)
+    {
+        if (!(http.Request.Headers.Authorization.ToString() is { Length: > 7 } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)))
+        {
+            return ErrorResult(http, new GraphError(190, 401, "Invalid OAuth access token - Cannot parse access token", null));
+        }
+
+        var size = Math.Clamp(limit ?? 25, 1, 1000);
+        var wanted = string.IsNullOrWhiteSpace(fields)
+            ? AllTemplateFields
+            : fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var (page, next) = sim.GetTemplates(size, after);
+        var data = new JsonArray();
+        foreach (var t in page)
+        {
+            var item = new JsonObject();
+            foreach (var field in wanted)
+            {
+                JsonNode? value = field switch
+                {
+                    "name" => t.Name,
+                    "language" => t.Language,
+                    "status" => t.Status,
+                    "category" => t.Category,
+                    "parameter_format" => t.ParameterFormat,
+                    "components" => new JsonArray(new JsonObject { ["type"] = "BODY", ["text"] = t.BodyText }),
+                    _ => null,
+                };
+                if (value is not null)
+                {
+                    item[field] = value;
+                }
+            }
+
+            item["id"] = t.Id;
+            data.Add(item);
+        }
+
+        var first = (after ?? "0").ToString(CultureInfo.InvariantCulture);
+        var paging = new JsonObject
+        {
+            ["cursors"] = new JsonObject { ["before"] = first, ["after"] = next ?? first },
+        };
+        if (next is not null)
+        {
+            var request = http.Request;
+            var query = request.Query.Where(q => q.Key != "after")
+                .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}")
+                .Append($"after={Uri.EscapeDataString(next)}");
+            paging["next"] = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{string.Join('&', query)}";
+        }
+
+        return Results.Json(new JsonObject { ["data"] = data, ["paging"] = paging });
+    }
+
+    private static IResult ErrorResult(HttpContext http, GraphError error)
+    {
+        if (error.RetryAfter is { } wait)
+        {
+            http.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Results.Json(error.ToJson("Asim" + Guid.NewGuid().ToString("N")[..16]), statusCode: error.HttpStatus);
+    }
+}

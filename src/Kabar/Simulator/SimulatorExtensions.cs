@@ -1,0 +1,44 @@
+using Kabar.WhatsApp;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Simulator;
+
+public static class SimulatorExtensions
+{
+    public const string Prefix = GraphApiEndpoint.SimulatorPrefix;
+
+    /// <summary>The simulator's services; it is mapped only when enabled (see <see cref="MapKabarSimulator"/>).</summary>
+    public static IHostApplicationBuilder AddKabarSimulator(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddCloudApiSimulator();
+        return builder;
+    }
+
+    /// <summary>Maps the simulator at <c>/simulator</c> when <c>Kabar:Simulator:Enabled</c> (default: sandbox mode) says so.</summary>
+    public static WebApplication MapKabarSimulator(this WebApplication app)
+    {
+        var enabled = app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value.Enabled
+            ?? app.Services.GetRequiredService<IOptions<WhatsAppOptions>>().Value.SandboxMode;
+        if (enabled)
+        {
+            app.MapCloudApiSimulator(Prefix);
+        }
+
+        return app;
+    }
+
+    internal static IServiceCollection AddCloudApiSimulator(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<SimulatorOptions>()
+            .BindConfiguration(SimulatorOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.NotOnWhatsApp.All(n => n.StartsWith('+') && n.Length > 8 && n[1..].All(char.IsAsciiDigit)),
+                "Kabar:Simulator:NotOnWhatsApp must hold E.164 numbers such as +6281299990000.");
+        services.TryAddSingleton<GraphApiEndpoint>();
+        services.AddSingleton<SimulatorWebhooks>();
+        services.AddSingleton<CloudApiSimulator>();
+        services.AddHttpClient(SimulatorWebhooks.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        return services;
+    }
+}

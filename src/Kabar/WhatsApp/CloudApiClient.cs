@@ -1,0 +1,360 @@
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Kabar.Channels;
+using Kabar.Common;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.WhatsApp;
+
+/// <summary>
+/// <see cref="IWhatsAppClient"/> over the Graph API (Meta's or the built-in simulator), speaking
+/// the shapes of WHATSAPP-PAYLOADS.md. A send never throws for a provider problem: it answers
+/// Accepted, Failed (nothing was sent) or Unknown (it may have been sent).
+/// </summary>
+public sealed partial class CloudApiClient(
+    IHttpClientFactory httpClients,
+    IOptions<WhatsAppOptions> options,
+    GraphApiEndpoint endpoint,
+    TimeProvider time,
+    ILogger<CloudApiClient> logger) : IWhatsAppClient
+{
+    public const string HttpClientName = "whatsapp";
+    private const string TemplateFields = "name,language,status,category,parameter_format,components";
+    private const int MaxTemplatePages = 1000;
+
+    public async Task<WhatsAppSendResult> SendAsync(WhatsAppSendRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var o = options.Value;
+        var url = $"{endpoint.BaseUrl}/{o.GraphApiVersion}/{Uri.EscapeDataString(request.PhoneNumberId)}/messages";
+        using var message = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new ByteArrayContent(WriteSendBody(request))
+            {
+                Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
+            },
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", request.AccessToken ?? "sandbox");
+
+        using var timeout = new CancellationTokenSource(o.SendTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        var client = httpClients.CreateClient(HttpClientName);
+        var recipient = Pii.MaskPhone(request.To);
+        try
+        {
+            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead, linked.Token);
+            var body = await response.Content.ReadAsByteArrayAsync(linked.Token);
+            var result = response.IsSuccessStatusCode ? ReadAccepted(body) : ReadFailure(response, body);
+            if (result.Outcome == SendOutcome.Failed)
+            {
+                LogSendFailed(logger, recipient, result.ErrorCode, result.HttpStatus, result.ErrorTitle);
+            }
+            else if (result.Outcome == SendOutcome.Unknown)
+            {
+                LogSendUnknown(logger, recipient, "unreadable success body");
+            }
+
+            return result;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            // The timeout fired: the request may be at Meta already. The dispatcher waits for a
+            // status webhook carrying the callback data before it dares to send again.
+            LogSendUnknown(logger, recipient, "timeout");
+            return new WhatsAppSendResult(SendOutcome.Unknown, ErrorTitle: "Timed out waiting for the Cloud API");
+        }
+        catch (HttpRequestException ex) when (NeverLeft(ex))
+        {
+            LogSendFailed(logger, recipient, null, null, ex.HttpRequestError.ToString());
+            return new WhatsAppSendResult(SendOutcome.Failed, ErrorTitle: $"Connection failed: {ex.HttpRequestError}");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            LogSendUnknown(logger, recipient, ex.GetType().Name);
+            return new WhatsAppSendResult(SendOutcome.Unknown, ErrorTitle: "Connection dropped before an answer");
+        }
+    }
+
+    public async Task<IReadOnlyList<RemoteTemplate>> GetTemplatesAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var token = o.EffectiveNumbers[0].AccessToken ?? "sandbox";
+        var client = httpClients.CreateClient(HttpClientName);
+        var templates = new List<RemoteTemplate>();
+        string? next = $"{endpoint.BaseUrl}/{o.GraphApiVersion}/{Uri.EscapeDataString(o.EffectiveWabaId)}/message_templates"
+            + $"?fields={TemplateFields}&limit=100";
+        for (var page = 0; next is not null; page++)
+        {
+            if (page >= MaxTemplatePages)
+            {
+                throw new InvalidOperationException($"message_templates paging did not end after {MaxTemplatePages} pages.");
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, next);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await client.SendAsync(request, ct);
+            var body = await response.Content.ReadAsByteArrayAsync(ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                var failure = ReadFailure(response, body);
+                throw new HttpRequestException(
+                    $"message_templates failed: HTTP {(int)response.StatusCode}, code {failure.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}: {failure.ErrorTitle}",
+                    null, response.StatusCode);
+            }
+
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
+            {
+                templates.AddRange(data.EnumerateArray().Select(ReadTemplate));
+            }
+
+            next = root.TryGetProperty("paging", out var paging) && paging.ValueKind == JsonValueKind.Object
+                && paging.TryGetProperty("next", out var n) && n.ValueKind == JsonValueKind.String
+                && !string.IsNullOrWhiteSpace(n.GetString())
+                ? n.GetString()
+                : null;
+        }
+
+        return templates;
+    }
+
+    /// <summary>The body of <c>POST /messages</c> exactly as Meta documents it.</summary>
+    internal static byte[] WriteSendBody(WhatsAppSendRequest request)
+    {
+        using var buffer = new MemoryStream(512);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("messaging_product", "whatsapp");
+            w.WriteString("recipient_type", "individual");
+            if (request.To is not null)
+            {
+                w.WriteString("to", request.To);
+            }
+            else
+            {
+                // A username-only person has no phone number; Meta takes the business-scoped
+                // user id in "recipient" instead of "to".
+                w.WriteString("recipient", request.RecipientUserId);
+            }
+
+            if (request.Template is { } template)
+            {
+                w.WriteString("type", "template");
+                w.WriteStartObject("template");
+                w.WriteString("name", template.Name);
+                w.WriteStartObject("language");
+                w.WriteString("code", template.Language);
+                w.WriteEndObject();
+                if (template.BodyParameters.Count > 0)
+                {
+                    w.WriteStartArray("components");
+                    w.WriteStartObject();
+                    w.WriteString("type", "body");
+                    w.WriteStartArray("parameters");
+                    foreach (var p in template.BodyParameters)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("type", "text");
+                        w.WriteString("text", p.Text);
+                        if (p.Name is not null)
+                        {
+                            w.WriteString("parameter_name", p.Name);
+                        }
+
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteString("type", "text");
+                w.WriteStartObject("text");
+                w.WriteBoolean("preview_url", false);
+                w.WriteString("body", request.Text ?? "");
+                w.WriteEndObject();
+            }
+
+            w.WriteString("biz_opaque_callback_data", request.CallbackData);
+            w.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static WhatsAppSendResult ReadAccepted(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var messageId = First(root, "messages") is { } m ? Str(m, "id") : null;
+            if (messageId is null)
+            {
+                return new WhatsAppSendResult(SendOutcome.Unknown, ErrorTitle: "Success without a message id");
+            }
+
+            var waId = First(root, "contacts") is { } c ? Str(c, "wa_id") : null;
+            return new WhatsAppSendResult(SendOutcome.Accepted, messageId, waId,
+                MessageStatus: First(root, "messages") is { } m2 ? Str(m2, "message_status") : null);
+        }
+        catch (JsonException)
+        {
+            // A 2xx means Meta took it; without the id only the status webhook can tell which message it was.
+            return new WhatsAppSendResult(SendOutcome.Unknown, ErrorTitle: "Success body is not JSON");
+        }
+    }
+
+    private WhatsAppSendResult ReadFailure(HttpResponseMessage response, byte[] body)
+    {
+        var status = (int)response.StatusCode;
+        var retryAfter = RetryAfter(response.Headers.RetryAfter);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            {
+                int? code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var ci) ? ci : null;
+                var details = error.TryGetProperty("error_data", out var data) && data.ValueKind == JsonValueKind.Object ? Str(data, "details") : null;
+                var title = details ?? Str(error, "message") ?? response.ReasonPhrase;
+                return new WhatsAppSendResult(SendOutcome.Failed, ErrorCode: code, ErrorTitle: Pii.MaskText(title),
+                    HttpStatus: status, RetryAfter: retryAfter);
+            }
+        }
+        catch (JsonException)
+        {
+            // A proxy or load balancer answered (HTML 502 and the like): no Graph code.
+        }
+
+        return new WhatsAppSendResult(SendOutcome.Failed, ErrorTitle: response.ReasonPhrase ?? $"HTTP {status}",
+            HttpStatus: status, RetryAfter: retryAfter);
+    }
+
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    {
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// True only when the failure happened before a byte of the request could reach the server
+    /// (no address, connection refused, TLS failed): then nothing was sent and a retry is safe.
+    /// </summary>
+    private static bool NeverLeft(HttpRequestException ex)
+    {
+        if (ex.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)
+        {
+            return true;
+        }
+
+        if (ex.HttpRequestError != HttpRequestError.ConnectionError)
+        {
+            return false;
+        }
+
+        for (Exception? inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException socket)
+            {
+                return socket.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostNotFound
+                    or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TryAgain
+                    or SocketError.NoData or SocketError.AddressNotAvailable or SocketError.HostDown
+                    or SocketError.NetworkDown;
+            }
+        }
+
+        return false;
+    }
+
+    private static RemoteTemplate ReadTemplate(JsonElement t)
+    {
+        var format = Str(t, "parameter_format") ?? "POSITIONAL";
+        string? bodyText = null;
+        if (t.TryGetProperty("components", out var components) && components.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var component in components.EnumerateArray())
+            {
+                if (string.Equals(Str(component, "type"), "BODY", StringComparison.OrdinalIgnoreCase))
+                {
+                    bodyText = Str(component, "text");
+                    break;
+                }
+            }
+        }
+
+        return new RemoteTemplate(
+            Str(t, "id") ?? "",
+            Str(t, "name") ?? "",
+            Str(t, "language") ?? "",
+            Str(t, "status") ?? "",
+            Str(t, "category") ?? "",
+            format,
+            BodyParameterNames(bodyText, format));
+    }
+
+    /// <summary>Positional templates name their parameters "1", "2", …; named ones by their placeholders.</summary>
+    internal static IReadOnlyList<string> BodyParameterNames(string? bodyText, string parameterFormat)
+    {
+        if (string.IsNullOrEmpty(bodyText))
+        {
+            return [];
+        }
+
+        var names = Placeholder().Matches(bodyText).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();
+        if (string.Equals(parameterFormat, "NAMED", StringComparison.OrdinalIgnoreCase))
+        {
+            return names;
+        }
+
+        var max = names.Select(n => int.TryParse(n, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : 0)
+            .DefaultIfEmpty(0).Max();
+        return Enumerable.Range(1, max).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+    }
+
+    [GeneratedRegex(@"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")]
+    private static partial Regex Placeholder();
+
+    private static JsonElement? First(JsonElement root, string array) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(array, out var a) && a.ValueKind == JsonValueKind.Array
+            && a.GetArrayLength() > 0 ? a[0] : null;
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
+            ? v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString(),
+                JsonValueKind.Number => v.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp send to {Recipient} failed: code {Code}, HTTP {Status}: {Title}")]
+    private static partial void LogSendFailed(ILogger logger, string recipient, int? code, int? status, string? title);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp send to {Recipient} has an unknown outcome ({Reason}); waiting for a status webhook")]
+    private static partial void LogSendUnknown(ILogger logger, string recipient, string reason);
+}

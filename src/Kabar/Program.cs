@@ -1,4 +1,5 @@
 using Kabar.Auth;
+using Kabar.Channels;
 using Kabar.Cli;
 using Kabar.Common;
 using Kabar.Contacts;
@@ -22,6 +23,7 @@ builder.AddKabarAuth();
 builder.AddKabarHealth();
 builder.AddKabarWhatsApp();
 builder.AddKabarDecisions();
+builder.AddKabarChannels();
 builder.AddKabarNotifications();
 builder.AddKabarSimulator();
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Kabar.Channels;
 
 namespace Kabar.Common;
 
@@ -66,7 +67,7 @@ public sealed class PolicyOptions
     public static readonly string[] DefaultOptInKeywords = ["START", "MULAI", "SUBSCRIBE", "LANGGANAN"];
 }
 
-/// <summary><c>Kabar:Sms</c>: the parts of SMS settings the decision needs.</summary>
+/// <summary><c>Kabar:Sms</c>: the provider and where SMS may go; checked by <see cref="SmsOptionsValidator"/>.</summary>
 public sealed class SmsOptions
 {
     public const string Section = "Kabar:Sms";
@@ -78,4 +79,10 @@ public sealed class SmsOptions
     public string[] AllowedCountries { get; set; } = [];
 
     public IReadOnlyList<string> EffectiveAllowedCountries => AllowedCountries.Length > 0 ? AllowedCountries : ["ID"];
+
+    /// <summary><c>Kabar:Sms:Http</c>: a generic HTTP gateway, used when <see cref="Provider"/> is <c>Http</c>.</summary>
+    public SmsHttpOptions Http { get; set; } = new();
+
+    /// <summary><c>Kabar:Sms:Twilio</c>: used when <see cref="Provider"/> is <c>Twilio</c>.</summary>
+    public SmsTwilioOptions Twilio { get; set; } = new();
 }

@@ -45,7 +45,6 @@ public sealed partial class Dispatcher(
 
     private readonly ConcurrentDictionary<string, SendLimiter> limiters = new();
     private readonly ConcurrentDictionary<string, DateTime> notBefore = new();
-    private readonly ConcurrentDictionary<string, bool> holding = new();
 
     /// <summary>This process's name in leases.</summary>
     public string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -68,16 +67,14 @@ public sealed partial class Dispatcher(
             sender = await QueueStore.HoldSenderAsync(db, number.PhoneNumberId, Holder, now, O.SenderLease, ct);
             if (sender is null)
             {
-                holding[number.PhoneNumberId] = false;
                 return DispatchPass.NotHolder;
             }
 
-            if (!holding.TryGetValue(number.PhoneNumberId, out var held) || !held)
+            if (sender.LeaseHolder is { } previous && previous != Holder && sender.LeaseUntil is { } previousUntil)
             {
-                // Taking the number over from another process: its sends of the last second are
-                // not in this process's limiter, so wait that second out.
-                holding[number.PhoneNumberId] = true;
-                notBefore[number.PhoneNumberId] = now + TimeSpan.FromSeconds(1);
+                // Taking the number over from another process: its last sends are not in this
+                // process's limiter, so wait a second past the end of its lease.
+                notBefore[number.PhoneNumberId] = previousUntil + TimeSpan.FromSeconds(1);
             }
 
             await SweepAsync(db, number.PhoneNumberId, now, ct);
@@ -96,8 +93,10 @@ public sealed partial class Dispatcher(
                 return new DispatchPass(0, 0, limiter.NextFree(now));
             }
 
-            var whatsAppOpen = sender.PausedAt is null && (!notBefore.TryGetValue(number.PhoneNumberId, out var nb) || nb <= now);
-            plans = await PlanAsync(scope.ServiceProvider, db, ids, number, limiter, whatsAppOpen, now, ct);
+            // WhatsApp waits while the number is paused (checked again each poll) or warming up.
+            DateTime? whatsAppClosedUntil = sender.PausedAt is not null ? now + O.PollInterval
+                : notBefore.TryGetValue(number.PhoneNumberId, out var nb) && nb > now ? nb : null;
+            plans = await PlanAsync(scope.ServiceProvider, db, ids, number, limiter, whatsAppClosedUntil, now, ct);
         }
 
         crash.Hit(CrashPoints.AfterClaim);
@@ -119,7 +118,7 @@ public sealed partial class Dispatcher(
         var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
         foreach (var number in whatsApp.Value.EffectiveNumbers)
         {
-            await QueueStore.ReleaseSenderAsync(db, number.PhoneNumberId, Holder, ct);
+            await QueueStore.ReleaseSenderAsync(db, number.PhoneNumberId, Holder, Now, ct);
         }
     }
 
@@ -143,7 +142,7 @@ public sealed partial class Dispatcher(
     private sealed record Result(Planned Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At);
 
     private async Task<List<Planned>> PlanAsync(IServiceProvider services, KabarDbContext db, List<Guid> ids,
-        WhatsAppNumberOptions number, SendLimiter limiter, bool whatsAppOpen, DateTime now, CancellationToken ct)
+        WhatsAppNumberOptions number, SendLimiter limiter, DateTime? whatsAppClosedUntil, DateTime now, CancellationToken ct)
     {
         var flow = services.GetRequiredService<NotificationFlow>();
         var notifications = await db.Notifications.Where(n => ids.Contains(n.Id)).OrderBy(n => n.DueAt).ToListAsync(ct);
@@ -208,9 +207,9 @@ public sealed partial class Dispatcher(
             Planned plan;
             if (channel == Channel.WhatsApp)
             {
-                if (!whatsAppOpen)
+                if (whatsAppClosedUntil is { } closedUntil)
                 {
-                    Requeue(n, now + O.PollInterval);
+                    Requeue(n, closedUntil);
                     continue;
                 }
 

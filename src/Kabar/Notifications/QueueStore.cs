@@ -44,23 +44,25 @@ public static class QueueStore
     /// <summary>
     /// Takes or renews a business number's sending lease: one dispatcher per number at a time
     /// across every process on the database, so together they keep the number's rate.
-    /// Returns the number's row when this process holds the lease, else null.
+    /// Returns the number's row as it was before (with the previous holder and lease end) when
+    /// this process now holds the lease, else null.
     /// </summary>
     public static async Task<SenderNumber?> HoldSenderAsync(KabarDbContext db, string phoneNumberId, string holder,
         DateTime now, TimeSpan lease, CancellationToken ct)
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
+            var before = await db.SenderNumbers.AsNoTracking().FirstOrDefaultAsync(s => s.PhoneNumberId == phoneNumberId, ct);
             var until = now + lease;
             var held = await db.SenderNumbers
                 .Where(s => s.PhoneNumberId == phoneNumberId && (s.LeaseHolder == holder || s.LeaseUntil == null || s.LeaseUntil < now))
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseHolder, holder).SetProperty(x => x.LeaseUntil, until), ct);
-            if (held == 1)
+            if (held == 1 && before is not null)
             {
-                return await db.SenderNumbers.AsNoTracking().FirstAsync(s => s.PhoneNumberId == phoneNumberId, ct);
+                return before;
             }
 
-            if (await db.SenderNumbers.AnyAsync(s => s.PhoneNumberId == phoneNumberId, ct))
+            if (before is not null)
             {
                 return null;
             }
@@ -81,8 +83,11 @@ public static class QueueStore
         return null;
     }
 
-    /// <summary>Gives the sending lease up (shutdown), so another process need not wait for it to expire.</summary>
-    public static Task ReleaseSenderAsync(KabarDbContext db, string phoneNumberId, string holder, CancellationToken ct) =>
+    /// <summary>
+    /// Gives the sending lease up (shutdown), so another process need not wait for it to expire.
+    /// The lease end is kept as "now": a successor still waits one second after it.
+    /// </summary>
+    public static Task ReleaseSenderAsync(KabarDbContext db, string phoneNumberId, string holder, DateTime now, CancellationToken ct) =>
         db.SenderNumbers.Where(s => s.PhoneNumberId == phoneNumberId && s.LeaseHolder == holder)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseHolder, (string?)null).SetProperty(x => x.LeaseUntil, (DateTime?)null), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseUntil, now), ct);
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Kabar.Consent;
 using Kabar.Decisions;
 using Kabar.Notifications;
 using Kabar.Tests.Infrastructure;

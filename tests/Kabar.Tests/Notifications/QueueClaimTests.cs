@@ -74,20 +74,23 @@ public abstract class QueueClaimTests(Db db, PostgresServer postgres) : IAsyncLi
         var first = app.Services.GetRequiredService<Dispatcher>();
         var second = ActivatorUtilities.CreateInstance<Dispatcher>(app.Services);
         await app.CreateContactAsync("+6281277773001", optedIn: true);
+        await app.CreateContactAsync("+6281277773002", optedIn: true);
         await app.PermitReadyAsync("+6281277773001");
 
-        var secondPass = await second.RunOnceAsync(app.Number(), CancellationToken.None);
-        Assert.NotSame(DispatchPass.NotHolder, secondPass);
+        Assert.Equal(1, (await second.RunOnceAsync(app.Number(), CancellationToken.None)).Sent);
+        await app.PermitReadyAsync("+6281277773002");
         Assert.Same(DispatchPass.NotHolder, await first.RunOnceAsync(app.Number(), CancellationToken.None));
         Assert.Equal(second.Holder, await app.WithDbAsync(d => d.SenderNumbers.Select(s => s.LeaseHolder).SingleAsync()));
 
-        app.Time.Advance(TimeSpan.FromSeconds(16)); // the lease runs out without renewal
-        await first.RunOnceAsync(app.Number(), CancellationToken.None); // takes over, then waits one second
-        app.Time.Advance(TimeSpan.FromSeconds(1));
-        var pass = await first.RunOnceAsync(app.Number(), CancellationToken.None);
-        Assert.Equal(1, pass.Sent);
+        // `second` stops renewing: `first` takes over once the lease ran out, and still waits a
+        // second past its end, since the sends of `second` are not in its limiter.
+        app.Time.Advance(TimeSpan.FromSeconds(15.5));
+        Assert.Equal(0, (await first.RunOnceAsync(app.Number(), CancellationToken.None)).Sent);
         Assert.Equal(first.Holder, await app.WithDbAsync(d => d.SenderNumbers.Select(s => s.LeaseHolder).SingleAsync()));
-        Assert.Equal(Channel.WhatsApp, (await app.WithDbAsync(d => d.Notifications.SingleAsync())).Channel);
+        app.Time.Advance(TimeSpan.FromSeconds(0.6));
+        Assert.Equal(1, (await first.RunOnceAsync(app.Number(), CancellationToken.None)).Sent);
+        Assert.Same(DispatchPass.NotHolder, await second.RunOnceAsync(app.Number(), CancellationToken.None));
+        Assert.Equal(2, await app.WithDbAsync(d => d.DeliveryAttempts.CountAsync(a => a.Channel == Channel.WhatsApp)));
     }
 }
 

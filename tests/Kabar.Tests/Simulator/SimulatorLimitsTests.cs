@@ -33,7 +33,7 @@ public sealed class TemplatePagingTests : SimulatorOverSockets
     {
         var templates = await Client.GetTemplatesAsync(CancellationToken.None);
 
-        Assert.Equal(Notifications.NotificationCatalog.All.Count * 2, templates.Count);
+        Assert.Equal(Kabar.Notifications.NotificationCatalog.All.Count * 2, templates.Count);
         var ready = Assert.Single(templates, t => t.Name == "permit_ready" && t.Language == "id");
         Assert.Equal("APPROVED", ready.Status);
         Assert.Equal("UTILITY", ready.Category);

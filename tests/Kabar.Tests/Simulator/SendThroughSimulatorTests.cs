@@ -170,6 +170,19 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     }
 
     [Fact]
+    public async Task HangFault_OnReusedConnection_UnknownAndNotResent()
+    {
+        var warm = await Client.SendAsync(Template("+6281277770010", "attempt-warm"), CancellationToken.None);
+        Assert.Equal(SendOutcome.Accepted, warm.Outcome);
+        using var fault = await Control.PostAsJsonAsync("faults", new { code = 0, mode = "hang" });
+
+        var result = await Client.SendAsync(Template("+6281277770011", "attempt-hang-2"), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Unknown, result.Outcome);
+        Assert.Single(await ControlMessagesAsync("+6281277770011"));
+    }
+
+    [Fact]
     public async Task Send_ConnectionRefused_FailedWithoutCode()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -25,11 +25,18 @@ internal static class SmsHttp
     {
         using var timeoutSource = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutSource.Token);
+        var status = 0;
         try
         {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            status = (int)response.StatusCode;
             var body = await response.Content.ReadAsStringAsync(linked.Token);
-            return new HttpExchange((int)response.StatusCode, body, null);
+            return new HttpExchange(status, body, null);
+        }
+        catch (Exception ex) when (status is >= 200 and < 300 && !ct.IsCancellationRequested && ex is OperationCanceledException or HttpRequestException or IOException)
+        {
+            // The status already said "taken"; only the body (and the provider's id) was lost.
+            return new HttpExchange(status, "", null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

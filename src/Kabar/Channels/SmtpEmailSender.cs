@@ -41,7 +41,7 @@ public sealed class SmtpEmailSender(EmailComposer composer, IOptions<EmailOption
             }
 
             await client.SendAsync(mime, linked.Token);
-            await DisconnectQuietlyAsync(client);
+            await DisconnectQuietlyAsync(client, time);
             return ChannelSendResult.Accepted(mime.MessageId);
         }
         catch (SmtpCommandException ex)
@@ -75,12 +75,12 @@ public sealed class SmtpEmailSender(EmailComposer composer, IOptions<EmailOption
         _ => Pii.MaskText(ex.Message),
     };
 
-    private static async Task DisconnectQuietlyAsync(SmtpClient client)
+    private static async Task DisconnectQuietlyAsync(SmtpClient client, TimeProvider time)
     {
         // The message is already accepted; a failing QUIT must not turn that into an error.
         try
         {
-            using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
             await client.DisconnectAsync(true, quit.Token);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or SmtpProtocolException or SmtpCommandException)

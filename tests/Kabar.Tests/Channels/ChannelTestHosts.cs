@@ -129,13 +129,12 @@ public sealed class TestSmtpServer : IAsyncDisposable
 {
     private readonly SmtpServer.SmtpServer server;
     private readonly CancellationTokenSource stop = new();
-    private readonly Task running;
 
     private TestSmtpServer(SmtpServer.SmtpServer server, int port)
     {
         this.server = server;
         Port = port;
-        running = server.StartAsync(stop.Token);
+        _ = server.StartAsync(stop.Token);
     }
 
     public int Port { get; }
@@ -207,7 +206,6 @@ public sealed class TestSmtpServer : IAsyncDisposable
         {
         }
 
-        _ = running;
         stop.Dispose();
     }
 

@@ -155,7 +155,8 @@ public sealed partial class Dispatcher(
         var lastWhatsApp = O.PairRateInterval <= TimeSpan.Zero
             ? []
             : await db.DeliveryAttempts
-                .Where(a => a.ContactId != null && contactIds.Contains(a.ContactId.Value) && a.Channel == Channel.WhatsApp && a.CreatedAt > pairSince)
+                .Where(a => a.ContactId != null && contactIds.Contains(a.ContactId.Value) && a.Channel == Channel.WhatsApp && a.CreatedAt > pairSince
+                    && !(a.Status == AttemptStatus.Failed && a.ProviderMessageId == null)) // refused outright: nothing reached the person
                 .GroupBy(a => a.ContactId!.Value)
                 .Select(g => new { g.Key, Last = g.Max(a => a.CreatedAt) })
                 .ToDictionaryAsync(x => x.Key, x => x.Last, ct);

@@ -42,6 +42,7 @@ app.UseAuthorization();
 
 app.MapHealth();
 app.MapWhatsAppWebhooks();
+app.MapSmsWebhooks();
 app.MapContacts();
 app.MapDecisions();
 app.MapNotifications();

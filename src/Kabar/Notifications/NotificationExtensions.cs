@@ -20,6 +20,7 @@ public static class NotificationExtensions
         builder.Services.AddScoped<NotificationFlow>();
         builder.Services.AddScoped<StatusApplier>();
         builder.Services.AddScoped<TemplateSync>();
+        builder.Services.AddScoped<Channels.ISmsDeliveryReports, SmsDeliveryReports>();
         builder.Services.AddHostedService<DispatchWorker>();
         return builder;
     }

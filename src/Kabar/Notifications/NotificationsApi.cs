@@ -374,7 +374,8 @@ internal static class NotificationsApi
         {
             var list = byNotification[n.Id].Select(a => new AttemptResponse(a.Id, a.Channel, a.Status, a.ProviderMessageId,
                 a.ErrorCode, a.Error, a.Ambiguous, a.Channel == Channel.WhatsApp ? a.Billable : null, a.CreatedAt,
-                history[a.Id].OrderBy(h => h.At).Select(h => new StatusStep(h.Status, h.At)).ToList())).ToList();
+                history[a.Id].OrderBy(h => DeliveryAttempt.Rank(h.Status)).ThenBy(h => h.At) // lifecycle order: Meta's timestamps are whole seconds
+                    .Select(h => new StatusStep(h.Status, h.At)).ToList())).ToList();
             var cost = byNotification[n.Id]
                 .Where(a => a.Channel == Channel.WhatsApp && a.Billable && a.Status is AttemptStatus.Delivered or AttemptStatus.Read)
                 .Sum(a => prices.For(a.PricingCategory));

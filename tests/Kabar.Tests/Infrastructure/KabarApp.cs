@@ -57,6 +57,9 @@ public sealed class KabarApp : WebApplicationFactory<Program>
 
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>Where e-mail goes as .eml files when no SMTP server is configured.</summary>
+    public string Outbox { get; } = Path.Combine(Path.GetTempPath(), $"kabar-outbox-{Guid.NewGuid():N}");
+
     public static async Task<KabarApp> StartAsync(Db db, PostgresServer postgres, Dictionary<string, string?>? settings = null)
     {
         string connectionString;
@@ -90,6 +93,7 @@ public sealed class KabarApp : WebApplicationFactory<Program>
 
         // Tests run dispatch passes themselves (see Pipeline), on the fake clock.
         builder.UseSetting("Kabar:Notifications:DispatcherEnabled", "false");
+        builder.UseSetting("Kabar:Email:OutboxPath", Outbox);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
@@ -146,6 +150,10 @@ public sealed class KabarApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (Directory.Exists(Outbox))
+        {
+            Directory.Delete(Outbox, recursive: true);
+        }
         if (sqliteFile is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -158,7 +158,9 @@ public sealed partial class InboundProcessor(
             // explicit choice. A newer *automatic* opt-in does not count as a choice: had the
             // messages arrived in order, the STOP would have come first and the later ordinary
             // message would not have re-granted.
-            if (contact.ConsentChangedAt(scope) is { } changedAt && message.SentAt < changedAt
+            // Meta's timestamps are whole seconds: a keyword sent in the same second as a newer
+            // change (a registration a moment earlier) is not "older" than it.
+            if (contact.ConsentChangedAt(scope) is { } changedAt && message.SentAt + TimeSpan.FromSeconds(1) <= changedAt
                 && await LatestSourceAsync(contact.Id, scope, ct) != ConsentSource.InboundMessage)
             {
                 return "superseded";

@@ -1,0 +1,205 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Kabar.Common;
+using Kabar.Decisions;
+using Kabar.Notifications;
+using Kabar.Simulator;
+using Kabar.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kabar.Tests.Notifications;
+
+/// <summary>
+/// The durability proof (SPEC §6): a separate Kabar process is killed (SIGKILL) at each of the
+/// four crash points, started again, and left to drain; then what the Cloud API simulator
+/// received is compared with what Kabar recorded. Nothing may be lost, a duplicate is only
+/// allowed after a crash between the provider's acceptance and the commit (and must be recorded
+/// as ambiguous), and nobody whose STOP committed before the claim gets a WhatsApp notice.
+/// </summary>
+public sealed class CrashRecoveryTests : IAsyncLifetime
+{
+    private const string ApiKey = "crash-test-key-0123456789";
+    private const string AppSecret = "crash-test-secret";
+    private const string StopPhone = "+6281277779999";
+    private static readonly string[] Phones = Enumerable.Range(0, 10).Select(i => $"+62812777790{i:00}").ToArray();
+
+    private readonly string directory = Path.Combine(Path.GetTempPath(), $"kabar-crash-{Guid.NewGuid():N}");
+    private readonly int kabarPort = KabarProcess.FreePort();
+    private WebApplication simulatorHost = null!;
+
+    private string KabarUrl => $"http://127.0.0.1:{kabarPort}";
+
+    private CloudApiSimulator Simulator => simulatorHost.Services.GetRequiredService<CloudApiSimulator>();
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(directory);
+        simulatorHost = await SimulatorHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Kabar:Simulator:WebhookUrl"] = $"{KabarUrl}/webhooks/whatsapp",
+            ["Kabar:Simulator:AppSecret"] = AppSecret,
+            ["Kabar:Simulator:SentDelay"] = "00:00:00.200",
+            ["Kabar:Simulator:DeliveredDelay"] = "00:00:00.300",
+            ["Kabar:Simulator:WebhookRetryDelay"] = "00:00:00.500",
+            ["Kabar:Simulator:WebhookMaxAttempts"] = "12",
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await simulatorHost.DisposeAsync();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private KabarProcess StartKabar(string? crashAt)
+    {
+        List<string> args =
+        [
+            "--urls", KabarUrl,
+            $"--ConnectionStrings:Kabar=Data Source={Path.Combine(directory, "kabar.db")}",
+            $"--Kabar:Api:Keys:0={ApiKey}",
+            $"--Kabar:WhatsApp:GraphApiBaseUrl={simulatorHost.Urls.First()}",
+            $"--Kabar:WhatsApp:AppSecret={AppSecret}",
+            "--Kabar:WhatsApp:VerifyToken=crash-test-verify",
+            "--Kabar:Simulator:Enabled=false",
+            "--Kabar:Notifications:ClaimLease=00:00:05",
+            "--Kabar:Notifications:SenderLease=00:00:02",
+            "--Kabar:Notifications:PollInterval=00:00:00.200",
+            "--Kabar:Notifications:UnknownOutcomeGrace=00:00:03",
+            "--Kabar:Policy:QuietHoursStart=00:00",
+            "--Kabar:Policy:QuietHoursEnd=00:00",
+            "--Logging:LogLevel:Default=Warning",
+        ];
+        if (crashAt is not null)
+        {
+            args.Add($"--Kabar:Testing:CrashAt={crashAt}");
+        }
+
+        return KabarProcess.Start(directory, args);
+    }
+
+    private HttpClient Api()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(KabarUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
+
+    [Theory]
+    [InlineData(CrashPoints.AfterClaim)]
+    [InlineData(CrashPoints.AfterAccept)]
+    [InlineData(CrashPoints.AfterCommit)]
+    [InlineData(CrashPoints.WebhookIntake)]
+    public async Task KilledAtACrashPoint_RestartedAndDrained_NothingLost_NoSilentDuplicate_NoSendAfterStop(string crashAt)
+    {
+        // Setup in a process that does not crash: the people, and one who sent STOP.
+        await using (var setup = StartKabar(null))
+        {
+            await setup.WaitUntilReadyAsync(KabarUrl, TimeSpan.FromSeconds(60));
+            using var api = Api();
+            foreach (var phone in Phones.Append(StopPhone))
+            {
+                using var created = await api.PostAsJsonAsync("/api/contacts", new
+                {
+                    phone,
+                    name = "Warga",
+                    consent = new { scope = "whatsapp", granted = true, source = "registration_form", textVersion = "daftar-v1" },
+                });
+                await Http.AssertStatusAsync(created, System.Net.HttpStatusCode.Created);
+            }
+
+            Simulator.Inbound(new InboundRequest(StopPhone, "STOP"));
+            await WaitUntilAsync(async () =>
+            {
+                var contact = await api.GetFromJsonAsync<JsonElement>($"/api/contacts?phone={Uri.EscapeDataString(StopPhone)}");
+                return contact.GetProperty("consent").GetProperty("whatsapp").GetString() == "withdrawn";
+            }, "the STOP to be recorded", setup);
+            await WaitUntilAsync(() => Task.FromResult(Simulator.Messages(StopPhone).Count == 1), "the STOP confirmation", setup);
+        }
+
+        // The process that will be killed: the notices go in, it claims and sends.
+        var ids = new List<Guid>();
+        await using (var doomed = StartKabar(crashAt))
+        {
+            await doomed.WaitUntilReadyAsync(KabarUrl, TimeSpan.FromSeconds(60));
+            using var api = Api();
+            var sendAt = DateTime.UtcNow.AddSeconds(2);
+            foreach (var phone in Phones.Append(StopPhone))
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/notifications")
+                {
+                    Content = JsonContent.Create(new { type = "permit_ready", phone, sendAt, @params = Pipeline.PermitReadyParams }),
+                };
+                request.Headers.Add("Idempotency-Key", $"{crashAt}-{phone}");
+                using var response = await api.SendAsync(request);
+                await Http.AssertStatusAsync(response, System.Net.HttpStatusCode.Accepted);
+                ids.Add((await KabarApp.ReadAsync<JsonElement>(response)).GetProperty("id").GetGuid());
+            }
+
+            Assert.True(await doomed.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"Kabar did not reach {crashAt}:\n{doomed.Output}");
+            Assert.Contains($"crash point {crashAt} reached", doomed.Output, StringComparison.Ordinal);
+        }
+
+        // Restart and drain.
+        await using var survivor = StartKabar(null);
+        await survivor.WaitUntilReadyAsync(KabarUrl, TimeSpan.FromSeconds(60));
+        using var client = Api();
+        List<NotificationResponse> final = [];
+        await WaitUntilAsync(async () =>
+        {
+            final = [];
+            foreach (var id in ids)
+            {
+                final.Add((await client.GetFromJsonAsync<NotificationResponse>($"/api/notifications/{id}", KabarApp.Json))!);
+            }
+
+            return final.Take(Phones.Length).All(n => n.State is NotificationState.Delivered or NotificationState.Read)
+                && final[^1].State is NotificationState.Sent or NotificationState.Delivered;
+        }, "every notification to settle", survivor);
+
+        var received = Simulator.Messages(null);
+        foreach (var n in final.Take(Phones.Length))
+        {
+            var attempts = n.Attempts.Where(a => a.Channel == Channel.WhatsApp).ToList();
+            var mine = received.Where(m => attempts.Any(a => a.Id.ToString() == m.CallbackData)).ToList();
+            Assert.NotEmpty(mine); // nothing lost
+            Assert.Equal(mine.Count, received.Count(m => m.To == mine[0].To && m.Type == "template"));
+            if (mine.Count > 1)
+            {
+                // Only a crash between Meta's acceptance and the commit may cause a second send,
+                // and every earlier try that did go out is on record as ambiguous.
+                Assert.Equal(CrashPoints.AfterAccept, crashAt);
+                var sentTries = attempts.Where(a => mine.Any(m => m.CallbackData == a.Id.ToString())).OrderBy(a => a.CreatedAt).ToList();
+                Assert.All(sentTries.SkipLast(1), a => Assert.True(a.Ambiguous, $"attempt {a.Id} went out and was followed by another, but is not marked ambiguous"));
+            }
+        }
+
+        // The person who stopped gets the notice by SMS only; WhatsApp carried just the confirmation.
+        Assert.Equal(Channel.Sms, final[^1].Channel);
+        Assert.Equal(DecisionReason.OptedOut, final[^1].Decision!.Reason);
+        Assert.DoesNotContain(received, m => m.To == StopPhone && m.Type == "template");
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, KabarProcess process)
+    {
+        var until = DateTime.UtcNow.AddSeconds(45);
+        while (DateTime.UtcNow < until)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            if (process.HasExited)
+            {
+                Assert.Fail($"Kabar exited while waiting for {what}:\n{process.Output}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"Timed out waiting for {what}:\n{process.Output}");
+    }
+}

@@ -86,7 +86,15 @@ public sealed partial class Dispatcher(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
-            var ids = await QueueStore.ClaimAsync(db, number.PhoneNumberId, now, O.BatchSize, now + O.ClaimLease, Holder, ct);
+            // Claim no more than the number may send now: a claim that must be handed back
+            // costs two writes and sends nothing.
+            var room = Math.Min(O.BatchSize, limiter.Available(now, now + O.SendLookahead));
+            if (room == 0)
+            {
+                return new DispatchPass(0, 0, limiter.NextFree(now));
+            }
+
+            var ids = await QueueStore.ClaimAsync(db, number.PhoneNumberId, now, room, now + O.ClaimLease, Holder, ct);
             claimed = ids.Count;
             if (claimed == 0)
             {
@@ -137,7 +145,7 @@ public sealed partial class Dispatcher(
     }
 
     private sealed record Planned(Guid NotificationId, Guid AttemptId, Channel Channel,
-        WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email);
+        WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime ReadyAt = default);
 
     private sealed record Result(Planned Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At);
 
@@ -236,7 +244,7 @@ public sealed partial class Dispatcher(
                     continue;
                 }
 
-                if (!limiter.TryAcquire(now))
+                if (!limiter.TryReserve(now, now + O.SendLookahead, out var readyAt))
                 {
                     Release(n);
                     continue;
@@ -260,7 +268,7 @@ public sealed partial class Dispatcher(
 
                 plan = new Planned(n.Id, attempt.Id, Channel.WhatsApp,
                     new WhatsAppSendRequest(number.PhoneNumberId, number.AccessToken, to, userId, attempt.Id.ToString(),
-                        template, template is null ? n.Body : null), null, null);
+                        template, template is null ? n.Body : null), null, null, readyAt);
                 n.WhatsAppTries++;
             }
             else
@@ -464,6 +472,13 @@ public sealed partial class Dispatcher(
                 case Channel.WhatsApp:
                     try
                     {
+                        // Timers round to whole milliseconds and may wake a little early: wait
+                        // until the slot is really free, with a millisecond to spare.
+                        while (Now <= plan.ReadyAt)
+                        {
+                            await Task.Delay(plan.ReadyAt - Now + TimeSpan.FromMilliseconds(1), time, ct);
+                        }
+
                         var answer = await client.SendAsync(plan.WhatsApp!, ct);
                         return new Result(plan, answer, null, Now);
                     }

@@ -18,6 +18,13 @@ public sealed class NotificationOptions
     [Range(1, 2000)]
     public int MaxConcurrentSends { get; set; } = 128;
 
+    /// <summary>
+    /// A pass may reserve send slots that free up this soon and prepare those sends in the
+    /// database meanwhile; the sends still wait for their slot. Zero: only slots free now.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan SendLookahead { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long a claim holds a notification; a crashed process's claims are taken over after it.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);

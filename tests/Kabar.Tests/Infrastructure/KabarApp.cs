@@ -93,6 +93,7 @@ public sealed class KabarApp : WebApplicationFactory<Program>
 
         // Tests run dispatch passes themselves (see Pipeline), on the fake clock.
         builder.UseSetting("Kabar:Notifications:DispatcherEnabled", "false");
+        builder.UseSetting("Kabar:Notifications:SendLookahead", "00:00:00");
         builder.UseSetting("Kabar:Email:OutboxPath", Outbox);
         foreach (var (key, value) in settings)
         {

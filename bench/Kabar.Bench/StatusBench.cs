@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Kabar.Contacts;
+using Kabar.Decisions;
+using Kabar.Notifications;
+using Kabar.WhatsApp;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kabar.Bench;
+
+/// <summary>
+/// Signed status webhooks, 100 statuses per POST as Meta batches them, for attempts Kabar has
+/// recorded: sent, delivered and read for each. Baseline: the same POSTs with a wrong signature
+/// in the same run, which Kabar refuses after reading the body and computing the HMAC — the
+/// cost of HTTP and verification alone.
+/// </summary>
+public static class StatusBench
+{
+    private const string Secret = "bench-secret";
+    private const int BatchSize = 100;
+    private static readonly string[] Statuses = ["sent", "delivered", "read"];
+
+    public static async Task<string> RunAsync(BenchOptions o)
+    {
+        await using var db = await BenchDatabase.CreateAsync(o);
+        var wamids = await SeedAsync(db, o.Count);
+        var bodies = Statuses
+            .SelectMany(status => wamids.Chunk(BatchSize).Select(chunk => Body(chunk, status)))
+            .ToList();
+
+        await using var kabar = await KabarServer.StartAsync(db,
+        [
+            $"--Kabar:WhatsApp:AppSecret={Secret}",
+            "--Kabar:WhatsApp:VerifyToken=bench",
+            "--Kabar:Notifications:DispatcherEnabled=false",
+            "--Kabar:Simulator:Enabled=false",
+        ]);
+        using var client = new HttpClient { BaseAddress = new Uri(kabar.Url) };
+
+        var baselineBodies = bodies.Take(Math.Min(bodies.Count, 500)).ToList();
+        var baseline = await PostAllAsync(client, baselineBodies, o.Concurrency, sign: false);
+        var run = await PostAllAsync(client, bodies, o.Concurrency, sign: true);
+
+        await using var context = db.Open();
+        var applied = await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null);
+        var read = await context.DeliveryAttempts.CountAsync(a => a.Status == AttemptStatus.Read);
+        var updates = bodies.Count * BatchSize;
+        var baselineRate = baselineBodies.Count * BatchSize / baseline.Elapsed.TotalSeconds;
+        var rate = updates / run.Elapsed.TotalSeconds;
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            statuses ({db.Provider}, {updates} updates in {bodies.Count} signed POSTs of {BatchSize}, {o.Concurrency} concurrent)
+              kabar:    {rate:0} updates/s, POST latency p50 {run.P(0.50):0} ms, p99 {run.P(0.99):0} ms, max {run.P(1):0} ms, {run.Failures} non-200
+              baseline: {baselineRate:0} updates/s refused at the signature check (p99 {baseline.P(0.99):0} ms)
+              ratio:    {rate / baselineRate:0.000} of baseline
+              applied:  {applied} of {updates} status events applied, {read} of {o.Count} attempts at 'read'
+            """);
+    }
+
+    private static async Task<List<string>> SeedAsync(BenchDatabase db, int count)
+    {
+        var now = DateTime.UtcNow.AddMinutes(-1);
+        var wamids = new List<string>(count);
+        for (var start = 0; start < count; start += 5000)
+        {
+            await using var context = db.Open();
+            context.ChangeTracker.AutoDetectChangesEnabled = false;
+            for (var i = start; i < Math.Min(count, start + 5000); i++)
+            {
+                var contact = new Contact
+                {
+                    Id = Guid.CreateVersion7(),
+                    Phone = string.Create(CultureInfo.InvariantCulture, $"+62813{i:00000000}"),
+                    WhatsAppConsent = Kabar.Consent.ConsentState.Granted,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                };
+                var notification = new Notification
+                {
+                    Id = Guid.CreateVersion7(),
+                    Type = "permit_ready",
+                    ContactId = contact.Id,
+                    Kind = MessageKind.Template,
+                    Category = MessageCategory.Utility,
+                    Essential = true,
+                    Basis = LegalBasis.PublicTask,
+                    State = NotificationState.Sent,
+                    Channel = Channel.WhatsApp,
+                    PhoneNumberId = "900000000000001",
+                    DueAt = now,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                };
+                var attempt = new DeliveryAttempt
+                {
+                    Id = Guid.CreateVersion7(),
+                    NotificationId = notification.Id,
+                    ContactId = contact.Id,
+                    Channel = Channel.WhatsApp,
+                    Status = AttemptStatus.Accepted,
+                    ProviderMessageId = string.Create(CultureInfo.InvariantCulture, $"wamid.BENCH{i:00000000}"),
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                };
+                notification.CurrentAttemptId = attempt.Id;
+                context.Contacts.Add(contact);
+                context.Notifications.Add(notification);
+                context.DeliveryAttempts.Add(attempt);
+                wamids.Add($"{attempt.ProviderMessageId}|{attempt.Id}|{contact.Phone![1..]}");
+            }
+
+            await context.SaveChangesAsync();
+        }
+
+        return wamids;
+    }
+
+    private static string Body(string[] chunk, string status)
+    {
+        var at = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var statuses = new JsonArray();
+        foreach (var item in chunk)
+        {
+            var parts = item.Split('|');
+            var s = new JsonObject
+            {
+                ["id"] = parts[0],
+                ["status"] = status,
+                ["timestamp"] = at,
+                ["recipient_id"] = parts[2],
+                ["biz_opaque_callback_data"] = parts[1],
+            };
+            if (status != "read")
+            {
+                s["pricing"] = new JsonObject { ["billable"] = true, ["pricing_model"] = "PMP", ["type"] = "regular", ["category"] = "utility" };
+            }
+
+            statuses.Add(s);
+        }
+
+        return new JsonObject
+        {
+            ["object"] = "whatsapp_business_account",
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "900000000000000",
+                ["changes"] = new JsonArray(new JsonObject
+                {
+                    ["field"] = "messages",
+                    ["value"] = new JsonObject
+                    {
+                        ["messaging_product"] = "whatsapp",
+                        ["metadata"] = new JsonObject { ["display_phone_number"] = "6281100000000", ["phone_number_id"] = "900000000000001" },
+                        ["statuses"] = statuses,
+                    },
+                }),
+            }),
+        }.ToJsonString();
+    }
+
+    private sealed record Run(TimeSpan Elapsed, double[] LatenciesMs, int Failures)
+    {
+        public double P(double q) => LatenciesMs.Length == 0 ? 0 : LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)Math.Ceiling(q * LatenciesMs.Length) - 1 < 0 ? 0 : (int)Math.Ceiling(q * LatenciesMs.Length) - 1)];
+    }
+
+    private static async Task<Run> PostAllAsync(HttpClient client, List<string> bodies, int concurrency, bool sign)
+    {
+        var latencies = new double[bodies.Count];
+        var failures = 0;
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < bodies.Count)
+            {
+                var bytes = Encoding.UTF8.GetBytes(bodies[i]);
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/whatsapp")
+                {
+                    Content = new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+                };
+                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(bytes, sign ? Secret : "wrong-secret"));
+                var started = Stopwatch.GetTimestamp();
+                using var response = await client.SendAsync(request);
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (sign && response.StatusCode != System.Net.HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        })));
+        Array.Sort(latencies);
+        return new Run(clock.Elapsed, latencies, failures);
+    }
+}

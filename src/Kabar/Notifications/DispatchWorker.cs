@@ -50,6 +50,7 @@ public sealed partial class DispatchWorker(
         var numbers = whatsApp.Value.EffectiveNumbers;
         try
         {
+            await dispatcher.AdoptOrphansAsync(stoppingToken);
             await Task.WhenAll(numbers.Select(n => Task.Run(() => RunNumberAsync(n, stoppingToken), stoppingToken)));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

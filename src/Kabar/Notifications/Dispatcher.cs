@@ -78,6 +78,7 @@ public sealed partial class Dispatcher(
             }
 
             await SweepAsync(db, number.PhoneNumberId, now, ct);
+            await scope.ServiceProvider.GetRequiredService<StatusApplier>().ApplyPendingAsync(now, ct);
         }
 
         var limiter = LimiterFor(number);
@@ -102,7 +103,8 @@ public sealed partial class Dispatcher(
             }
 
             // WhatsApp waits while the number is paused (checked again each poll) or warming up.
-            DateTime? whatsAppClosedUntil = sender.PausedAt is not null ? now + O.PollInterval
+            // While paused, look again in a minute; resuming wakes the queue at once.
+            DateTime? whatsAppClosedUntil = sender.PausedAt is not null ? now + TimeSpan.FromMinutes(1)
                 : notBefore.TryGetValue(number.PhoneNumberId, out var nb) && nb > now ? nb : null;
             plans = await PlanAsync(scope.ServiceProvider, db, ids, number, limiter, whatsAppClosedUntil, now, ct);
         }
@@ -117,6 +119,22 @@ public sealed partial class Dispatcher(
         await RecordAsync(results, ct);
         crash.Hit(CrashPoints.AfterCommit);
         return new DispatchPass(claimed, plans.Count, limiter.NextFree(Now));
+    }
+
+    /// <summary>
+    /// Hands notifications of business numbers no longer configured (the sandbox number after
+    /// going live, a removed number) to the first configured one, so none is stranded.
+    /// </summary>
+    public async Task<int> AdoptOrphansAsync(CancellationToken ct)
+    {
+        var numbers = whatsApp.Value.EffectiveNumbers.Select(n => n.PhoneNumberId).ToList();
+        var first = numbers[0];
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+        return await db.Notifications
+            .Where(n => !numbers.Contains(n.PhoneNumberId) && (n.State == NotificationState.Queued
+                || n.State == NotificationState.Scheduled || n.State == NotificationState.Sending || n.State == NotificationState.Sent))
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.PhoneNumberId, first).SetProperty(n => n.Version, n => n.Version + 1), ct);
     }
 
     /// <summary>Gives up this process's sending leases (on shutdown).</summary>
@@ -145,7 +163,7 @@ public sealed partial class Dispatcher(
     }
 
     private sealed record Planned(Guid NotificationId, Guid AttemptId, Channel Channel,
-        WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime ReadyAt = default);
+        WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime? ReadyAt = null);
 
     private sealed record Result(Planned Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At);
 
@@ -171,173 +189,207 @@ public sealed partial class Dispatcher(
         var reach = await MessagingReach.LoadAsync(db, whatsApp.Value.MessagingLimit, contactIds, now, ct);
 
         var plans = new List<Planned>();
-        foreach (var n in notifications)
+        try
         {
-            var attemptBefore = n.CurrentAttemptId is { } cid ? current.GetValueOrDefault(cid) : null;
-            if (attemptBefore is { Status: AttemptStatus.Pending })
+            await PlanEachAsync();
+        }
+        catch
+        {
+            // Nothing was sent: give the reserved slots back, or the number would stall.
+            foreach (var plan in plans.Where(p => p.Channel == Channel.WhatsApp))
             {
-                // Claimed again with an attempt that never recorded its answer: the process
-                // stopped while the request may have been in flight. Wait for a status.
-                flow.Unknown(n, attemptBefore, now, "The process stopped before the provider's answer was recorded.");
-                Requeue(n, attemptBefore.CreatedAt + O.UnknownOutcomeGrace);
-                continue;
+                limiter.Return();
             }
 
-            if (attemptBefore is { Status: AttemptStatus.Unknown } && attemptBefore.CreatedAt + O.UnknownOutcomeGrace > now)
-            {
-                Requeue(n, attemptBefore.CreatedAt + O.UnknownOutcomeGrace);
-                continue;
-            }
+            throw;
+        }
 
-            if (n.ContactId is not { } contactId || !contacts.TryGetValue(contactId, out var contact))
-            {
-                NotificationFlow.Finish(n, NotificationState.Skipped, now);
-                n.LastError = "The contact no longer exists.";
-                continue;
-            }
+        return plans;
 
-            var type = NotificationCatalog.Find(n.Type);
-            var route = Route(n, type, contact, now);
-            if (route is null)
+        async Task PlanEachAsync()
+        {
+            foreach (var n in notifications)
             {
-                continue;
-            }
-
-            var (channel, decision, optInLink) = route.Value;
-            if (!n.Essential && !SystemNotificationTypes.IsSystem(n.Type) && QuietHours.Until(now, policy.Value) is { } quietEnd)
-            {
-                n.State = NotificationState.Scheduled;
-                n.DueAt = quietEnd;
-                Release(n);
-                continue;
-            }
-
-            DeliveryAttempt attempt;
-            Planned plan;
-            if (channel == Channel.WhatsApp)
-            {
-                if (whatsAppClosedUntil is { } closedUntil)
+                var attemptBefore = n.CurrentAttemptId is { } cid ? current.GetValueOrDefault(cid) : null;
+                if (attemptBefore is { Status: AttemptStatus.Pending })
                 {
-                    Requeue(n, closedUntil);
+                    // Claimed again with an attempt that never recorded its answer: the process
+                    // stopped while the request may have been in flight. Wait for a status.
+                    // The grace runs from now, not from the try: after a long outage Meta's statuses
+                    // for the messages that did go out are still on their way.
+                    flow.Unknown(n, attemptBefore, now, "The process stopped before the provider's answer was recorded.");
+                    Requeue(n, now + O.UnknownOutcomeGrace);
                     continue;
                 }
 
-                var last = lastWhatsApp.TryGetValue(contact.Id, out var l) ? l : (DateTime?)null;
-                if (last is { } lw && lw + O.PairRateInterval > now)
+                if (attemptBefore is { Status: AttemptStatus.Unknown } && attemptBefore.UpdatedAt + O.UnknownOutcomeGrace > now)
                 {
-                    Requeue(n, lw + O.PairRateInterval);
+                    Requeue(n, attemptBefore.UpdatedAt + O.UnknownOutcomeGrace);
                     continue;
                 }
 
-                var counts = decision?.CountsAgainstMessagingLimit ?? !WindowOpen(contact, now);
-                if (counts && !reach.CanReach(contact.Id))
+                if (n.ContactId is not { } contactId || !contacts.TryGetValue(contactId, out var contact))
                 {
-                    if (n.Essential)
-                    {
-                        flow.FallBack(n, "messaging_limit", now);
-                    }
-                    else
-                    {
-                        Requeue(n, reach.NextFreeAt);
-                    }
-
+                    NotificationFlow.Finish(n, NotificationState.Skipped, now);
+                    n.LastError = "The contact no longer exists.";
                     continue;
                 }
 
-                if (!limiter.TryReserve(now, now + O.SendLookahead, out var readyAt))
+                var type = NotificationCatalog.Find(n.Type);
+                var route = Route(n, type, contact, attemptBefore, now);
+                if (route is null)
                 {
+                    continue;
+                }
+
+                var (channel, decision, optInLink) = route.Value;
+                if (!n.Essential && !SystemNotificationTypes.IsSystem(n.Type) && QuietHours.Until(now, policy.Value) is { } quietEnd)
+                {
+                    n.State = NotificationState.Scheduled;
+                    n.DueAt = quietEnd;
                     Release(n);
                     continue;
                 }
 
-                reach.Add(contact.Id, counts);
-                lastWhatsApp[contact.Id] = now;
-                attempt = NewAttempt(n, contact, Channel.WhatsApp, now);
-                attempt.PhoneNumberId = number.PhoneNumberId;
-                attempt.WindowOpen = WindowOpen(contact, now);
-                attempt.CountsAgainstLimit = counts;
-                attempt.Billable = decision?.Billable ?? false;
-                attempt.PricingCategory = decision?.PriceCategory ?? "service";
-                var (to, userId) = MessageComposer.Recipient(contact);
-                TemplateContent? template = null;
-                if (n.Kind == MessageKind.Template && type is not null)
+                DeliveryAttempt attempt;
+                Planned plan;
+                if (channel == Channel.WhatsApp && attemptBefore is { Status: AttemptStatus.Unknown, Channel: Channel.WhatsApp }
+                    && n.WhatsAppTries >= O.MaxWhatsAppTries)
                 {
-                    template = composer.Template(type, MessageComposer.ReadParams(n.ParamsJson));
-                    attempt.TemplateName = template.Name;
-                }
-
-                plan = new Planned(n.Id, attempt.Id, Channel.WhatsApp,
-                    new WhatsAppSendRequest(number.PhoneNumberId, number.AccessToken, to, userId, attempt.Id.ToString(),
-                        template, template is null ? n.Body : null), null, null, readyAt);
-                n.WhatsAppTries++;
-            }
-            else
-            {
-                attempt = NewAttempt(n, contact, channel, now);
-                string? link = null;
-                if (optInLink)
-                {
-                    var (url, hash) = composer.NewOptInLink();
-                    link = url;
-                    db.OptInTokens.Add(new OptInToken
-                    {
-                        Id = Guid.CreateVersion7(),
-                        TokenHash = hash,
-                        ContactId = contact.Id,
-                        Scope = ConsentScope.WhatsApp,
-                        NotificationId = n.Id,
-                        CreatedAt = now,
-                        ExpiresAt = now + O.OptInLinkLifetime,
-                    });
-                    contact.LastOptInRequestAt = now;
-                }
-
-                var parameters = MessageComposer.ReadParams(n.ParamsJson);
-                if (type is null)
-                {
-                    NotificationFlow.Finish(n, NotificationState.Failed, now);
-                    n.LastError = $"No SMS or e-mail text for type {n.Type}.";
+                    flow.FallBack(n, "whatsapp_no_answer", now);
                     continue;
                 }
 
-                if (type.Name == NotificationCatalog.OptInRequest)
+                if (channel == Channel.WhatsApp)
                 {
-                    parameters["link"] = link ?? "";
+                    if (whatsAppClosedUntil is { } closedUntil)
+                    {
+                        Requeue(n, closedUntil);
+                        continue;
+                    }
+
+                    var last = lastWhatsApp.TryGetValue(contact.Id, out var l) ? l : (DateTime?)null;
+                    if (last is { } lw && lw + O.PairRateInterval > now)
+                    {
+                        Requeue(n, lw + O.PairRateInterval);
+                        continue;
+                    }
+
+                    var counts = decision?.CountsAgainstMessagingLimit ?? !WindowOpen(contact, now);
+                    if (counts && !reach.CanReach(contact.Id))
+                    {
+                        if (n.Essential)
+                        {
+                            flow.FallBack(n, "messaging_limit", now);
+                        }
+                        else
+                        {
+                            Requeue(n, reach.NextFreeAt);
+                        }
+
+                        continue;
+                    }
+
+                    if (!limiter.TryReserve(now, now + O.SendLookahead, out var readyAt))
+                    {
+                        Release(n);
+                        continue;
+                    }
+
+                    reach.Add(contact.Id, counts);
+                    lastWhatsApp[contact.Id] = now;
+                    attempt = NewAttempt(n, contact, Channel.WhatsApp, now);
+                    attempt.PhoneNumberId = number.PhoneNumberId;
+                    attempt.WindowOpen = WindowOpen(contact, now);
+                    attempt.CountsAgainstLimit = counts;
+                    attempt.Billable = decision?.Billable ?? false;
+                    attempt.PricingCategory = decision?.PriceCategory ?? "service";
+                    var (to, userId) = MessageComposer.Recipient(contact);
+                    TemplateContent? template = null;
+                    if (n.Kind == MessageKind.Template && type is not null)
+                    {
+                        template = composer.Template(type, MessageComposer.ReadParams(n.ParamsJson));
+                        attempt.TemplateName = template.Name;
+                    }
+
+                    plan = new Planned(n.Id, attempt.Id, Channel.WhatsApp,
+                        new WhatsAppSendRequest(number.PhoneNumberId, number.AccessToken, to, userId, attempt.Id.ToString(),
+                            template, template is null ? n.Body : null), null, null, readyAt > now ? readyAt : null);
+                    n.WhatsAppTries++;
+                }
+                else
+                {
+                    attempt = NewAttempt(n, contact, channel, now);
+                    string? link = null;
+                    if (optInLink)
+                    {
+                        var (url, hash) = composer.NewOptInLink();
+                        link = url;
+                        db.OptInTokens.Add(new OptInToken
+                        {
+                            Id = Guid.CreateVersion7(),
+                            TokenHash = hash,
+                            ContactId = contact.Id,
+                            Scope = ConsentScope.WhatsApp,
+                            NotificationId = n.Id,
+                            CreatedAt = now,
+                            ExpiresAt = now + O.OptInLinkLifetime,
+                        });
+                        contact.LastOptInRequestAt = now;
+                    }
+
+                    var parameters = MessageComposer.ReadParams(n.ParamsJson);
+                    if (type is null)
+                    {
+                        NotificationFlow.Finish(n, NotificationState.Failed, now);
+                        n.LastError = $"No SMS or e-mail text for type {n.Type}.";
+                        continue;
+                    }
+
+                    if (type.Name == NotificationCatalog.OptInRequest)
+                    {
+                        parameters["link"] = link ?? "";
+                    }
+
+                    plan = channel == Channel.Sms
+                        ? new Planned(n.Id, attempt.Id, channel, null,
+                            new SmsMessage(contact.Phone!, composer.Sms(type, parameters, contact.Language, link), attempt.Id.ToString()), null)
+                        : ComposeEmail(n, attempt, type, parameters, contact, link);
+                    n.FallbackTries++;
                 }
 
-                plan = channel == Channel.Sms
-                    ? new Planned(n.Id, attempt.Id, channel, null,
-                        new SmsMessage(contact.Phone!, composer.Sms(type, parameters, contact.Language, link), attempt.Id.ToString()), null)
-                    : ComposeEmail(n, attempt, type, parameters, contact, link);
-                n.FallbackTries++;
+                if (attemptBefore is { Status: AttemptStatus.Unknown })
+                {
+                    // No status came for the earlier try within the grace period: send again and keep
+                    // the earlier try marked as a possible duplicate.
+                    attemptBefore.Ambiguous = true;
+                }
+
+                db.DeliveryAttempts.Add(attempt);
+                n.CurrentAttemptId = attempt.Id;
+                n.Channel = channel;
+                n.State = NotificationState.Sending;
+                n.IncludeOptInLink = optInLink;
+                n.UpdatedAt = now;
+                plans.Add(plan);
             }
 
-            if (attemptBefore is { Status: AttemptStatus.Unknown })
-            {
-                // No status came for the earlier try within the grace period: send again and keep
-                // the earlier try marked as a possible duplicate.
-                attemptBefore.Ambiguous = true;
-            }
-
-            db.DeliveryAttempts.Add(attempt);
-            n.CurrentAttemptId = attempt.Id;
-            n.Channel = channel;
-            n.State = NotificationState.Sending;
-            n.IncludeOptInLink = optInLink;
-            n.UpdatedAt = now;
-            plans.Add(plan);
+            await db.SaveChangesAsync(ct);
         }
-
-        await db.SaveChangesAsync(ct);
-        return plans;
 
         void Requeue(Notification n, DateTime dueAt) => NotificationFlow.Requeue(n, dueAt, now);
 
-        (Channel, Decision?, bool)? Route(Notification n, NotificationType? type, Contact contact, DateTime at)
+        (Channel, Decision?, bool)? Route(Notification n, NotificationType? type, Contact contact, DeliveryAttempt? before, DateTime at)
         {
             if (n.FallbackReason is not null)
             {
                 var fallback = SendDecision.FallbackChannel(DecisionInputs.From(contact), inputs.Policy);
+                if (fallback == Channel.Sms && before is { Channel: Channel.Sms, Status: AttemptStatus.Failed })
+                {
+                    // The SMS could not be delivered: e-mail is the last way to reach the person.
+                    fallback = contact.Email is not null ? Channel.Email : Channel.None;
+                }
+
                 if (fallback == Channel.None)
                 {
                     NotificationFlow.Finish(n, NotificationState.Failed, at);
@@ -474,9 +526,9 @@ public sealed partial class Dispatcher(
                     {
                         // Timers round to whole milliseconds and may wake a little early: wait
                         // until the slot is really free, with a millisecond to spare.
-                        while (Now <= plan.ReadyAt)
+                        while (plan.ReadyAt is { } readyAt && Now <= readyAt)
                         {
-                            await Task.Delay(plan.ReadyAt - Now + TimeSpan.FromMilliseconds(1), time, ct);
+                            await Task.Delay(readyAt - Now + TimeSpan.FromMilliseconds(1), time, ct);
                         }
 
                         var answer = await client.SendAsync(plan.WhatsApp!, ct);

@@ -55,7 +55,7 @@ internal static class JobsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Resume(string phoneNumberId, KabarDbContext db,
-        DispatchSignal signal, CancellationToken ct)
+        DispatchSignal signal, TimeProvider time, CancellationToken ct)
     {
         var resumed = await db.SenderNumbers.Where(s => s.PhoneNumberId == phoneNumberId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.PausedAt, (DateTime?)null).SetProperty(x => x.PauseCode, (int?)null)
@@ -65,6 +65,9 @@ internal static class JobsApi
             return Problems.NotFound($"No business number {phoneNumberId} has dispatched yet.");
         }
 
+        // What waited for the pause to end goes now.
+        await db.Notifications.Where(n => n.PhoneNumberId == phoneNumberId && n.State == NotificationState.Queued && n.LockedUntil == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.DueAt, time.GetUtcNow().UtcDateTime).SetProperty(n => n.Version, n => n.Version + 1), ct);
         signal.Wake();
         return TypedResults.NoContent();
     }

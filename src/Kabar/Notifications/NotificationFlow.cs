@@ -50,6 +50,12 @@ public sealed partial class NotificationFlow(
             return;
         }
 
+        if (n.FallbackReason is not null && attempt.Channel == Channel.WhatsApp && attempt.Status is not (AttemptStatus.Delivered or AttemptStatus.Read))
+        {
+            // WhatsApp was given up (not delivered in time): only a delivery can still stop the fallback.
+            return;
+        }
+
         var state = attempt.Status switch
         {
             AttemptStatus.Delivered => NotificationState.Delivered,
@@ -83,20 +89,39 @@ public sealed partial class NotificationFlow(
     {
         Advance(attempt, AttemptStatus.Unknown, now, now);
         attempt.Error = why;
-        if (n.CurrentAttemptId == attempt.Id && n.State == NotificationState.Sending)
+        if (n.CurrentAttemptId != attempt.Id || n.State != NotificationState.Sending)
+        {
+            return;
+        }
+
+        if (attempt.Channel == Channel.WhatsApp)
         {
             Requeue(n, now + O.UnknownOutcomeGrace, now);
+            return;
         }
+
+        // An SMS gateway or mail server that went silent after taking the message most likely
+        // has it, and no status will tell: sending again would be the duplicate.
+        n.State = NotificationState.Sent;
+        n.LastError = why;
+        n.LockedUntil = null;
+        n.LockedBy = null;
+        n.UpdatedAt = now;
     }
 
     /// <summary>A WhatsApp error, from the send's answer or a <c>failed</c> status: SPEC §6's table.</summary>
     public async Task WhatsAppFailedAsync(Notification n, DeliveryAttempt attempt, int? code, string? error,
         TimeSpan? retryAfter, DateTime at, DateTime now, CancellationToken ct)
     {
-        Advance(attempt, AttemptStatus.Failed, at, now, code);
+        if (!Advance(attempt, AttemptStatus.Failed, at, now, code))
+        {
+            return; // already failed, or delivered: a late 'failed' changes nothing
+        }
+
         attempt.ErrorCode ??= code;
         attempt.Error ??= Trim(error);
-        if (n.CurrentAttemptId != attempt.Id || IsFinal(n.State) || n.FallbackReason is not null)
+        if (n.CurrentAttemptId != attempt.Id || IsFinal(n.State) || n.FallbackReason is not null
+            || n.State is NotificationState.Delivered or NotificationState.Read)
         {
             return;
         }
@@ -126,10 +151,9 @@ public sealed partial class NotificationFlow(
                 FallBack(n, "window_closed", now);
                 break;
             case ErrorAction.Undeliverable:
-                if (attempt.ContactId is { } contactId)
+                if (attempt.ContactId is { } contactId && await FindContactAsync(contactId, ct) is { } person)
                 {
-                    await db.Contacts.Where(c => c.Id == contactId)
-                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.UndeliverableAt, now), ct);
+                    person.UndeliverableAt = now;
                 }
 
                 FallBack(n, "not_on_whatsapp", now);
@@ -183,6 +207,12 @@ public sealed partial class NotificationFlow(
         if (result.Retryable && n.FallbackTries < O.MaxFallbackTries)
         {
             Requeue(n, now + Backoff(n.FallbackTries), now);
+        }
+        else if (attempt.Channel == Channel.Sms)
+        {
+            // The dispatcher tries e-mail next, if the person has an address.
+            n.FallbackReason ??= "sms_failed";
+            Requeue(n, now, now);
         }
         else
         {
@@ -256,8 +286,7 @@ public sealed partial class NotificationFlow(
             return;
         }
 
-        var contact = db.Contacts.Local.FirstOrDefault(c => c.Id == contactId)
-            ?? await db.Contacts.FirstOrDefaultAsync(c => c.Id == contactId, ct);
+        var contact = await FindContactAsync(contactId, ct);
         if (contact is null || contact.MarketingConsent == ConsentState.Withdrawn)
         {
             return;
@@ -268,6 +297,11 @@ public sealed partial class NotificationFlow(
             new ConsentEvidence { WhatsAppMessageId = attempt.ProviderMessageId, Note = "error 131050" }, ct);
     }
 
+    private async Task<Contacts.Contact?> FindContactAsync(Guid id, CancellationToken ct) =>
+        db.Contacts.Local.FirstOrDefault(c => c.Id == id) ?? await db.Contacts.FirstOrDefaultAsync(c => c.Id == id, ct);
+
+    // The side effects below are tracked changes, saved with the caller's unit of work: a
+    // webhook batch that rolls back leaves no half of itself behind.
     private async Task FlagTemplateAsync(DeliveryAttempt attempt, int? code, DateTime now, CancellationToken ct)
     {
         if (attempt.TemplateName is not { } name)
@@ -275,9 +309,18 @@ public sealed partial class NotificationFlow(
             return;
         }
 
-        await db.WhatsAppTemplates.Where(t => t.Name == name)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.FlaggedAt, now).SetProperty(t => t.FlagCode, code), ct);
-        LogTemplateFlagged(name, code);
+        var templates = db.WhatsAppTemplates.Local.Where(t => t.Name == name).ToList();
+        if (templates.Count == 0)
+        {
+            templates = await db.WhatsAppTemplates.Where(t => t.Name == name).ToListAsync(ct);
+        }
+
+        foreach (var t in templates.Where(t => t.FlagCode != code || t.FlaggedAt is null))
+        {
+            t.FlaggedAt = now;
+            t.FlagCode = code;
+            LogTemplateFlagged(name, code);
+        }
     }
 
     private async Task PauseNumberAsync(string? phoneNumberId, int? code, string? error, DateTime now, CancellationToken ct)
@@ -287,11 +330,13 @@ public sealed partial class NotificationFlow(
             return;
         }
 
-        var paused = await db.SenderNumbers.Where(s => s.PhoneNumberId == phoneNumberId && s.PausedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.PausedAt, now).SetProperty(x => x.PauseCode, code)
-                .SetProperty(x => x.PauseReason, Trim(error)), ct);
-        if (paused > 0)
+        var number = db.SenderNumbers.Local.FirstOrDefault(s => s.PhoneNumberId == phoneNumberId)
+            ?? await db.SenderNumbers.FirstOrDefaultAsync(s => s.PhoneNumberId == phoneNumberId, ct);
+        if (number is { PausedAt: null })
         {
+            number.PausedAt = now;
+            number.PauseCode = code;
+            number.PauseReason = Trim(error);
             LogNumberPaused(phoneNumberId, code);
         }
     }

@@ -58,6 +58,15 @@ public sealed class SendLimiter(int messagesPerSecond)
         }
     }
 
+    /// <summary>A reserved slot that was not used after all.</summary>
+    public void Return()
+    {
+        lock (gate)
+        {
+            inFlight--;
+        }
+    }
+
     /// <summary>The send's answer came back (or it failed) at <paramref name="now"/>.</summary>
     public void Release(DateTime now)
     {

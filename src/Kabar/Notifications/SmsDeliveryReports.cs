@@ -39,7 +39,8 @@ public sealed class SmsDeliveryReports(KabarDbContext db, NotificationFlow flow,
             {
                 attempt.Error = $"SMS gateway reported '{status}'.";
                 n.LastError = attempt.Error;
-                NotificationFlow.Finish(n, NotificationState.Failed, now);
+                n.FallbackReason ??= "sms_failed";
+                NotificationFlow.Requeue(n, now, now); // e-mail next, if the person has an address
             }
         }
         else if (flow.Advance(attempt, mapped.Value, at, now))

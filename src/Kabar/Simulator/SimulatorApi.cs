@@ -17,7 +17,17 @@ public static class SimulatorApi
         group.MapPost("/{version}/{phoneNumberId}/messages", SendAsync);
         group.MapGet("/{version}/{wabaId}/message_templates", GetTemplates);
 
-        var control = group.MapGroup("/_control");
+        // The control API can forge signed inbound messages (a STOP, a MULAI) and shows what was
+        // sent to whom: only a caller on this machine may use it (the sandbox pages, tests and
+        // benchmarks run there).
+        var control = group.MapGroup("/_control").AddEndpointFilter(async (context, next) =>
+        {
+            var remote = context.HttpContext.Connection.RemoteIpAddress;
+            return remote is null || System.Net.IPAddress.IsLoopback(remote)
+                ? await next(context)
+                : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Simulator control is local only",
+                    detail: "The simulator's control API answers only requests from the machine it runs on.");
+        });
         control.MapGet("/messages", (CloudApiSimulator sim, string? to) =>
             TypedResults.Ok(sim.Messages(to).Select(SimMessageView.From).ToList()));
         control.MapPost("/faults", Results<Ok, ProblemHttpResult> (CloudApiSimulator sim, FaultRequest fault) =>

@@ -18,8 +18,15 @@ public static class SimulatorExtensions
     /// <summary>Maps the simulator at <c>/simulator</c> when <c>Kabar:Simulator:Enabled</c> (default: sandbox mode) says so.</summary>
     public static WebApplication MapKabarSimulator(this WebApplication app)
     {
-        var enabled = app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value.Enabled
-            ?? app.Services.GetRequiredService<IOptions<WhatsAppOptions>>().Value.SandboxMode;
+        var sandbox = app.Services.GetRequiredService<IOptions<WhatsAppOptions>>().Value.SandboxMode;
+        var enabled = app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value.Enabled ?? sandbox;
+        if (enabled && !sandbox)
+        {
+            // In-process, it would sign forged webhooks with the real app secret.
+            throw new InvalidOperationException(
+                "Kabar:Simulator:Enabled is true while a WhatsApp access token is configured; the built-in simulator runs only in sandbox mode. Run it standalone (kabar simulator --urls …) instead.");
+        }
+
         if (enabled)
         {
             app.MapCloudApiSimulator(Prefix);

@@ -81,6 +81,10 @@ public sealed partial class CloudApiClient(
         }
     }
 
+    private static bool SameOrigin(string url, string baseUrl) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var a) && Uri.TryCreate(baseUrl, UriKind.Absolute, out var b)
+        && a.Scheme == b.Scheme && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+
     public async Task<IReadOnlyList<RemoteTemplate>> GetTemplatesAsync(CancellationToken ct)
     {
         var o = options.Value;
@@ -120,6 +124,11 @@ public sealed partial class CloudApiClient(
                 && !string.IsNullOrWhiteSpace(n.GetString())
                 ? n.GetString()
                 : null;
+            if (next is not null && !SameOrigin(next, endpoint.BaseUrl))
+            {
+                // The access token goes with every page: never to a host other than the Graph API's.
+                throw new InvalidOperationException("message_templates paging.next points to another host; refusing to send the access token there.");
+            }
         }
 
         return templates;

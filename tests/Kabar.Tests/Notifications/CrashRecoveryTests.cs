@@ -42,7 +42,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             ["Kabar:Simulator:AppSecret"] = AppSecret,
             ["Kabar:Simulator:SentDelay"] = "00:00:00.200",
             ["Kabar:Simulator:DeliveredDelay"] = "00:00:00.300",
-            ["Kabar:Simulator:WebhookRetryDelay"] = "00:00:00.500",
+            ["Kabar:Simulator:WebhookRetryDelay"] = "00:00:00.250",
             ["Kabar:Simulator:WebhookMaxAttempts"] = "12",
         });
     }
@@ -67,7 +67,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             "--Kabar:Notifications:ClaimLease=00:00:05",
             "--Kabar:Notifications:SenderLease=00:00:02",
             "--Kabar:Notifications:PollInterval=00:00:00.200",
-            "--Kabar:Notifications:UnknownOutcomeGrace=00:00:03",
+            // Shorter than the default 10 minutes, but longer than the simulator's webhook
+            // retries take to reach a restarted process (as Meta's retries would).
+            "--Kabar:Notifications:UnknownOutcomeGrace=00:00:12",
             "--Kabar:Policy:QuietHoursStart=00:00",
             "--Kabar:Policy:QuietHoursEnd=00:00",
             "--Logging:LogLevel:Default=Warning",
@@ -184,7 +186,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, KabarProcess process)
     {
-        var until = DateTime.UtcNow.AddSeconds(45);
+        var until = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < until)
         {
             if (await condition())

@@ -118,7 +118,8 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
                 var contact = await api.GetFromJsonAsync<JsonElement>($"/api/contacts?phone={Uri.EscapeDataString(StopPhone)}");
                 return contact.GetProperty("consent").GetProperty("whatsapp").GetString() == "withdrawn";
             }, "the STOP to be recorded", setup);
-            await WaitUntilAsync(() => Task.FromResult(Simulator.Messages(StopPhone).Count == 1), "the STOP confirmation", setup);
+            await WaitUntilAsync(() => Task.FromResult(Simulator.Messages(StopPhone) is [{ Statuses.Count: >= 2 }]), "the STOP confirmation to be delivered", setup);
+            await Simulator.WhenIdleAsync(); // its status webhooks have reached the setup process
         }
 
         // The process that will be killed: the notices go in, it claims and sends.
@@ -127,7 +128,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         {
             await doomed.WaitUntilReadyAsync(KabarUrl, TimeSpan.FromSeconds(60));
             using var api = Api();
-            var sendAt = DateTime.UtcNow.AddSeconds(2);
+            var sendAt = DateTime.UtcNow.AddSeconds(6); // all in before the first is due, so the crash cannot cut the enqueueing short
             foreach (var phone in Phones.Append(StopPhone))
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/notifications")

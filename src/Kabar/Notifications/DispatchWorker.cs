@@ -1,10 +1,11 @@
+using Kabar.Data;
 using Kabar.WhatsApp;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Notifications;
 
-/// <summary>Wakes the dispatcher when work is queued in this process; it also polls (STYLE 16).</summary>
-public sealed class DispatchSignal : IDisposable
+/// <summary>Wakes a worker when work is queued in this process; workers also poll (STYLE 16).</summary>
+public class WorkSignal : IDisposable
 {
     private readonly SemaphoreSlim signal = new(0, 1);
 
@@ -25,8 +26,18 @@ public sealed class DispatchSignal : IDisposable
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => signal.WaitAsync(timeout, ct);
 
-    public void Dispose() => signal.Dispose();
+    public void Dispose()
+    {
+        signal.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
+
+/// <summary>Wakes the dispatcher.</summary>
+public sealed class DispatchSignal : WorkSignal;
+
+/// <summary>Wakes the status worker.</summary>
+public sealed class StatusSignal : WorkSignal;
 
 /// <summary>
 /// Runs the dispatcher for every business number this process may hold. One bad pass is logged
@@ -108,4 +119,62 @@ public sealed partial class DispatchWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the sending leases on shutdown; they expire on their own")]
     private partial void LogReleaseFailed(Exception ex);
+}
+
+/// <summary>
+/// Applies stored WhatsApp statuses to their attempts as soon as webhooks store them, in batches
+/// (<see cref="StatusApplier.ApplyPendingAsync"/>); lost write races are retried.
+/// </summary>
+public sealed partial class StatusWorker(
+    IServiceScopeFactory scopes,
+    StatusSignal signal,
+    IOptions<NotificationOptions> options,
+    TimeProvider time,
+    ILogger<StatusWorker> logger) : BackgroundService
+{
+    private const int Batch = 1000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.StatusWorkerEnabled)
+        {
+            return;
+        }
+
+        long cursor = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var taken = 0;
+            try
+            {
+                var after = cursor;
+                (taken, cursor) = await scopes.RunWithRetryAsync((sp, ct) =>
+                    sp.GetRequiredService<StatusApplier>().ApplyPendingAsync(time.GetUtcNow().UtcDateTime, Batch, after, ct), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogFailed(ex);
+            }
+
+            if (taken < Batch)
+            {
+                cursor = 0; // the next round looks again at statuses still waiting for their attempt
+                try
+                {
+                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Applying WhatsApp statuses failed; retrying")]
+    private partial void LogFailed(Exception ex);
 }

@@ -78,7 +78,6 @@ public sealed partial class Dispatcher(
             }
 
             await SweepAsync(db, number.PhoneNumberId, now, ct);
-            await scope.ServiceProvider.GetRequiredService<StatusApplier>().ApplyPendingAsync(now, ct);
         }
 
         var limiter = LimiterFor(number);

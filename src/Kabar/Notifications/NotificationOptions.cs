@@ -10,6 +10,9 @@ public sealed class NotificationOptions
     /// <summary>Run the dispatcher in this process (several processes may share one PostgreSQL).</summary>
     public bool DispatcherEnabled { get; set; } = true;
 
+    /// <summary>Apply stored WhatsApp statuses in this process.</summary>
+    public bool StatusWorkerEnabled { get; set; } = true;
+
     /// <summary>Notifications claimed per pass and business number.</summary>
     [Range(1, 5000)]
     public int BatchSize { get; set; } = 500;

@@ -8,8 +8,8 @@ namespace Kabar.Notifications;
 /// <summary>
 /// Applies WhatsApp status webhooks to attempts (SPEC §6): matched by the attempt id echoed in
 /// <c>biz_opaque_callback_data</c>, else by wamid; forward only; each (wamid, status) once (the
-/// events are stored once per pair); <c>failed</c> goes through the error table. A status that
-/// arrives before its attempt is visible stays unapplied and is retried by the dispatcher.
+/// events are stored once per pair); <c>failed</c> goes through the error table. Run by
+/// <see cref="StatusWorker"/> right after webhooks store the statuses.
 /// </summary>
 public sealed class StatusApplier(KabarDbContext db, NotificationFlow flow)
 {
@@ -75,21 +75,42 @@ public sealed class StatusApplier(KabarDbContext db, NotificationFlow flow)
         return applied;
     }
 
-    /// <summary>Statuses stored before their attempt could be matched; bounded per call.</summary>
-    public async Task<int> ApplyPendingAsync(DateTime now, CancellationToken ct)
+    /// <summary>
+    /// Applies stored statuses not yet applied, oldest first, in one transaction. On PostgreSQL
+    /// the batch is claimed with <c>FOR UPDATE SKIP LOCKED</c>, so several processes share the
+    /// work without applying a status twice. A status whose attempt is unknown stays for the
+    /// next round (its send may not be recorded yet) and is given up after ten minutes; the
+    /// caller walks on past it with <paramref name="afterId"/> so it cannot hold newer ones up.
+    /// Returns how many were taken and the last id taken.
+    /// </summary>
+    public async Task<(int Taken, long LastId)> ApplyPendingAsync(DateTime now, int batch, long afterId, CancellationToken ct)
     {
-        var before = now - TimeSpan.FromSeconds(2);
         var since = now - TimeSpan.FromDays(1);
-        var pending = await db.WhatsAppStatusEvents
-            .Where(e => e.AppliedAt == null && e.ReceivedAt <= before && e.ReceivedAt > since)
-            .OrderBy(e => e.Id).Take(500).ToListAsync(ct);
-        var applied = await ApplyAsync(pending, now, ct);
-        if (applied > 0)
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        List<long> ids = db.Database.IsNpgsql()
+            ? await db.Database.SqlQuery<long>($"""
+                SELECT "Id" AS "Value" FROM "WhatsAppStatusEvents"
+                WHERE "AppliedAt" IS NULL AND "ReceivedAt" > {since} AND "Id" > {afterId}
+                ORDER BY "Id" LIMIT {batch}
+                FOR UPDATE SKIP LOCKED
+                """).ToListAsync(ct)
+            : await db.WhatsAppStatusEvents.Where(e => e.AppliedAt == null && e.ReceivedAt > since && e.Id > afterId)
+                .OrderBy(e => e.Id).Select(e => e.Id).Take(batch).ToListAsync(ct);
+        if (ids.Count == 0)
         {
-            await db.SaveChangesAsync(ct);
+            return (0, afterId);
         }
 
-        return applied;
+        var events = await db.WhatsAppStatusEvents.Where(e => ids.Contains(e.Id)).ToListAsync(ct);
+        await ApplyAsync(events, now, ct);
+        foreach (var e in events.Where(e => e.AppliedAt is null && e.ReceivedAt < now - TimeSpan.FromMinutes(10)))
+        {
+            e.AppliedAt = now; // no attempt of Kabar's has this message: not ours to apply
+        }
+
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return (ids.Count, ids.Max());
     }
 
     private static AttemptStatus? Map(string status) => status switch

@@ -22,7 +22,6 @@ public sealed partial class InboundProcessor(
     ConsentLedger ledger,
     Keywords keywords,
     ConfirmationTexts confirmations,
-    StatusApplier statuses,
     IOptions<PolicyOptions> policy,
     IOptions<WhatsAppOptions> whatsApp,
     CrashPoints crash,
@@ -278,7 +277,10 @@ public sealed partial class InboundProcessor(
         return changes;
     }
 
-    /// <summary>Stores each (wamid, status) once and applies it to its attempt in the same transaction.</summary>
+    /// <summary>
+    /// Stores each (wamid, status) once. The status worker applies them to attempts right after,
+    /// in batches, so Meta gets its 200 without waiting for that work (Meta retries slow answers).
+    /// </summary>
     private async Task<int> RecordStatusesAsync(List<StatusItem> items, DateTime now, CancellationToken ct)
     {
         if (items.Count == 0)
@@ -312,7 +314,6 @@ public sealed partial class InboundProcessor(
         }
 
         db.WhatsAppStatusEvents.AddRange(recorded);
-        await statuses.ApplyAsync(recorded, now, ct);
         return recorded.Count;
     }
 

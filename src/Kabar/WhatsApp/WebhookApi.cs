@@ -87,6 +87,15 @@ internal static partial class WebhookApi
         var outcome = await scopes.RunWithRetryAsync(
             (sp, token) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, token), ct);
         LogReceived(logger, outcome.Messages, outcome.Duplicates, outcome.Statuses, outcome.ConsentChanges);
+        if (outcome.Statuses > 0)
+        {
+            http.RequestServices.GetRequiredService<Notifications.StatusSignal>().Wake();
+        }
+
+        if (outcome.Replies > 0)
+        {
+            http.RequestServices.GetRequiredService<Notifications.DispatchSignal>().Wake();
+        }
         return TypedResults.Ok();
     }
 

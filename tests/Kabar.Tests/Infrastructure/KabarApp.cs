@@ -93,6 +93,7 @@ public sealed class KabarApp : WebApplicationFactory<Program>
 
         // Tests run dispatch passes themselves (see Pipeline), on the fake clock.
         builder.UseSetting("Kabar:Notifications:DispatcherEnabled", "false");
+        builder.UseSetting("Kabar:Notifications:StatusWorkerEnabled", "false");
         builder.UseSetting("Kabar:Notifications:SendLookahead", "00:00:00");
         builder.UseSetting("Kabar:Email:OutboxPath", Outbox);
         foreach (var (key, value) in settings)
@@ -139,10 +140,30 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         return CreateClient().SendAsync(request);
     }
 
+    /// <summary>Posts a signed webhook, expects 200, and applies its statuses as the status worker would.</summary>
     public async Task PostWebhookOkAsync(string body)
     {
         using var response = await PostWebhookAsync(body);
         await Http.AssertStatusAsync(response, System.Net.HttpStatusCode.OK);
+        await ApplyStatusesAsync();
+    }
+
+    /// <summary>One round of the status worker (off in tests).</summary>
+    public async Task<int> ApplyStatusesAsync()
+    {
+        var taken = 0;
+        long cursor = 0;
+        int round;
+        do
+        {
+            await using var scope = Services.CreateAsyncScope();
+            (round, cursor) = await scope.ServiceProvider.GetRequiredService<Kabar.Notifications.StatusApplier>()
+                .ApplyPendingAsync(Time.GetUtcNow().UtcDateTime, 1000, cursor, CancellationToken.None);
+            taken += round;
+        }
+        while (round == 1000);
+
+        return taken;
     }
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>

@@ -40,6 +40,7 @@ public static class Pipeline
         var sent = 0;
         for (var i = 0; i < maxPasses; i++)
         {
+            await app.ApplyStatusesAsync();
             var pass = await dispatcher.RunOnceAsync(app.Number(), CancellationToken.None);
             await app.Simulator().WhenIdleAsync();
             sent += pass.Sent;

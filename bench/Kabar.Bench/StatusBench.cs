@@ -36,16 +36,27 @@ public static class StatusBench
             $"--Kabar:WhatsApp:AppSecret={Secret}",
             "--Kabar:WhatsApp:VerifyToken=bench",
             "--Kabar:Notifications:DispatcherEnabled=false",
+            $"--Kabar:Notifications:StatusWorkerEnabled={Environment.GetEnvironmentVariable("KABAR_BENCH_APPLY") ?? "true"}",
             "--Kabar:Simulator:Enabled=false",
         ]);
         using var client = new HttpClient { BaseAddress = new Uri(kabar.Url) };
 
         var baselineBodies = bodies.Take(Math.Min(bodies.Count, 500)).ToList();
         var baseline = await PostAllAsync(client, baselineBodies, o.Concurrency, sign: false);
+        var clock = Stopwatch.StartNew();
         var run = await PostAllAsync(client, bodies, o.Concurrency, sign: true);
 
+        // Applying to attempts follows the acknowledgement; wait for it to finish.
         await using var context = db.Open();
-        var applied = await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null);
+        var applied = 0;
+        var waitUntil = DateTime.UtcNow.AddMinutes(3);
+        while ((applied = await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null)) < bodies.Count * BatchSize
+            && DateTime.UtcNow < waitUntil)
+        {
+            await Task.Delay(100);
+        }
+
+        var endToEnd = clock.Elapsed;
         var read = await context.DeliveryAttempts.CountAsync(a => a.Status == AttemptStatus.Read);
         var updates = bodies.Count * BatchSize;
         var baselineRate = baselineBodies.Count * BatchSize / baseline.Elapsed.TotalSeconds;
@@ -55,7 +66,7 @@ public static class StatusBench
               kabar:    {rate:0} updates/s, POST latency p50 {run.P(0.50):0} ms, p99 {run.P(0.99):0} ms, max {run.P(1):0} ms, {run.Failures} non-200
               baseline: {baselineRate:0} updates/s refused at the signature check (p99 {baseline.P(0.99):0} ms)
               ratio:    {rate / baselineRate:0.000} of baseline
-              applied:  {applied} of {updates} status events applied, {read} of {o.Count} attempts at 'read'
+              applied:  {applied} of {updates} status events applied to attempts {endToEnd.TotalSeconds:0.0} s after the first POST ({applied / endToEnd.TotalSeconds:0} updates/s end to end), {read} of {o.Count} attempts at 'read'
             """);
     }
 

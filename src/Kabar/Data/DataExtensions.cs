@@ -37,6 +37,7 @@ public static class DataExtensions
                 break;
         }
 
+        builder.Services.AddSingleton<WriteGate>();
         builder.Services.AddScoped<ConsentLedger>();
         builder.Services.AddScoped<ConsentTexts>();
         builder.Services.AddScoped<BuiltInConsentTexts>();

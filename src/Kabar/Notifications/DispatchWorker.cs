@@ -127,12 +127,13 @@ public sealed partial class DispatchWorker(
 /// </summary>
 public sealed partial class StatusWorker(
     IServiceScopeFactory scopes,
+    WriteGate gate,
     StatusSignal signal,
     IOptions<NotificationOptions> options,
     TimeProvider time,
     ILogger<StatusWorker> logger) : BackgroundService
 {
-    private const int Batch = 1000;
+    private const int Batch = 250;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -148,8 +149,11 @@ public sealed partial class StatusWorker(
             try
             {
                 var after = cursor;
-                (taken, cursor) = await scopes.RunWithRetryAsync((sp, ct) =>
-                    sp.GetRequiredService<StatusApplier>().ApplyPendingAsync(time.GetUtcNow().UtcDateTime, Batch, after, ct), stoppingToken);
+                using (await gate.EnterAsync(stoppingToken))
+                {
+                    (taken, cursor) = await scopes.RunWithRetryAsync((sp, ct) =>
+                        sp.GetRequiredService<StatusApplier>().ApplyPendingAsync(time.GetUtcNow().UtcDateTime, Batch, after, ct), stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

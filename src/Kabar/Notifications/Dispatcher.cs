@@ -26,6 +26,7 @@ public sealed record DispatchPass(int Claimed, int Sent, DateTime? NextFree)
 /// </summary>
 public sealed partial class Dispatcher(
     IServiceScopeFactory scopes,
+    WriteGate gate,
     IOptions<NotificationOptions> options,
     IOptions<WhatsAppOptions> whatsApp,
     IOptions<PolicyOptions> policy,
@@ -83,6 +84,7 @@ public sealed partial class Dispatcher(
         var limiter = LimiterFor(number);
         List<Planned> plans;
         int claimed;
+        using (await gate.EnterAsync(ct))
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
@@ -115,7 +117,11 @@ public sealed partial class Dispatcher(
         }
 
         var results = await SendAllAsync(plans, limiter, ct);
-        await RecordAsync(results, ct);
+        using (await gate.EnterAsync(ct))
+        {
+            await RecordAsync(results, ct);
+        }
+
         crash.Hit(CrashPoints.AfterCommit);
         return new DispatchPass(claimed, plans.Count, limiter.NextFree(Now));
     }

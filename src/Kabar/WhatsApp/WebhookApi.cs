@@ -84,8 +84,12 @@ internal static partial class WebhookApi
                 detail: "A signed webhook body must be a JSON object with 'object' and 'entry'.");
         }
 
-        var outcome = await scopes.RunWithRetryAsync(
-            (sp, token) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, token), ct);
+        WebhookOutcome outcome;
+        using (await http.RequestServices.GetRequiredService<WriteGate>().EnterAsync(ct))
+        {
+            outcome = await scopes.RunWithRetryAsync(
+                (sp, token) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, token), ct);
+        }
         LogReceived(logger, outcome.Messages, outcome.Duplicates, outcome.Statuses, outcome.ConsentChanges);
         if (outcome.Statuses > 0)
         {

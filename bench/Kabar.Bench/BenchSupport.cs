@@ -121,7 +121,7 @@ public sealed class KabarServer : IAsyncDisposable
             $"--ConnectionStrings:Kabar={db.ConnectionString}",
             "--Kabar:Database:MigrateOnStartup=false",
             "--Logging:LogLevel:Default=Warning",
-        }.Concat(settings))
+        }.Concat(settings).Concat(Extra()))
         {
             info.ArgumentList.Add(arg);
         }
@@ -163,6 +163,10 @@ public sealed class KabarServer : IAsyncDisposable
 
         throw new InvalidOperationException($"Kabar did not start:\n{server.Output}");
     }
+
+    /// <summary>More Kabar settings for an experiment: <c>KABAR_BENCH_ARGS="--Kabar:Notifications:BatchSize=250"</c>.</summary>
+    private static string[] Extra() =>
+        Environment.GetEnvironmentVariable("KABAR_BENCH_ARGS")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
 
     public string Output
     {

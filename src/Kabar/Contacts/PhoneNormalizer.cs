@@ -87,4 +87,30 @@ public sealed class PhoneNormalizer(string defaultRegion = "ID")
             return null;
         }
     }
+
+    /// <summary>
+    /// A request names a person by <c>contactId</c> or by <c>phone</c>: checks that one is given and
+    /// the phone is usable, adding field errors; returns the normalised phone when no id was given.
+    /// </summary>
+    public string? NormalizeReference(Guid? contactId, string? phone, Common.FieldErrors errors)
+    {
+        if (contactId is not null)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(phone))
+        {
+            errors.Add("contactId", "Give either contactId or phone.");
+            return null;
+        }
+
+        var normalized = Normalize(phone);
+        if (normalized is null)
+        {
+            errors.Add("phone", $"Not a usable phone number. Use {AcceptedForm}.");
+        }
+
+        return normalized;
+    }
 }

@@ -27,19 +27,7 @@ internal static class DecisionsApi
         KabarDbContext db, PhoneNormalizer phones, DecisionInputs inputs, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        string? phone = null;
-        if (request.ContactId is null && string.IsNullOrWhiteSpace(request.Phone))
-        {
-            errors.Add("contactId", "Give either contactId or phone.");
-        }
-        else if (request.ContactId is null)
-        {
-            phone = phones.Normalize(request.Phone);
-            if (phone is null)
-            {
-                errors.Add("phone", $"Not a usable phone number. Use {PhoneNormalizer.AcceptedForm}.");
-            }
-        }
+        var phone = phones.NormalizeReference(request.ContactId, request.Phone, errors);
 
         var kind = MessageKind.Template;
         var category = MessageCategory.Utility;

@@ -15,7 +15,7 @@ public sealed class NotificationOptions
 
     /// <summary>Notifications claimed per pass and business number.</summary>
     [Range(1, 5000)]
-    public int BatchSize { get; set; } = 500;
+    public int BatchSize { get; set; } = 250;
 
     /// <summary>Sends in flight at once per business number.</summary>
     [Range(1, 2000)]
@@ -26,7 +26,7 @@ public sealed class NotificationOptions
     /// database meanwhile; the sends still wait for their slot. Zero: only slots free now.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
-    public TimeSpan SendLookahead { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan SendLookahead { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long a claim holds a notification; a crashed process's claims are taken over after it.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]

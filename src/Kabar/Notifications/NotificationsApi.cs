@@ -57,19 +57,7 @@ internal static class NotificationsApi
             errors.Add("type", $"Use one of: {NotificationCatalog.Names}.");
         }
 
-        string? phone = null;
-        if (request.ContactId is null && string.IsNullOrWhiteSpace(request.Phone))
-        {
-            errors.Add("contactId", "Give either contactId or phone.");
-        }
-        else if (request.ContactId is null)
-        {
-            phone = phones.Normalize(request.Phone);
-            if (phone is null)
-            {
-                errors.Add("phone", $"Not a usable phone number. Use {PhoneNormalizer.AcceptedForm}.");
-            }
-        }
+        var phone = phones.NormalizeReference(request.ContactId, request.Phone, errors);
 
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         if (type is not null)

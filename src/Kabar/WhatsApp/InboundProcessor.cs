@@ -95,7 +95,7 @@ public sealed partial class InboundProcessor(
         }
 
         consentChanges += await ApplyUserPreferencesAsync(batch.UserPreferences, contacts, now, ct);
-        var statusCount = await RecordStatusesAsync(batch.Statuses, now, ct);
+        var statuses = StatusEvents(batch.Statuses, now);
         RecordTemplateEvents(batch.TemplateStatuses, now);
         foreach (var code in batch.AccountErrors)
         {
@@ -104,6 +104,7 @@ public sealed partial class InboundProcessor(
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        var statusCount = await InsertStatusesAsync(statuses, ct);
         crash.Hit(CrashPoints.WebhookIntake);
         foreach (var (contactId, at) in windowUpdates)
         {
@@ -281,40 +282,63 @@ public sealed partial class InboundProcessor(
     /// Stores each (wamid, status) once. The status worker applies them to attempts right after,
     /// in batches, so Meta gets its 200 without waiting for that work (Meta retries slow answers).
     /// </summary>
-    private async Task<int> RecordStatusesAsync(List<StatusItem> items, DateTime now, CancellationToken ct)
+    private static List<WhatsAppStatusEvent> StatusEvents(List<StatusItem> items, DateTime now) =>
+        items.DistinctBy(s => (s.Wamid, s.Status)).Select(s => new WhatsAppStatusEvent
+        {
+            Wamid = Limit(s.Wamid, 200)!,
+            Status = Limit(s.Status, 16)!,
+            OccurredAt = s.OccurredAt,
+            RecipientId = Limit(s.RecipientId, 20),
+            RecipientUserId = Limit(s.RecipientUserId, 160),
+            BizOpaqueCallbackData = Limit(s.BizOpaqueCallbackData, 512),
+            ErrorCode = s.ErrorCode,
+            ErrorTitle = Limit(s.ErrorTitle, 512),
+            PricingCategory = Limit(s.PricingCategory, 40),
+            PricingType = Limit(s.PricingType, 40),
+            Billable = s.Billable,
+            ReceivedAt = now,
+        }).ToList();
+
+    /// <summary>
+    /// Inserts the statuses with one statement per hundred, skipping any (wamid, status) already
+    /// stored — the unique index decides, so concurrent deliveries of the same status cannot both
+    /// land. Returns how many were new. (Statuses are the bulk of webhook traffic: up to 1,000
+    /// per POST, several per message.)
+    /// </summary>
+    private async Task<int> InsertStatusesAsync(List<WhatsAppStatusEvent> events, CancellationToken ct)
     {
-        if (items.Count == 0)
+        var inserted = 0;
+        foreach (var chunk in events.Chunk(100))
         {
-            return 0;
-        }
-
-        var unique = items.DistinctBy(s => (s.Wamid, s.Status)).ToList();
-        var recorded = new List<WhatsAppStatusEvent>();
-        var wamids = unique.Select(s => s.Wamid).Distinct().ToList();
-        var stored = (await db.WhatsAppStatusEvents.Where(s => wamids.Contains(s.Wamid))
-                .Select(s => new { s.Wamid, s.Status }).ToListAsync(ct))
-            .Select(s => (s.Wamid, s.Status)).ToHashSet();
-        foreach (var s in unique.Where(s => !stored.Contains((s.Wamid, s.Status))))
-        {
-            recorded.Add(new WhatsAppStatusEvent
+            var sql = new System.Text.StringBuilder("""
+                INSERT INTO "WhatsAppStatusEvents" ("Wamid", "Status", "OccurredAt", "RecipientId", "RecipientUserId",
+                    "BizOpaqueCallbackData", "ErrorCode", "ErrorTitle", "PricingCategory", "PricingType", "Billable", "ReceivedAt")
+                VALUES
+                """);
+            var parameters = new List<System.Data.Common.DbParameter>(chunk.Length * 12);
+            using var factory = db.Database.GetDbConnection().CreateCommand();
+            foreach (var e in chunk)
             {
-                Wamid = Limit(s.Wamid, 200)!,
-                Status = Limit(s.Status, 16)!,
-                OccurredAt = s.OccurredAt,
-                RecipientId = Limit(s.RecipientId, 20),
-                RecipientUserId = Limit(s.RecipientUserId, 160),
-                BizOpaqueCallbackData = Limit(s.BizOpaqueCallbackData, 512),
-                ErrorCode = s.ErrorCode,
-                ErrorTitle = Limit(s.ErrorTitle, 512),
-                PricingCategory = Limit(s.PricingCategory, 40),
-                PricingType = Limit(s.PricingType, 40),
-                Billable = s.Billable,
-                ReceivedAt = now,
-            });
+                sql.Append(parameters.Count == 0 ? "\n(" : ",\n(");
+                object?[] row = [e.Wamid, e.Status, e.OccurredAt, e.RecipientId, e.RecipientUserId, e.BizOpaqueCallbackData,
+                    e.ErrorCode, e.ErrorTitle, e.PricingCategory, e.PricingType, e.Billable, e.ReceivedAt];
+                for (var c = 0; c < row.Length; c++)
+                {
+                    var parameter = factory.CreateParameter();
+                    parameter.ParameterName = $"@s{parameters.Count}";
+                    parameter.Value = row[c] ?? DBNull.Value;
+                    sql.Append(c == 0 ? "" : ", ").Append(parameter.ParameterName);
+                    parameters.Add(parameter);
+                }
+
+                sql.Append(')');
+            }
+
+            sql.Append("\nON CONFLICT (\"Wamid\", \"Status\") DO NOTHING");
+            inserted += await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
         }
 
-        db.WhatsAppStatusEvents.AddRange(recorded);
-        return recorded.Count;
+        return inserted;
     }
 
     private void RecordTemplateEvents(List<TemplateStatusItem> items, DateTime now)

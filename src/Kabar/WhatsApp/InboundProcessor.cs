@@ -300,13 +300,32 @@ public sealed partial class InboundProcessor(
         }).ToList();
 
     /// <summary>
-    /// Inserts the statuses with one statement per hundred, skipping any (wamid, status) already
-    /// stored — the unique index decides, so concurrent deliveries of the same status cannot both
-    /// land. Returns how many were new. (Statuses are the bulk of webhook traffic: up to 1,000
+    /// Inserts the statuses, skipping any (wamid, status) already stored; on PostgreSQL with one
+    /// statement per hundred where the unique index decides, so concurrent deliveries of the same
+    /// status cannot both land. Returns how many were new. (Statuses are the bulk of webhook traffic: up to 1,000
     /// per POST, several per message.)
     /// </summary>
     private async Task<int> InsertStatusesAsync(List<WhatsAppStatusEvent> events, CancellationToken ct)
     {
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+
+        if (db.Database.IsSqlite())
+        {
+            // SQLite is in-process and holds the write lock already: checking first and inserting
+            // row by row measured faster there than one statement with a thousand parameters.
+            var wamids = events.Select(e => e.Wamid).Distinct().ToList();
+            var stored = (await db.WhatsAppStatusEvents.Where(e => wamids.Contains(e.Wamid))
+                    .Select(e => new { e.Wamid, e.Status }).ToListAsync(ct))
+                .Select(e => (e.Wamid, e.Status)).ToHashSet();
+            var fresh = events.Where(e => !stored.Contains((e.Wamid, e.Status))).ToList();
+            db.WhatsAppStatusEvents.AddRange(fresh);
+            await db.SaveChangesAsync(ct);
+            return fresh.Count;
+        }
+
         var inserted = 0;
         foreach (var chunk in events.Chunk(100))
         {

@@ -96,7 +96,7 @@ public sealed partial class InboundProcessor(
 
         consentChanges += await ApplyUserPreferencesAsync(batch.UserPreferences, contacts, now, ct);
         var statuses = StatusEvents(batch.Statuses, now);
-        RecordTemplateEvents(batch.TemplateStatuses, now);
+        await RecordTemplateEventsAsync(batch.TemplateStatuses, now, ct);
         foreach (var code in batch.AccountErrors)
         {
             LogAccountError(code);
@@ -360,10 +360,27 @@ public sealed partial class InboundProcessor(
         return inserted;
     }
 
-    private void RecordTemplateEvents(List<TemplateStatusItem> items, DateTime now)
+    private async Task RecordTemplateEventsAsync(List<TemplateStatusItem> items, DateTime now, CancellationToken ct)
     {
         foreach (var t in items)
         {
+            // The synced copy follows Meta at once, so the API refuses a paused template without
+            // waiting for the next template-sync.
+            var status = t.Event switch
+            {
+                "REINSTATED" => "APPROVED",
+                "APPROVED" or "REJECTED" or "PAUSED" or "DISABLED" or "PENDING_DELETION" => t.Event,
+                _ => null,
+            };
+            if (status is not null && t.Name is not null && t.Language is not null)
+            {
+                var row = await db.WhatsAppTemplates.FirstOrDefaultAsync(x => x.Name == t.Name && x.Language == t.Language, ct);
+                if (row is not null)
+                {
+                    row.Status = status;
+                }
+            }
+
             if (t.Event is "PAUSED" or "DISABLED" or "REJECTED" or "FLAGGED" or "PENDING_DELETION" or "CATEGORY_UPDATE")
             {
                 LogTemplateAlert(t.Name ?? "?", t.Language ?? "?", t.Event, t.Reason ?? "");

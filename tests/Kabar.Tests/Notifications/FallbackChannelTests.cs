@@ -126,6 +126,30 @@ public sealed class FallbackChannelTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task TemplatePausedByMeta_IsRefusedAtTheApiWithoutAnotherSync()
+    {
+        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);
+        using var api = app.Api();
+        using (var sync = await api.PostAsync("/api/jobs/template-sync/run", null))
+        {
+            await Http.AssertStatusAsync(sync, HttpStatusCode.OK);
+        }
+
+        await app.EnqueueAsync(new { type = "permit_ready", phone = "081277774003", @params = Pipeline.PermitReadyParams });
+
+        // Meta pauses the template and says so by webhook (message_template_status_update).
+        using (var put = await app.CreateClient().PutAsJsonAsync("/simulator/_control/templates/permit_ready/id", new { status = "PAUSED" }))
+        {
+            await Http.AssertStatusAsync(put, HttpStatusCode.OK);
+        }
+
+        await app.AdvanceAsync(TimeSpan.FromSeconds(1));
+        using var response = await api.PostAsJsonAsync("/api/notifications", new { type = "permit_ready", phone = "081277774003", @params = Pipeline.PermitReadyParams });
+        await Http.AssertStatusAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("PAUSED", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task UnknownJob_Is404NamingTheJobs()
     {
         await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);

@@ -20,15 +20,46 @@ public sealed class WriteGate : IDisposable
         enabled = scope.ServiceProvider.GetRequiredService<KabarDbContext>().Database.IsSqlite();
     }
 
-    public async Task<IDisposable> EnterAsync(CancellationToken ct)
+    private int urgentWaiting;
+
+    /// <summary>
+    /// Waits for the write turn. Background work (<paramref name="urgent"/> false: applying
+    /// statuses) steps aside while urgent writers wait, so webhook intake — which Meta times —
+    /// and sending keep their latency during a burst; the background work catches up after.
+    /// </summary>
+    public async Task<IDisposable> EnterAsync(CancellationToken ct, bool urgent = true)
     {
         if (!enabled)
         {
             return Open.Instance;
         }
 
-        await gate.WaitAsync(ct);
-        return new Release(gate);
+        if (urgent)
+        {
+            Interlocked.Increment(ref urgentWaiting);
+            try
+            {
+                await gate.WaitAsync(ct);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref urgentWaiting);
+            }
+
+            return new Release(gate);
+        }
+
+        while (true)
+        {
+            await gate.WaitAsync(ct);
+            if (Volatile.Read(ref urgentWaiting) == 0)
+            {
+                return new Release(gate);
+            }
+
+            gate.Release();
+            await Task.Delay(1, ct);
+        }
     }
 
     public void Dispose() => gate.Dispose();

@@ -149,7 +149,7 @@ public sealed partial class StatusWorker(
             try
             {
                 var after = cursor;
-                using (await gate.EnterAsync(stoppingToken))
+                using (await gate.EnterAsync(stoppingToken, urgent: false))
                 {
                     (taken, cursor) = await scopes.RunWithRetryAsync((sp, ct) =>
                         sp.GetRequiredService<StatusApplier>().ApplyPendingAsync(time.GetUtcNow().UtcDateTime, Batch, after, ct), stoppingToken);

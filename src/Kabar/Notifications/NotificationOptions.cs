@@ -26,7 +26,7 @@ public sealed class NotificationOptions
     /// database meanwhile; the sends still wait for their slot. Zero: only slots free now.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
-    public TimeSpan SendLookahead { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan SendLookahead { get; set; } = TimeSpan.FromMilliseconds(800);
 
     /// <summary>How long a claim holds a notification; a crashed process's claims are taken over after it.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]

@@ -1,8 +1,12 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Kabar.Contacts;
 using Kabar.Data;
+using Kabar.Decisions;
+using Kabar.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -206,5 +210,59 @@ public sealed class KabarServer : IAsyncDisposable
         }
 
         process.Dispose();
+    }
+}
+
+/// <summary>The people and notices both scenarios start from.</summary>
+public static class BenchSeed
+{
+    public const string Number = "900000000000001";
+
+    private const string PermitReadyParams = """{"partner_name":"Siti Aminah","permit_type":"Izin Usaha Mikro","permit_number":"503/0186/IUM/2026","issue_date":"25-11-2026","download_link":"https://perizinan.example.id/izin/0186"}""";
+
+    /// <summary>
+    /// <paramref name="count"/> opted-in people, each with one queued <c>permit_ready</c> notice;
+    /// <paramref name="each"/> may change the notice and add rows beside it. Written 5,000 at a time.
+    /// </summary>
+    public static async Task PermitNoticesAsync(BenchDatabase db, int count, DateTime at, Action<KabarDbContext, int, Notification> each)
+    {
+        for (var start = 0; start < count; start += 5000)
+        {
+            await using var context = db.Open();
+            context.ChangeTracker.AutoDetectChangesEnabled = false;
+            for (var i = start; i < Math.Min(count, start + 5000); i++)
+            {
+                var contact = new Contact
+                {
+                    Id = Guid.CreateVersion7(),
+                    Phone = string.Create(CultureInfo.InvariantCulture, $"+62813{i:00000000}"),
+                    WhatsAppConsent = Kabar.Consent.ConsentState.Granted,
+                    WhatsAppConsentAt = at,
+                    CreatedAt = at,
+                    UpdatedAt = at,
+                };
+                var notification = new Notification
+                {
+                    Id = Guid.CreateVersion7(),
+                    Type = "permit_ready",
+                    ContactId = contact.Id,
+                    Kind = MessageKind.Template,
+                    Category = MessageCategory.Utility,
+                    Essential = true,
+                    Basis = LegalBasis.PublicTask,
+                    ParamsJson = PermitReadyParams,
+                    State = NotificationState.Queued,
+                    PhoneNumberId = Number,
+                    DueAt = at,
+                    CreatedAt = at,
+                    UpdatedAt = at,
+                };
+                context.Contacts.Add(contact);
+                context.Notifications.Add(notification);
+                each(context, i, notification);
+            }
+
+            await context.SaveChangesAsync();
+        }
     }
 }

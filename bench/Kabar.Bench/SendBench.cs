@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using Kabar.Contacts;
-using Kabar.Decisions;
 using Kabar.Notifications;
 using Kabar.Simulator;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,12 +14,12 @@ namespace Kabar.Bench;
 /// </summary>
 public static class SendBench
 {
-    private const string Number = "900000000000001";
+    private const string Number = BenchSeed.Number;
 
     public static async Task<string> RunAsync(BenchOptions o)
     {
         await using var db = await BenchDatabase.CreateAsync(o);
-        await SeedAsync(db, o.Count);
+        await BenchSeed.PermitNoticesAsync(db, o.Count, DateTime.UtcNow.AddSeconds(-1), (_, _, _) => { });
         await using var simHost = await SimulatorHost.StartAsync(new Dictionary<string, string?>
         {
             ["Kabar:Simulator:MessagesPerSecond"] = o.MessagesPerSecond.ToString(CultureInfo.InvariantCulture),
@@ -78,48 +76,6 @@ public static class SendBench
               exactly once: {duplicates} people with more than one message, {stats.DuplicateCallbackData} repeated attempt ids, {pending} notices not sent
               (baseline: {baseline.Failures} failures)
             """);
-    }
-
-    private static async Task SeedAsync(BenchDatabase db, int count)
-    {
-        var now = DateTime.UtcNow.AddSeconds(-1);
-        const string parameters = """{"partner_name":"Siti Aminah","permit_type":"Izin Usaha Mikro","permit_number":"503/0186/IUM/2026","issue_date":"25-11-2026","download_link":"https://perizinan.example.id/izin/0186"}""";
-        for (var start = 0; start < count; start += 5000)
-        {
-            await using var context = db.Open();
-            context.ChangeTracker.AutoDetectChangesEnabled = false;
-            for (var i = start; i < Math.Min(count, start + 5000); i++)
-            {
-                var contact = new Contact
-                {
-                    Id = Guid.CreateVersion7(),
-                    Phone = string.Create(CultureInfo.InvariantCulture, $"+62813{i:00000000}"),
-                    WhatsAppConsent = Kabar.Consent.ConsentState.Granted,
-                    WhatsAppConsentAt = now,
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                };
-                context.Contacts.Add(contact);
-                context.Notifications.Add(new Notification
-                {
-                    Id = Guid.CreateVersion7(),
-                    Type = "permit_ready",
-                    ContactId = contact.Id,
-                    Kind = MessageKind.Template,
-                    Category = MessageCategory.Utility,
-                    Essential = true,
-                    Basis = LegalBasis.PublicTask,
-                    ParamsJson = parameters,
-                    State = NotificationState.Queued,
-                    PhoneNumberId = Number,
-                    DueAt = now,
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                });
-            }
-
-            await context.SaveChangesAsync();
-        }
     }
 
     private static async Task<int> CountUnsentAsync(BenchDatabase db)

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Kabar.Contacts;
 using Kabar.Decisions;
 using Kabar.Notifications;
 using Kabar.WhatsApp;
@@ -36,7 +35,6 @@ public static class StatusBench
             $"--Kabar:WhatsApp:AppSecret={Secret}",
             "--Kabar:WhatsApp:VerifyToken=bench",
             "--Kabar:Notifications:DispatcherEnabled=false",
-            $"--Kabar:Notifications:StatusWorkerEnabled={Environment.GetEnvironmentVariable("KABAR_BENCH_APPLY") ?? "true"}",
             "--Kabar:Simulator:Enabled=false",
         ]);
         using var client = new HttpClient { BaseAddress = new Uri(kabar.Url) };
@@ -72,59 +70,28 @@ public static class StatusBench
 
     private static async Task<List<string>> SeedAsync(BenchDatabase db, int count)
     {
-        var now = DateTime.UtcNow.AddMinutes(-1);
+        var at = DateTime.UtcNow.AddMinutes(-1);
         var wamids = new List<string>(count);
-        for (var start = 0; start < count; start += 5000)
+        await BenchSeed.PermitNoticesAsync(db, count, at, (context, i, notification) =>
         {
-            await using var context = db.Open();
-            context.ChangeTracker.AutoDetectChangesEnabled = false;
-            for (var i = start; i < Math.Min(count, start + 5000); i++)
+            // Sent and accepted by Meta, waiting for its statuses.
+            var attempt = new DeliveryAttempt
             {
-                var contact = new Contact
-                {
-                    Id = Guid.CreateVersion7(),
-                    Phone = string.Create(CultureInfo.InvariantCulture, $"+62813{i:00000000}"),
-                    WhatsAppConsent = Kabar.Consent.ConsentState.Granted,
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                };
-                var notification = new Notification
-                {
-                    Id = Guid.CreateVersion7(),
-                    Type = "permit_ready",
-                    ContactId = contact.Id,
-                    Kind = MessageKind.Template,
-                    Category = MessageCategory.Utility,
-                    Essential = true,
-                    Basis = LegalBasis.PublicTask,
-                    State = NotificationState.Sent,
-                    Channel = Channel.WhatsApp,
-                    PhoneNumberId = "900000000000001",
-                    DueAt = now,
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                };
-                var attempt = new DeliveryAttempt
-                {
-                    Id = Guid.CreateVersion7(),
-                    NotificationId = notification.Id,
-                    ContactId = contact.Id,
-                    Channel = Channel.WhatsApp,
-                    Status = AttemptStatus.Accepted,
-                    ProviderMessageId = string.Create(CultureInfo.InvariantCulture, $"wamid.BENCH{i:00000000}"),
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                };
-                notification.CurrentAttemptId = attempt.Id;
-                context.Contacts.Add(contact);
-                context.Notifications.Add(notification);
-                context.DeliveryAttempts.Add(attempt);
-                wamids.Add($"{attempt.ProviderMessageId}|{attempt.Id}|{contact.Phone![1..]}");
-            }
-
-            await context.SaveChangesAsync();
-        }
-
+                Id = Guid.CreateVersion7(),
+                NotificationId = notification.Id,
+                ContactId = notification.ContactId,
+                Channel = Channel.WhatsApp,
+                Status = AttemptStatus.Accepted,
+                ProviderMessageId = string.Create(CultureInfo.InvariantCulture, $"wamid.BENCH{i:00000000}"),
+                CreatedAt = at,
+                UpdatedAt = at,
+            };
+            notification.State = NotificationState.Sent;
+            notification.Channel = Channel.WhatsApp;
+            notification.CurrentAttemptId = attempt.Id;
+            context.DeliveryAttempts.Add(attempt);
+            wamids.Add(string.Create(CultureInfo.InvariantCulture, $"{attempt.ProviderMessageId}|{attempt.Id}|62813{i:00000000}"));
+        });
         return wamids;
     }
 

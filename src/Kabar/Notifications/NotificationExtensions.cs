@@ -16,6 +16,7 @@ public static class NotificationExtensions
         builder.Services.AddSingleton<CrashPoints>();
         builder.Services.AddSingleton<MessageComposer>();
         builder.Services.AddSingleton<DispatchSignal>();
+        builder.Services.AddSingleton<NotificationWriter>();
         builder.Services.AddSingleton<StatusSignal>();
         builder.Services.AddSingleton<Dispatcher>();
         builder.Services.AddScoped<NotificationFlow>();

@@ -7,7 +7,6 @@ using Kabar.Common;
 using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
-using Kabar.WhatsApp;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -18,11 +17,6 @@ namespace Kabar.Notifications;
 /// <summary><c>/api/notifications</c>: enqueue with an Idempotency-Key, read state and attempts (SPEC §13).</summary>
 internal static class NotificationsApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
-
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/notifications").WithTags("Notifications");
@@ -37,10 +31,8 @@ internal static class NotificationsApi
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         KabarDbContext db,
         PhoneNormalizer phones,
-        DecisionInputs inputs,
         MessageComposer composer,
-        IOptions<WhatsAppOptions> whatsApp,
-        DispatchSignal signal,
+        NotificationWriter writer,
         TimeProvider time,
         CancellationToken ct)
     {
@@ -79,7 +71,7 @@ internal static class NotificationsApi
         if (key is not null && await FindByKeyAsync(db, key, ct) is { } existing)
         {
             return existing.RequestHash == hash
-                ? TypedResults.Accepted($"/api/notifications/{existing.Id}", new NotificationAccepted(existing.Id, existing.State, ReadDecision(existing)))
+                ? TypedResults.Accepted($"/api/notifications/{existing.Id}", new NotificationAccepted(existing.Id, existing.State, NotificationWriter.ReadDecision(existing)))
                 : Conflict(idempotencyKey!);
         }
 
@@ -104,31 +96,9 @@ internal static class NotificationsApi
             db.Contacts.Add(contact);
         }
 
-        var decision = type!.Name == NotificationCatalog.OptInRequest
-            ? null
-            : SendDecision.Decide(DecisionInputs.From(contact), new DecisionMessage(MessageKind.Template, type.Category), now, inputs.Policy);
-        var dueAt = request.SendAt is { } sendAt && sendAt.ToUniversalTime() > now ? sendAt.ToUniversalTime() : now;
-        var notification = new Notification
-        {
-            Id = Guid.CreateVersion7(),
-            Type = type.Name,
-            ContactId = contact.Id,
-            PermitId = request.PermitId,
-            Kind = MessageKind.Template,
-            Category = type.Category,
-            Essential = type.IsEssential(parameters),
-            Basis = type.Basis,
-            ParamsJson = JsonSerializer.Serialize(parameters),
-            IdempotencyKey = key,
-            RequestHash = hash,
-            State = dueAt > now ? NotificationState.Scheduled : NotificationState.Queued,
-            DecisionJson = decision is null ? null : JsonSerializer.Serialize(decision, Json),
-            PhoneNumberId = whatsApp.Value.EffectiveNumbers[0].PhoneNumberId,
-            DueAt = dueAt,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Notifications.Add(notification);
+        var dueAt = request.SendAt?.ToUniversalTime();
+        var notification = writer.Add(db, contact, type!, parameters, now, new NotificationOrigin(request.PermitId, dueAt, key, hash));
+        var decision = NotificationWriter.ReadDecision(notification);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -144,11 +114,11 @@ internal static class NotificationsApi
             }
 
             return winner.RequestHash == hash
-                ? TypedResults.Accepted($"/api/notifications/{winner.Id}", new NotificationAccepted(winner.Id, winner.State, ReadDecision(winner)))
+                ? TypedResults.Accepted($"/api/notifications/{winner.Id}", new NotificationAccepted(winner.Id, winner.State, NotificationWriter.ReadDecision(winner)))
                 : Conflict(idempotencyKey!);
         }
 
-        signal.Wake();
+        writer.Wake();
         return TypedResults.Accepted($"/api/notifications/{notification.Id}",
             new NotificationAccepted(notification.Id, notification.State, decision));
     }
@@ -250,9 +220,6 @@ internal static class NotificationsApi
             string.Join('\u001f', parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
-
-    private static Decision? ReadDecision(Notification n) =>
-        n.DecisionJson is null ? null : JsonSerializer.Deserialize<Decision>(n.DecisionJson, Json);
 
     private static async Task<Results<Ok<NotificationResponse>, ProblemHttpResult>> Get(Guid id, KabarDbContext db,
         IOptions<WhatsAppPriceOptions> prices, CancellationToken ct)
@@ -367,7 +334,7 @@ internal static class NotificationsApi
             var cost = byNotification[n.Id]
                 .Where(a => a.Channel == Channel.WhatsApp && a.Billable && a.Status is AttemptStatus.Delivered or AttemptStatus.Read)
                 .Sum(a => prices.For(a.PricingCategory));
-            return new NotificationResponse(n.Id, n.Type, n.State, n.Channel, ReadDecision(n), n.ContactId, n.PermitId,
+            return new NotificationResponse(n.Id, n.Type, n.State, n.Channel, NotificationWriter.ReadDecision(n), n.ContactId, n.PermitId,
                 n.Essential, n.Basis, n.FallbackReason, n.LastErrorCode, n.LastError, n.DueAt, n.CreatedAt, n.UpdatedAt, cost, list);
         }).ToList();
     }

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Kabar.Contacts;
+using Kabar.Data;
+using Kabar.Decisions;
+using Kabar.WhatsApp;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Notifications;
+
+/// <summary>
+/// Adds a notification to a unit of work that the caller commits: the API, a permit's status
+/// change and a scheduled reminder all write the notification in the same transaction as its cause.
+/// </summary>
+public sealed class NotificationWriter(DecisionInputs inputs, IOptions<WhatsAppOptions> whatsApp, DispatchSignal signal)
+{
+    /// <summary>How decisions are stored in <see cref="Notification.DecisionJson"/>.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    /// <summary>
+    /// Adds (does not save) a notification of <paramref name="type"/> for <paramref name="contact"/>
+    /// with its first decision. Parameters must already match the type's master template.
+    /// </summary>
+    public Notification Add(KabarDbContext db, Contact contact, NotificationType type,
+        IReadOnlyDictionary<string, string> parameters, DateTime now, NotificationOrigin origin = default)
+    {
+        var decision = type.Name == NotificationCatalog.OptInRequest
+            ? null
+            : SendDecision.Decide(DecisionInputs.From(contact), new DecisionMessage(MessageKind.Template, type.Category), now, inputs.Policy);
+        var dueAt = origin.DueAt is { } at && at > now ? at : now;
+        var notification = new Notification
+        {
+            Id = Guid.CreateVersion7(),
+            Type = type.Name,
+            ContactId = contact.Id,
+            PermitId = origin.PermitId,
+            Kind = MessageKind.Template,
+            Category = type.Category,
+            Essential = type.IsEssential(parameters),
+            Basis = type.Basis,
+            ParamsJson = JsonSerializer.Serialize(parameters),
+            IdempotencyKey = origin.IdempotencyKey,
+            RequestHash = origin.RequestHash,
+            State = dueAt > now ? NotificationState.Scheduled : NotificationState.Queued,
+            DecisionJson = decision is null ? null : JsonSerializer.Serialize(decision, Json),
+            PhoneNumberId = whatsApp.Value.EffectiveNumbers[0].PhoneNumberId,
+            DueAt = dueAt,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Notifications.Add(notification);
+        return notification;
+    }
+
+    /// <summary>Tells the dispatcher that committed notifications are waiting.</summary>
+    public void Wake() => signal.Wake();
+
+    public static Decision? ReadDecision(Notification n) =>
+        n.DecisionJson is null ? null : JsonSerializer.Deserialize<Decision>(n.DecisionJson, Json);
+}
+
+/// <summary>Where a notification comes from: its permit, when it is due, and its natural idempotency key.</summary>
+public readonly record struct NotificationOrigin(Guid? PermitId = null, DateTime? DueAt = null, string? IdempotencyKey = null, string? RequestHash = null);

@@ -8,6 +8,7 @@ using Kabar.Decisions;
 using Kabar.Health;
 using Kabar.Notifications;
 using Kabar.Simulator;
+using Kabar.Web;
 using Kabar.WhatsApp;
 
 if (args is ["simulator", ..])
@@ -26,6 +27,7 @@ builder.AddKabarDecisions();
 builder.AddKabarChannels();
 builder.AddKabarNotifications();
 builder.AddKabarSimulator();
+builder.AddKabarWeb();
 
 var app = builder.Build();
 
@@ -37,6 +39,7 @@ if (!KabarCli.IsServe(args))
 await app.PrepareDatabaseAsync();
 
 app.UseKabarDefaults();
+app.UseKabarWeb();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -48,6 +51,7 @@ app.MapDecisions();
 app.MapNotifications();
 app.MapJobs();
 app.MapKabarSimulator();
+app.MapKabarPages();
 
 await app.RunAsync();
 return 0;

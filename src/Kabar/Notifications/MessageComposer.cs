@@ -74,7 +74,7 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
     /// <summary>A fresh opt-in link: the token for the person, and its SHA-256 for the database.</summary>
     public (string Link, string Hash) NewOptInLink()
     {
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = OptIn.Base64Url.Encode(RandomNumberGenerator.GetBytes(32));
         return ($"{kabar.Value.PublicBaseUrl.TrimEnd('/')}/opt-in/{token}", HashToken(token));
     }
 
@@ -87,9 +87,6 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
         values.TryAdd("office_name", office.Value.Name);
         return values;
     }
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>The recipient of a WhatsApp send: the phone, else the business-scoped user id.</summary>
     public static (string? To, string? UserId) Recipient(Contact contact) =>

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using Kabar.Data;
-using Kabar.OptIn;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
@@ -42,7 +41,7 @@ public static class WebExtensions
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__RequestVerificationToken";
         });
-        builder.Services.AddSingleton<OptOutLinks>();
+        builder.Services.AddSingleton<ClickToChat>();
         builder.Services.AddScoped<Citizens.RegistrationService>();
         builder.Services.AddScoped<Citizens.LinkConsentService>();
 

@@ -279,4 +279,78 @@ public sealed class CitizenPagesBrowserTests(Browser browser, PostgresServer pos
         Assert.Equal(before + 1, sms.Count);
         Assert.DoesNotMatch(OptInLink(), sms[^1].Text);
     }
+
+    /// <summary>
+    /// Each page, as a 360 px phone loads it: under 100 KB in all, no sideways scrolling, every
+    /// control named by a label, text at a contrast of at least 4.5:1 against its background.
+    /// </summary>
+    [Fact]
+    public async Task Pages_AreSmall_FitA360pxScreen_AreLabelled_AndReadable()
+    {
+        const string phone = "+6281230000010";
+        var optIn = await SmsWithOptInLinkAsync(app, phone);
+        var optOut = OnlyLink(OptOutLink(), LastSms(app, phone));
+        foreach (var path in new[] { "/daftar", PathOf(optIn), PathOf(optOut), "/opt-in/" + new string('D', 43) })
+        {
+            await page.GotoAsync(path);
+            var bytes = await page.EvaluateAsync<double>(
+                "performance.getEntries().filter(e => 'decodedBodySize' in e).reduce((s, e) => s + e.decodedBodySize, 0)");
+            Assert.True(bytes is > 0 and < 100 * 1024, $"{path}: {bytes} bytes");
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"{path} scrolls sideways at 360 px");
+
+            var unnamed = await page.EvaluateAsync<string[]>("""
+                [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a')]
+                  .filter(e => !((e.labels && e.labels.length) || e.getAttribute('aria-label') || e.textContent.trim()))
+                  .map(e => e.outerHTML)
+                """);
+            Assert.True(unnamed.Length == 0, $"{path}: unnamed controls {string.Join(' ', unnamed)}");
+
+            var poor = await page.EvaluateAsync<string[]>("""
+                (() => {
+                  const rgb = c => c.match(/[\d.]+/g).map(Number);
+                  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+                  const background = e => { for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor; if (rgb(c)[3] !== 0 && c !== 'transparent') return rgb(c); } return [255, 255, 255]; };
+                  return [...document.querySelectorAll('h1, h2, p, label, dt, dd, li, a, button, .hint, .error, .office, span')]
+                    .filter(e => e.textContent.trim() && e.offsetParent !== null)
+                    .map(e => { const f = lum(rgb(getComputedStyle(e).color)), b = lum(background(e)); return [e, (Math.max(f, b) + 0.05) / (Math.min(f, b) + 0.05)]; })
+                    .filter(([, ratio]) => ratio < 4.5)
+                    .map(([e, ratio]) => e.tagName + '.' + e.className + ' ' + ratio.toFixed(2));
+                })()
+                """);
+            Assert.True(poor.Length == 0, $"{path}: low contrast {string.Join(", ", poor)}");
+        }
+    }
+
+    [Fact]
+    public async Task Form_IsUsableByKeyboard_InReadingOrder()
+    {
+        await page.GotoAsync("/daftar");
+        var order = new List<string>();
+        for (var i = 0; i < 9; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            order.Add(await page.EvaluateAsync<string>("document.activeElement.id || document.activeElement.textContent.trim()"));
+        }
+
+        Assert.Equal(["Langsung ke isi", "Indonesia", "English", "name", "phone", "email", "permitType", "whatsAppConsent", "Kirim pendaftaran"], order);
+
+        // The whole form can be filled and sent without a mouse.
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await page.Keyboard.PressAsync("Space");
+        Assert.True(await page.GetByRole(AriaRole.Checkbox).IsCheckedAsync());
+        await page.Locator("#name").FocusAsync();
+        await page.Keyboard.TypeAsync("Rina");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("081230000011");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Locator("#whatsAppConsent").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Pendaftaran diterima");
+        Assert.Equal("done", await page.EvaluateAsync<string>("document.activeElement.id"));
+        Assert.Equal(ConsentState.Granted, (await ContactAsync(app, "+6281230000011")).WhatsAppConsent);
+    }
 }

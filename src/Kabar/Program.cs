@@ -1,3 +1,4 @@
+using Kabar.Admin;
 using Kabar.Auth;
 using Kabar.Channels;
 using Kabar.Cli;
@@ -28,6 +29,7 @@ builder.AddKabarChannels();
 builder.AddKabarNotifications();
 builder.AddKabarSimulator();
 builder.AddKabarWeb();
+builder.AddKabarAdmin();
 
 var app = builder.Build();
 
@@ -50,6 +52,7 @@ app.MapContacts();
 app.MapDecisions();
 app.MapNotifications();
 app.MapJobs();
+app.MapStats();
 app.MapKabarSimulator();
 app.MapKabarPages();
 

@@ -13,7 +13,7 @@ namespace Kabar.Cli;
 internal static class KabarCli
 {
     private const string Usage =
-        "usage: kabar [serve | migrate | apikey create NAME [--read-only] | apikey revoke NAME | consent verify]";
+        "usage: kabar [serve | migrate | apikey create NAME [--read-only] | apikey revoke NAME | admin add EMAIL [--role admin|operator|viewer] [--password-stdin] | consent verify]";
 
     /// <summary>The command words at the start of the arguments; options (--x) belong to the host.</summary>
     public static string[] CommandWords(string[] args) => args.TakeWhile(a => !a.StartsWith('-')).ToArray();
@@ -52,6 +52,10 @@ internal static class KabarCli
                     await Console.Error.WriteLineAsync($"kabar: no active API key is named '{name}'.");
                     return 1;
 
+                case ["admin", "add", var email]:
+                    await MigrateIfAllowedAsync(app, ct);
+                    return await AddOperatorAsync(app, email, flags, ct);
+
                 case ["consent", "verify"]:
                     return await VerifyConsentAsync(app, ct);
 
@@ -88,5 +92,59 @@ internal static class KabarCli
             ? $"Consent ledger intact: {report.Events} event(s) across {report.Contacts} contact(s)."
             : $"Consent ledger BROKEN for {report.Breaks.Count} contact(s); {report.Events} event(s) checked.");
         return report.Intact ? 0 : 1;
+    }
+
+    /// <summary>
+    /// <c>kabar admin add EMAIL --role admin</c>: a console account. The password is read from
+    /// standard input with <c>--password-stdin</c>, else generated and shown once.
+    /// </summary>
+    private static async Task<int> AddOperatorAsync(WebApplication app, string email, string[] flags, CancellationToken ct)
+    {
+        var roleAt = Array.IndexOf(flags, "--role");
+        var role = roleAt >= 0 && roleAt + 1 < flags.Length ? flags[roleAt + 1] : Admin.OperatorRoles.Viewer;
+        if (!Admin.OperatorRoles.All.Contains(role))
+        {
+            await Console.Error.WriteLineAsync($"kabar: --role must be one of {string.Join(", ", Admin.OperatorRoles.All)}.");
+            return 2;
+        }
+
+        if (!System.Net.Mail.MailAddress.TryCreate(email, out _))
+        {
+            await Console.Error.WriteLineAsync("kabar: EMAIL must be an e-mail address.");
+            return 2;
+        }
+
+        var generated = !flags.Contains("--password-stdin");
+        var password = generated
+            ? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_')
+            : (await Console.In.ReadLineAsync(ct))?.Trim() ?? "";
+        if (Admin.OperatorStore.PasswordProblem(email, password) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"kabar: the password must be {problem}.");
+            return 2;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<Admin.OperatorStore>();
+        var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+        var normalized = Admin.OperatorStore.Normalize(email);
+        if (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Operators, o => o.Email == normalized, ct))
+        {
+            await Console.Error.WriteLineAsync($"kabar: an operator {Common.Pii.MaskEmail(normalized)} already exists.");
+            return 1;
+        }
+
+        await store.CreateAsync(email, role, password, ct);
+        if (generated)
+        {
+            Console.WriteLine(password);
+            await Console.Error.WriteLineAsync($"Operator {normalized} ({role}) added. The password above is shown only now.");
+        }
+        else
+        {
+            await Console.Error.WriteLineAsync($"Operator {normalized} ({role}) added.");
+        }
+
+        return 0;
     }
 }

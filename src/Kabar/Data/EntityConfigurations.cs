@@ -142,6 +142,7 @@ internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<De
 {
     public void Configure(EntityTypeBuilder<DeliveryAttempt> b)
     {
+        b.Property(a => a.Reason).HasMaxLength(40);
         b.HasKey(a => a.Id);
         b.Property(a => a.ProviderMessageId).HasMaxLength(200);
         b.HasIndex(a => a.ProviderMessageId);
@@ -222,6 +223,20 @@ internal sealed class RegistrationConfiguration : IEntityTypeConfiguration<Citiz
         b.Property(r => r.Ip).HasMaxLength(45);
         b.Property(r => r.UserAgent).HasMaxLength(512);
         b.HasOne<Contact>().WithMany().HasForeignKey(r => r.ContactId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class OperatorConfiguration : IEntityTypeConfiguration<Admin.ConsoleUser>
+{
+    public void Configure(EntityTypeBuilder<Admin.ConsoleUser> b)
+    {
+        b.HasKey(o => o.Id);
+        b.Property(o => o.Email).HasMaxLength(254);
+        b.HasIndex(o => o.Email).IsUnique();
+        b.Property(o => o.PasswordHash).HasMaxLength(200);
+        b.Property(o => o.Role).HasMaxLength(16);
+        b.Property(o => o.TotpSecret).HasMaxLength(1000);
+        b.Property(o => o.SecurityStamp).HasMaxLength(64);
     }
 }
 

@@ -34,6 +34,7 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
     public DbSet<Registration> Registrations => Set<Registration>();
+    public DbSet<Admin.ConsoleUser> Operators => Set<Admin.ConsoleUser>();
 
     /// <summary>ASP.NET Core Data Protection keys (antiforgery), shared by every Kabar process.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

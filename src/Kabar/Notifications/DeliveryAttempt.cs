@@ -46,6 +46,9 @@ public sealed class DeliveryAttempt : IVersioned
     /// <summary>Sent while the customer service window was open (window usage, SPEC §10).</summary>
     public bool WindowOpen { get; set; }
 
+    /// <summary>The decision's reason when this WhatsApp try was made (<c>opted_in</c>, <c>service_window</c>…): the dashboard's window-only share.</summary>
+    public string? Reason { get; set; }
+
     /// <summary>Business-initiated outside the window: one of the unique people of the messaging limit.</summary>
     public bool CountsAgainstLimit { get; set; }
 

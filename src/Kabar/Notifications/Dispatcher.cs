@@ -307,6 +307,7 @@ public sealed partial class Dispatcher(
                     attempt.CountsAgainstLimit = counts;
                     attempt.Billable = decision?.Billable ?? false;
                     attempt.PricingCategory = decision?.PriceCategory ?? "service";
+                    attempt.Reason = decision is null ? null : Common.EnumText<DecisionReason>.Name(decision.Reason);
                     var (to, userId) = MessageComposer.Recipient(contact);
                     TemplateContent? template = null;
                     if (n.Kind == MessageKind.Template && type is not null)

@@ -56,6 +56,9 @@ public sealed class KabarApp : WebApplicationFactory<Program>
 
     public Db Db { get; }
 
+    /// <summary>The database this app uses, for a <c>kabar</c> command run beside it.</summary>
+    public string ConnectionString => connectionString;
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero));
 
     public CapturedLogs Logs { get; } = new();

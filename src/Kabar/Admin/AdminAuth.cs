@@ -1,0 +1,112 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Admin;
+
+/// <summary>
+/// Sign-in for <c>/admin</c>: a cookie session (<c>__Host-kabar-admin</c>: Secure, HttpOnly,
+/// SameSite=Strict) after the password and, when enrolled or required, a TOTP code. Between the
+/// two steps a five-minute cookie (<c>__Host-kabar-2fa</c>) remembers who passed the first.
+/// Every request re-reads the operator: a disabled account or a changed password, role or second
+/// factor ends older sessions at once.
+/// </summary>
+public static class AdminAuth
+{
+    public const string Scheme = "KabarAdmin";
+    public const string PendingScheme = "KabarAdminPending";
+    public const string ViewPolicy = "admin.view";
+    public const string OperatePolicy = "admin.operate";
+    public const string ManagePolicy = "admin.manage";
+    public const string StampClaim = "kabar:stamp";
+    public const string EnrolClaim = "kabar:enrol";
+
+    public static WebApplicationBuilder AddKabarAdmin(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations();
+        builder.Services.AddScoped<OperatorStore>();
+        builder.Services.AddScoped<StatsService>();
+        builder.Services.AddAuthentication()
+            .AddCookie(Scheme, o =>
+            {
+                o.Cookie.Name = "__Host-kabar-admin";
+                o.LoginPath = "/admin/login";
+                o.LogoutPath = "/admin/logout";
+                o.AccessDeniedPath = "/admin/denied";
+                o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = ValidateAsync;
+            })
+            .AddCookie(PendingScheme, o =>
+            {
+                o.Cookie.Name = "__Host-kabar-2fa";
+                o.LoginPath = "/admin/login";
+                o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+                o.SlidingExpiration = false;
+            });
+        builder.Services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IOptions<AdminOptions>>((o, admin) =>
+        {
+            o.ExpireTimeSpan = admin.Value.SessionIdle;
+            Harden(o, admin.Value);
+        });
+        builder.Services.AddOptions<CookieAuthenticationOptions>(PendingScheme).Configure<IOptions<AdminOptions>>((o, admin) => Harden(o, admin.Value));
+
+        // Every page under Pages/Admin needs a signed-in operator; the sign-in pages live apart.
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Admin", ViewPolicy));
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ViewPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(OperatorRoles.All))
+            .AddPolicy(OperatePolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(OperatorRoles.Admin, OperatorRoles.Operator))
+            .AddPolicy(ManagePolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(OperatorRoles.Admin));
+        return builder;
+    }
+
+    private static void Harden(CookieAuthenticationOptions o, AdminOptions admin)
+    {
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Strict;
+        o.Cookie.Path = "/";
+        if (admin.SecureCookies)
+        {
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        }
+        else
+        {
+            // Without Secure the __Host- prefix is refused by browsers.
+            o.Cookie.Name = o.Cookie.Name!.Replace("__Host-", "", StringComparison.Ordinal);
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        }
+    }
+
+    public static ClaimsPrincipal Principal(ConsoleUser op) => new(new ClaimsIdentity(
+    [
+        new Claim(ClaimTypes.NameIdentifier, op.Id.ToString()),
+        new Claim(ClaimTypes.Name, op.Email),
+        new Claim(ClaimTypes.Role, op.Role),
+        new Claim(StampClaim, op.SecurityStamp),
+    ], Scheme));
+
+    public static ClaimsPrincipal Pending(ConsoleUser op, bool enrol) => new(new ClaimsIdentity(
+    [
+        new Claim(ClaimTypes.NameIdentifier, op.Id.ToString()),
+        new Claim(ClaimTypes.Name, op.Email),
+        new Claim(StampClaim, op.SecurityStamp),
+        new Claim(EnrolClaim, enrol ? "true" : "false"),
+    ], PendingScheme));
+
+    public static Guid? OperatorId(ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+
+    private static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var id = context.Principal is { } p ? OperatorId(p) : null;
+        var store = context.HttpContext.RequestServices.GetRequiredService<OperatorStore>();
+        var op = id is { } value ? await store.FindAsync(value, context.HttpContext.RequestAborted) : null;
+        var principal = context.Principal;
+        if (principal is null || op is null || op.DisabledAt is not null || op.SecurityStamp != principal.FindFirstValue(StampClaim)
+            || op.Role != principal.FindFirstValue(ClaimTypes.Role))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+        }
+    }
+}

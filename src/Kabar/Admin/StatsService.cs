@@ -1,0 +1,188 @@
+using Kabar.Common;
+using Kabar.Consent;
+using Kabar.Data;
+using Kabar.Decisions;
+using Kabar.Notifications;
+using Kabar.WhatsApp;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Admin;
+
+/// <summary>A ratio with its parts, so every figure can be checked by hand.</summary>
+public sealed record Ratio(long Numerator, long Denominator)
+{
+    public double? Value => Denominator == 0 ? null : (double)Numerator / Denominator;
+}
+
+/// <summary>One day (in the office's time zone) of the figures that have a daily series.</summary>
+public sealed record DayFigures(DateOnly Day, Ratio WindowUsage, Ratio FallbackRate, Ratio WhatsAppDelivery, Ratio EndToEndDelivery,
+    long OptIns, long OptOuts, decimal EstimatedCost);
+
+public sealed record FailureCount(int Code, string Meaning, long Attempts);
+
+public sealed record SourceCount(string Source, long Grants);
+
+public sealed record NumberUse(string PhoneNumberId, string? DisplayPhoneNumber, int? Limit, long ReachedLast24h);
+
+public sealed record QueueFigures(long Queued, long Scheduled, long Sending, double? OldestQueuedSeconds);
+
+/// <summary>The dashboard and <c>GET /api/stats</c> (SPEC §10), for <c>[from, to)</c>.</summary>
+public sealed record Stats(
+    DateTime From,
+    DateTime To,
+    string TimeZone,
+    Ratio OptInRate,
+    Ratio OptOutRate,
+    Ratio WindowUsage,
+    Ratio WindowOnlyShare,
+    Ratio FallbackRate,
+    Ratio WhatsAppDelivery,
+    Ratio EndToEndDelivery,
+    decimal EstimatedCost,
+    IReadOnlyList<SourceCount> ConsentFunnel,
+    IReadOnlyList<FailureCount> Failures,
+    QueueFigures Queue,
+    IReadOnlyList<NumberUse> MessagingLimit,
+    IReadOnlyList<DayFigures> Days);
+
+/// <summary>
+/// Computes SPEC §10's figures with set-based queries (grouped counts, never a row per message):
+/// <list type="bullet">
+/// <item>opt-in rate: contacts whose <c>whatsapp</c> state is granted / all contacts (now);
+/// opt-out rate likewise with withdrawn;</item>
+/// <item>window usage: WhatsApp sends (attempts the provider accepted) made while the window was
+/// open / all WhatsApp sends; window-only share: those whose decision reason was
+/// <c>service_window</c> / all WhatsApp sends;</item>
+/// <item>fallback rate: notifications that reached the person by SMS or e-mail / notifications
+/// processed (sent, delivered, read or failed — not skipped, cancelled or still waiting);</item>
+/// <item>delivery rate: WhatsApp attempts delivered or read / WhatsApp attempts accepted; end to
+/// end: notifications delivered on some channel (WhatsApp or SMS delivered or read; e-mail
+/// accepted by the mail server, which is all e-mail tells) / notifications processed;</item>
+/// <item>estimated cost: accepted billable WhatsApp attempts × the configured price of their category.</item>
+/// </list>
+/// Sends and notifications belong to the period by their creation time.
+/// </summary>
+public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> policy, IOptions<WhatsAppOptions> whatsApp,
+    IOptions<WhatsAppPriceOptions> prices, TimeProvider time)
+{
+    private static readonly AttemptStatus[] Accepted = [AttemptStatus.Accepted, AttemptStatus.Sent, AttemptStatus.Delivered, AttemptStatus.Read];
+    private static readonly NotificationState[] Processed =
+        [NotificationState.Sent, NotificationState.Delivered, NotificationState.Read, NotificationState.Failed];
+
+    public async Task<Stats> ComputeAsync(DateTime from, DateTime to, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(policy.Value.TimeZone);
+        var offsetHours = zone.GetUtcOffset(now).TotalHours;
+
+        var contacts = await db.Contacts.GroupBy(c => c.WhatsAppConsent).Select(g => new { State = g.Key, Count = g.LongCount() }).ToListAsync(ct);
+        var allContacts = contacts.Sum(c => c.Count);
+        long ContactsIn(ConsentState s) => contacts.Where(c => c.State == s).Sum(c => c.Count);
+
+        var attempts = await db.DeliveryAttempts
+            .Where(a => a.CreatedAt >= from && a.CreatedAt < to)
+            .GroupBy(a => new { Day = a.CreatedAt.AddHours(offsetHours).Date, a.Channel, a.Status, Taken = a.ProviderMessageId != null, a.WindowOpen, a.Reason, a.Billable, a.PricingCategory })
+            .Select(g => new { g.Key.Day, g.Key.Channel, g.Key.Status, g.Key.Taken, g.Key.WindowOpen, g.Key.Reason, g.Key.Billable, g.Key.PricingCategory, Count = g.LongCount() })
+            .ToListAsync(ct);
+        var notifications = await db.Notifications
+            .Where(n => n.CreatedAt >= from && n.CreatedAt < to && Processed.Contains(n.State))
+            .GroupBy(n => new { Day = n.CreatedAt.AddHours(offsetHours).Date, n.State, n.Channel })
+            .Select(g => new { g.Key.Day, g.Key.State, g.Key.Channel, Count = g.LongCount() })
+            .ToListAsync(ct);
+        var consent = await db.ConsentEvents
+            .Where(e => e.Scope == ConsentScope.WhatsApp && e.OccurredAt >= from && e.OccurredAt < to)
+            .GroupBy(e => new { Day = e.OccurredAt.AddHours(offsetHours).Date, e.Action, e.Source })
+            .Select(g => new { g.Key.Day, g.Key.Action, g.Key.Source, Count = g.LongCount() })
+            .ToListAsync(ct);
+        var failures = await db.DeliveryAttempts
+            .Where(a => a.CreatedAt >= from && a.CreatedAt < to && a.Channel == Channel.WhatsApp && a.ErrorCode != null)
+            .GroupBy(a => a.ErrorCode!.Value).Select(g => new { Code = g.Key, Count = g.LongCount() })
+            .ToListAsync(ct);
+
+        // A send is a WhatsApp attempt Meta accepted (it has a message id), whatever became of it later.
+        var whatsAppSends = attempts.Where(a => a.Channel == Channel.WhatsApp && (a.Taken || Accepted.Contains(a.Status))).ToList();
+        var cost = (decimal)whatsAppSends.Where(a => a.Billable).Sum(a => a.Count * prices.Value.For(a.PricingCategory));
+
+        var days = new List<DayFigures>();
+        var firstDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(from, zone));
+        var lastDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(to.AddTicks(-1), zone));
+        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+        {
+            var date = day.ToDateTime(TimeOnly.MinValue);
+            var sends = whatsAppSends.Where(a => a.Day == date).ToList();
+            var done = notifications.Where(n => n.Day == date).ToList();
+            var events = consent.Where(e => e.Day == date).ToList();
+            days.Add(new DayFigures(day,
+                new Ratio(sends.Where(a => a.WindowOpen).Sum(a => a.Count), sends.Sum(a => a.Count)),
+                FallbackOf(done.Select(n => (n.State, n.Channel, n.Count))),
+                new Ratio(sends.Where(a => a.Status is AttemptStatus.Delivered or AttemptStatus.Read).Sum(a => a.Count), sends.Sum(a => a.Count)),
+                DeliveredOf(done.Select(n => (n.State, n.Channel, n.Count))),
+                events.Where(e => e.Action == ConsentAction.Granted).Sum(e => e.Count),
+                events.Where(e => e.Action == ConsentAction.Withdrawn).Sum(e => e.Count),
+                (decimal)sends.Where(a => a.Billable).Sum(a => a.Count * prices.Value.For(a.PricingCategory))));
+        }
+
+        var totalSends = whatsAppSends.Sum(a => a.Count);
+        var done24 = notifications.Select(n => (n.State, n.Channel, n.Count)).ToList();
+        return new Stats(from, to, policy.Value.TimeZone,
+            new Ratio(ContactsIn(ConsentState.Granted), allContacts),
+            new Ratio(ContactsIn(ConsentState.Withdrawn), allContacts),
+            new Ratio(whatsAppSends.Where(a => a.WindowOpen).Sum(a => a.Count), totalSends),
+            new Ratio(whatsAppSends.Where(a => a.Reason == "service_window").Sum(a => a.Count), totalSends),
+            FallbackOf(done24),
+            new Ratio(whatsAppSends.Where(a => a.Status is AttemptStatus.Delivered or AttemptStatus.Read).Sum(a => a.Count), totalSends),
+            DeliveredOf(done24),
+            decimal.Round(cost, 4),
+            consent.Where(e => e.Action == ConsentAction.Granted).GroupBy(e => e.Source)
+                .Select(g => new SourceCount(EnumText<ConsentSource>.Name(g.Key), g.Sum(e => e.Count)))
+                .OrderByDescending(s => s.Grants).ToList(),
+            failures.OrderByDescending(f => f.Count).Select(f => new FailureCount(f.Code, ErrorMeanings.For(f.Code), f.Count)).ToList(),
+            await QueueAsync(now, ct),
+            await NumbersAsync(now, ct),
+            days);
+    }
+
+    private static Ratio FallbackOf(IEnumerable<(NotificationState State, Channel Channel, long Count)> done)
+    {
+        var list = done.ToList();
+        return new Ratio(
+            list.Where(n => n.Channel is Channel.Sms or Channel.Email && n.State != NotificationState.Failed).Sum(n => n.Count),
+            list.Sum(n => n.Count));
+    }
+
+    private static Ratio DeliveredOf(IEnumerable<(NotificationState State, Channel Channel, long Count)> done)
+    {
+        var list = done.ToList();
+        return new Ratio(
+            list.Where(n => n.State is NotificationState.Delivered or NotificationState.Read
+                || (n.Channel == Channel.Email && n.State == NotificationState.Sent)).Sum(n => n.Count),
+            list.Sum(n => n.Count));
+    }
+
+    private async Task<QueueFigures> QueueAsync(DateTime now, CancellationToken ct)
+    {
+        var waiting = await db.Notifications
+            .Where(n => n.State == NotificationState.Queued || n.State == NotificationState.Scheduled || n.State == NotificationState.Sending)
+            .GroupBy(n => n.State).Select(g => new { State = g.Key, Count = g.LongCount() }).ToListAsync(ct);
+        var oldest = await db.Notifications.Where(n => n.State == NotificationState.Queued && n.DueAt <= now)
+            .OrderBy(n => n.DueAt).Select(n => (DateTime?)n.DueAt).FirstOrDefaultAsync(ct);
+        long Of(NotificationState s) => waiting.Where(w => w.State == s).Sum(w => w.Count);
+        return new QueueFigures(Of(NotificationState.Queued), Of(NotificationState.Scheduled), Of(NotificationState.Sending),
+            oldest is { } at ? (now - at).TotalSeconds : null);
+    }
+
+    /// <summary>Distinct people reached with limit-counting sends in the last 24 h, per number, against the tier.</summary>
+    private async Task<List<NumberUse>> NumbersAsync(DateTime now, CancellationToken ct)
+    {
+        var since = now.AddHours(-24);
+        var reached = await db.DeliveryAttempts
+            .Where(a => a.CountsAgainstLimit && a.CreatedAt > since && a.ContactId != null && a.PhoneNumberId != null)
+            .Select(a => new { a.PhoneNumberId, a.ContactId }).Distinct()
+            .GroupBy(a => a.PhoneNumberId).Select(g => new { Number = g.Key!, Count = g.LongCount() })
+            .ToListAsync(ct);
+        var limit = MessagingReach.ParseLimit(whatsApp.Value.MessagingLimit);
+        return whatsApp.Value.EffectiveNumbers.Select(n => new NumberUse(n.PhoneNumberId, n.DisplayPhoneNumber, limit,
+            reached.FirstOrDefault(r => r.Number == n.PhoneNumberId)?.Count ?? 0)).ToList();
+    }
+}

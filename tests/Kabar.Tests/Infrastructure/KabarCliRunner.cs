@@ -1,0 +1,27 @@
+using System.Diagnostics;
+
+namespace Kabar.Tests.Infrastructure;
+
+/// <summary>Runs the <c>kabar</c> executable's command line against a test app's database, as an operator would.</summary>
+public static class KabarCliRunner
+{
+    public static async Task<(int Code, string Output)> RunAsync(KabarApp app, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["Kabar__Database__Provider"] = app.Db.ToString();
+        info.Environment["ConnectionStrings__Kabar"] = app.ConnectionString;
+        info.Environment["Kabar__Database__MigrateOnStartup"] = "false";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

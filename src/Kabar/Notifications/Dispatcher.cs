@@ -307,7 +307,9 @@ public sealed partial class Dispatcher(
                     attempt.CountsAgainstLimit = counts;
                     attempt.Billable = decision?.Billable ?? false;
                     attempt.PricingCategory = decision?.PriceCategory ?? "service";
-                    attempt.Reason = decision is null ? null : Common.EnumText<DecisionReason>.Name(decision.Reason);
+                    // Kabar's own keyword confirmations carry no decision: free-form text, allowed only by the window.
+                    attempt.Reason = decision is not null ? Common.EnumText<DecisionReason>.Name(decision.Reason)
+                        : attempt.WindowOpen ? Common.EnumText<DecisionReason>.Name(DecisionReason.ServiceWindow) : null;
                     var (to, userId) = MessageComposer.Recipient(contact);
                     TemplateContent? template = null;
                     if (n.Kind == MessageKind.Template && type is not null)

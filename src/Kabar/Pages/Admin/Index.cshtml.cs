@@ -41,7 +41,7 @@ public sealed class IndexModel(StatsService stats, IOptions<PolicyOptions> polic
         Figures = await stats.ComputeAsync(start, end, ct);
     }
 
-    public static string Percent(Ratio r) => r.Value is { } v ? v.ToString("P1", CultureInfo.InvariantCulture) : "–";
+    public static string Percent(Ratio r) => r.Value is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "–";
 
     public static string Money(decimal value) => "US$ " + value.ToString("0.00", CultureInfo.InvariantCulture);
 }

@@ -118,6 +118,8 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
 {
     public void Configure(EntityTypeBuilder<Notification> b)
     {
+        b.Property(n => n.Reason).HasMaxLength(40);
+        b.HasIndex(n => new { n.Reason, n.CreatedAt });
         b.HasKey(n => n.Id);
         b.Property(n => n.Type).HasMaxLength(64);
         b.Property(n => n.Body).HasMaxLength(4096);

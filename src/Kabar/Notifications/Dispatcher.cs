@@ -439,6 +439,7 @@ public sealed partial class Dispatcher(
             var decision = SendDecision.Decide(DecisionInputs.From(contact),
                 new DecisionMessage(n.Kind, n.Category), at, inputs.Policy);
             n.DecisionJson = JsonSerializer.Serialize(decision, Json);
+            n.Reason = Common.EnumText<DecisionReason>.Name(decision.Reason);
             if (decision.Channel == Channel.WhatsApp)
             {
                 return (Channel.WhatsApp, decision, false);

@@ -55,20 +55,25 @@ internal static class JobsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Resume(string phoneNumberId, KabarDbContext db,
-        DispatchSignal signal, TimeProvider time, CancellationToken ct)
+        DispatchSignal signal, TimeProvider time, CancellationToken ct) =>
+        await ResumeNumberAsync(db, signal, time, phoneNumberId, ct)
+            ? TypedResults.NoContent()
+            : Problems.NotFound($"No business number {phoneNumberId} has dispatched yet.");
+
+    /// <summary>Lifts a number's pause; what waited for it goes now. False when the number never dispatched.</summary>
+    public static async Task<bool> ResumeNumberAsync(KabarDbContext db, DispatchSignal signal, TimeProvider time, string phoneNumberId, CancellationToken ct)
     {
         var resumed = await db.SenderNumbers.Where(s => s.PhoneNumberId == phoneNumberId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.PausedAt, (DateTime?)null).SetProperty(x => x.PauseCode, (int?)null)
                 .SetProperty(x => x.PauseReason, (string?)null), ct);
         if (resumed == 0)
         {
-            return Problems.NotFound($"No business number {phoneNumberId} has dispatched yet.");
+            return false;
         }
 
-        // What waited for the pause to end goes now.
         await db.Notifications.Where(n => n.PhoneNumberId == phoneNumberId && n.State == NotificationState.Queued && n.LockedUntil == null)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.DueAt, time.GetUtcNow().UtcDateTime).SetProperty(n => n.Version, n => n.Version + 1), ct);
         signal.Wake();
-        return TypedResults.NoContent();
+        return true;
     }
 }

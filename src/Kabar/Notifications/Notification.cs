@@ -67,6 +67,9 @@ public sealed class Notification : IVersioned
     /// <summary>The latest decision (SPEC §5) as JSON; the first one is returned by the API at enqueue.</summary>
     public string? DecisionJson { get; set; }
 
+    /// <summary>The latest decision's reason (<c>opted_in</c>, <c>no_consent</c>…), for filtering the log.</summary>
+    public string? Reason { get; set; }
+
     /// <summary>The business number whose dispatcher sends it.</summary>
     public string PhoneNumberId { get; set; } = "";
 

@@ -45,6 +45,7 @@ public sealed class NotificationWriter(DecisionInputs inputs, IOptions<WhatsAppO
             RequestHash = origin.RequestHash,
             State = dueAt > now ? NotificationState.Scheduled : NotificationState.Queued,
             DecisionJson = decision is null ? null : JsonSerializer.Serialize(decision, Json),
+            Reason = decision is null ? null : Common.EnumText<DecisionReason>.Name(decision.Reason),
             PhoneNumberId = whatsApp.Value.EffectiveNumbers[0].PhoneNumberId,
             DueAt = dueAt,
             CreatedAt = now,

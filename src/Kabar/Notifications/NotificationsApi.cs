@@ -314,7 +314,7 @@ internal static class NotificationsApi
         return TypedResults.Ok(new NotificationPage(items, next));
     }
 
-    private static async Task<List<NotificationResponse>> ToResponsesAsync(KabarDbContext db, List<Notification> notifications,
+    internal static async Task<List<NotificationResponse>> ToResponsesAsync(KabarDbContext db, List<Notification> notifications,
         WhatsAppPriceOptions prices, CancellationToken ct)
     {
         var ids = notifications.Select(n => n.Id).ToList();

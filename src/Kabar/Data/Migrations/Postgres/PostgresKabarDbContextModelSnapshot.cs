@@ -624,6 +624,10 @@ namespace Kabar.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("RequestHash")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -658,6 +662,8 @@ namespace Kabar.Data.Migrations.Postgres
                     b.HasIndex("PermitId");
 
                     b.HasIndex("ContactId", "CreatedAt");
+
+                    b.HasIndex("Reason", "CreatedAt");
 
                     b.HasIndex("State", "FallbackDueAt");
 

@@ -617,6 +617,10 @@ namespace Kabar.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RequestHash")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -651,6 +655,8 @@ namespace Kabar.Data.Migrations.Sqlite
                     b.HasIndex("PermitId");
 
                     b.HasIndex("ContactId", "CreatedAt");
+
+                    b.HasIndex("Reason", "CreatedAt");
 
                     b.HasIndex("State", "FallbackDueAt");
 

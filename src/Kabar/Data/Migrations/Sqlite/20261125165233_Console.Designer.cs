@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Kabar.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKabarDbContext))]
-    [Migration("20261125163740_Console")]
+    [Migration("20261125165233_Console")]
     partial class Console
     {
         /// <inheritdoc />
@@ -620,6 +620,10 @@ namespace Kabar.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RequestHash")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -654,6 +658,8 @@ namespace Kabar.Data.Migrations.Sqlite
                     b.HasIndex("PermitId");
 
                     b.HasIndex("ContactId", "CreatedAt");
+
+                    b.HasIndex("Reason", "CreatedAt");
 
                     b.HasIndex("State", "FallbackDueAt");
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Kabar.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKabarDbContext))]
-    [Migration("20261125163802_Console")]
+    [Migration("20261125165253_Console")]
     partial class Console
     {
         /// <inheritdoc />
@@ -627,6 +627,10 @@ namespace Kabar.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("RequestHash")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -661,6 +665,8 @@ namespace Kabar.Data.Migrations.Postgres
                     b.HasIndex("PermitId");
 
                     b.HasIndex("ContactId", "CreatedAt");
+
+                    b.HasIndex("Reason", "CreatedAt");
 
                     b.HasIndex("State", "FallbackDueAt");
 

@@ -13,6 +13,13 @@ namespace Kabar.Data.Migrations.Sqlite
         {
             migrationBuilder.AddColumn<string>(
                 name: "Reason",
+                table: "Notifications",
+                type: "TEXT",
+                maxLength: 40,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Reason",
                 table: "DeliveryAttempts",
                 type: "TEXT",
                 maxLength: 40,
@@ -42,6 +49,11 @@ namespace Kabar.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Notifications_Reason_CreatedAt",
+                table: "Notifications",
+                columns: new[] { "Reason", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Operators_Email",
                 table: "Operators",
                 column: "Email",
@@ -53,6 +65,14 @@ namespace Kabar.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "Operators");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Notifications_Reason_CreatedAt",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "Reason",
+                table: "Notifications");
 
             migrationBuilder.DropColumn(
                 name: "Reason",

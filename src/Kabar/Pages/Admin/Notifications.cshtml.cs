@@ -1,0 +1,116 @@
+using Kabar.Common;
+using Kabar.Data;
+using Kabar.Decisions;
+using Kabar.Notifications;
+using Kabar.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kabar.Pages.Admin;
+
+/// <summary><c>/admin/notifications</c>: the notification log, newest first, filtered by type, state, channel, reason, period and contact.</summary>
+public sealed class NotificationsModel(KabarDbContext db) : AdminPageModel
+{
+    public const int PageSize = 50;
+
+    [BindProperty(SupportsGet = true)] public string? Type { get; set; }
+    [BindProperty(SupportsGet = true)] public string? State { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Channel { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Reason { get; set; }
+    [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
+    [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
+    [BindProperty(SupportsGet = true)] public Guid? Contact { get; set; }
+
+    /// <summary>Keyset cursor: the creation ticks and id of the last row shown.</summary>
+    [BindProperty(SupportsGet = true)] public string? After { get; set; }
+
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+
+    public string? Next { get; private set; }
+
+    public static IReadOnlyCollection<string> Types => NotificationCatalog.All.Select(t => t.Name).ToList();
+
+    public static IReadOnlyCollection<string> States => EnumText<NotificationState>.All;
+
+    public static IReadOnlyCollection<string> Channels => EnumText<Channel>.All;
+
+    public static IReadOnlyCollection<string> Reasons => EnumText<DecisionReason>.All;
+
+    public sealed record Row(Guid Id, DateTime CreatedAt, string Type, NotificationState State, Channel Channel, string? Reason,
+        Guid? ContactId, string? Phone, string? LastError);
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var q = db.Notifications.AsNoTracking();
+        if (!string.IsNullOrEmpty(Type))
+        {
+            q = q.Where(n => n.Type == Type);
+        }
+
+        if (EnumText<NotificationState>.TryParse(State, out var state) && !string.IsNullOrEmpty(State))
+        {
+            q = q.Where(n => n.State == state);
+        }
+
+        if (EnumText<Channel>.TryParse(Channel, out var channel) && !string.IsNullOrEmpty(Channel))
+        {
+            q = q.Where(n => n.Channel == channel);
+        }
+
+        if (!string.IsNullOrEmpty(Reason))
+        {
+            q = q.Where(n => n.Reason == Reason);
+        }
+
+        if (Contact is { } contact)
+        {
+            q = q.Where(n => n.ContactId == contact);
+        }
+
+        if (From is { } from)
+        {
+            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            q = q.Where(n => n.CreatedAt >= start);
+        }
+
+        if (To is { } to)
+        {
+            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            q = q.Where(n => n.CreatedAt < end);
+        }
+
+        if (After?.Split('_') is [var ticksText, var idText] && long.TryParse(ticksText, out var ticks) && Guid.TryParse(idText, out var afterId))
+        {
+            var at = new DateTime(ticks, DateTimeKind.Utc);
+            q = q.Where(n => n.CreatedAt < at || (n.CreatedAt == at && n.Id.CompareTo(afterId) < 0));
+        }
+
+        var rows = await q.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(PageSize + 1)
+            .GroupJoin(db.Contacts, n => n.ContactId, c => c.Id, (n, c) => new { n, c })
+            .SelectMany(x => x.c.DefaultIfEmpty(), (x, c) => new Row(x.n.Id, x.n.CreatedAt, x.n.Type, x.n.State, x.n.Channel, x.n.Reason,
+                x.n.ContactId, c == null ? null : c.Phone, x.n.LastError))
+            .ToListAsync(ct);
+        rows = rows.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).ToList();
+        if (rows.Count > PageSize)
+        {
+            var last = rows[PageSize - 1];
+            Next = $"{last.CreatedAt.Ticks}_{last.Id}";
+            rows = rows.Take(PageSize).ToList();
+        }
+
+        Rows = rows;
+    }
+
+    public string NextUrl() =>
+        QueryString.Create(new Dictionary<string, string?>
+        {
+            ["type"] = Type,
+            ["state"] = State,
+            ["channel"] = Channel,
+            ["reason"] = Reason,
+            ["from"] = From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["to"] = To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["contact"] = Contact?.ToString(),
+            ["after"] = Next,
+        }.Where(p => !string.IsNullOrEmpty(p.Value))).ToUriComponent();
+}

@@ -1,0 +1,54 @@
+using Kabar.Admin;
+using Kabar.Data;
+using Kabar.Notifications;
+using Kabar.Web;
+using Kabar.WhatsApp;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Pages.Admin;
+
+/// <summary>
+/// <c>/admin/whatsapp</c>: the synced templates (status, category, flags) with an alert when Meta
+/// paused, disabled or re-categorised one; the business numbers with their rate, limit tier and
+/// any pause, and a resume action for operators.
+/// </summary>
+public sealed class WhatsAppModel(KabarDbContext db, IOptions<WhatsAppOptions> whatsApp, DispatchSignal signal, TimeProvider time,
+    ILogger<WhatsAppModel> logger) : AdminPageModel
+{
+    public IReadOnlyList<WhatsAppTemplate> Templates { get; private set; } = [];
+
+    public IReadOnlyList<TemplateStatusEvent> Alerts { get; private set; } = [];
+
+    public IReadOnlyList<(WhatsAppNumberOptions Number, SenderNumber? State)> Numbers { get; private set; } = [];
+
+    public string MessagingLimit => whatsApp.Value.MessagingLimit;
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Templates = await db.WhatsAppTemplates.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Language).ToListAsync(ct);
+        var since = time.GetUtcNow().UtcDateTime.AddDays(-30);
+        Alerts = await db.TemplateStatusEvents.AsNoTracking()
+            .Where(e => e.ReceivedAt >= since && (e.Event == "PAUSED" || e.Event == "DISABLED" || e.Event == "REJECTED" || e.Category != null))
+            .OrderByDescending(e => e.ReceivedAt).Take(20).ToListAsync(ct);
+        var states = await db.SenderNumbers.AsNoTracking().ToDictionaryAsync(s => s.PhoneNumberId, ct);
+        Numbers = whatsApp.Value.EffectiveNumbers.Select(n => (n, states.GetValueOrDefault(n.PhoneNumberId))).ToList();
+    }
+
+    public async Task<IActionResult> OnPostResumeAsync(string phoneNumberId, CancellationToken ct)
+    {
+        if (!CanOperate)
+        {
+            return Forbid(AdminAuth.Scheme);
+        }
+
+        var resumed = await JobsApi.ResumeNumberAsync(db, signal, time, phoneNumberId, ct);
+        if (resumed)
+        {
+            logger.LogWarning("Operator {Email} resumed business number {PhoneNumberId}", OperatorEmail, phoneNumberId);
+        }
+
+        return LocalRedirect("/admin/whatsapp");
+    }
+}

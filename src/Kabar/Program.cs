@@ -7,6 +7,7 @@ using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Health;
 using Kabar.Notifications;
+using Kabar.Permits;
 using Kabar.Simulator;
 using Kabar.WhatsApp;
 
@@ -26,6 +27,7 @@ builder.AddKabarDecisions();
 builder.AddKabarChannels();
 builder.AddKabarNotifications();
 builder.AddKabarSimulator();
+builder.AddKabarPermits();
 
 var app = builder.Build();
 
@@ -47,6 +49,7 @@ app.MapContacts();
 app.MapDecisions();
 app.MapNotifications();
 app.MapJobs();
+app.MapPermits();
 app.MapKabarSimulator();
 
 await app.RunAsync();

@@ -85,7 +85,7 @@ public sealed class ExpiryReminders(IServiceScopeFactory scopes, WorkCalendar ca
             writer.Wake();
         }
 
-        return new JobOutcome(created, $"{created} expiry reminder(s) for {PermitNotices.Date(slotDay)}");
+        return new JobOutcome(created, $"{created} expiry reminder(s) going out {slotDay:yyyy-MM-dd}");
     }
 }
 
@@ -105,7 +105,7 @@ public sealed class DocumentReminders(IServiceScopeFactory scopes, WorkCalendar 
         var (slotDay, dueAt) = calendar.NextSlot(now);
         if (slotDay != today)
         {
-            return new JobOutcome(0, $"{PermitNotices.Date(today)} is not a working day, or the office has closed");
+            return new JobOutcome(0, $"{today:yyyy-MM-dd} is not a working day, or the office has closed");
         }
 
         var threshold = now - options.Value.DocumentReminderAfter;

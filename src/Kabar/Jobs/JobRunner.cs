@@ -13,6 +13,10 @@ namespace Kabar.Jobs;
 public sealed partial class JobRunner(IServiceScopeFactory scopes, JobRegistry registry, TimeProvider time, WorkCalendar calendar,
     IOptions<JobsOptions> options, ILogger<JobRunner> logger)
 {
+    // The lease keeps other processes out; this keeps a second caller in this process (the
+    // scheduler and an API request at once) from running the same job beside the first.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> running = new(StringComparer.Ordinal);
+
     /// <summary>This runner's name on the lease rows.</summary>
     public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -34,23 +38,54 @@ public sealed partial class JobRunner(IServiceScopeFactory scopes, JobRegistry r
     /// <summary>Runs a job now (API, CLI). Null when another process is running it.</summary>
     public async Task<JobRun?> RunNowAsync(JobDefinition job, CancellationToken ct)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        if (await HoldAsync(job.Name, now, ct) is null)
+        var turn = running.GetOrAdd(job.Name, _ => new SemaphoreSlim(1, 1));
+        if (!await turn.WaitAsync(0, ct))
         {
             return null;
         }
 
         try
         {
-            return await ExecuteAsync(job, "manual", null, ct);
+            var now = time.GetUtcNow().UtcDateTime;
+            if (await HoldAsync(job.Name, now, ct) is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return await ExecuteAsync(job, "manual", null, ct);
+            }
+            finally
+            {
+                await ReleaseAsync(job.Name, ct);
+            }
         }
         finally
         {
-            await ReleaseAsync(job.Name, ct);
+            turn.Release();
         }
     }
 
     private async Task<JobRun?> RunIfDueAsync(JobDefinition job, CancellationToken ct)
+    {
+        var turn = running.GetOrAdd(job.Name, _ => new SemaphoreSlim(1, 1));
+        if (!await turn.WaitAsync(0, ct))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await RunIfDueHeldAsync(job, ct);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    private async Task<JobRun?> RunIfDueHeldAsync(JobDefinition job, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var state = await HoldAsync(job.Name, now, ct);

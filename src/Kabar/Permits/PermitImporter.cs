@@ -114,9 +114,9 @@ public sealed class PermitImporter(IServiceScopeFactory scopes, PhoneNormalizer 
         }
 
         var (created, updated) = await WriteAsync(valid, dryRun, errors, ct);
-        errors.Sort((a, b) => a.Line.CompareTo(b.Line));
+        var ordered = errors.OrderBy(e => e.Line).ThenBy(e => Array.IndexOf(Columns, e.Column)).ToList();
         var rejected = errors.Select(e => e.Line).Distinct().Count();
-        return new PermitImportReport(rows, created, updated, rejected, dryRun, errors);
+        return new PermitImportReport(rows, created, updated, rejected, dryRun, ordered);
     }
 
     private async Task<(int Created, int Updated)> WriteAsync(List<(int Line, PermitInput Input)> valid, bool dryRun,

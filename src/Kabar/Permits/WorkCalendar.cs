@@ -21,9 +21,24 @@ public sealed class WorkCalendar(IOptions<CalendarOptions> options, IOptions<Pol
     public TimeOnly Opens => options.Value.OfficeOpens;
     public TimeOnly Closes => options.Value.OfficeCloses;
 
-    public string Folder => System.IO.Path.IsPathRooted(options.Value.Path)
-        ? options.Value.Path
-        : System.IO.Path.Combine(env.ContentRootPath, options.Value.Path);
+    /// <summary>
+    /// The calendar folder: an absolute path as given; a relative one under the content root, or
+    /// else beside the executable, where the shipped files are copied.
+    /// </summary>
+    public string Folder
+    {
+        get
+        {
+            var path = options.Value.Path;
+            if (System.IO.Path.IsPathRooted(path))
+            {
+                return path;
+            }
+
+            var underRoot = System.IO.Path.Combine(env.ContentRootPath, path);
+            return Directory.Exists(underRoot) ? underRoot : System.IO.Path.Combine(AppContext.BaseDirectory, path);
+        }
+    }
 
     /// <summary>The listed holidays and collective leave days with their names.</summary>
     public IReadOnlyDictionary<DateOnly, string> Holidays

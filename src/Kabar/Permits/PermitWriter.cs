@@ -48,14 +48,15 @@ public sealed class PermitWriter(NotificationWriter writer, PermitNotices notice
 
         var oldStatus = permit.Status;
         var statusChanged = !created && oldStatus != input.Status;
-        var expiryChanged = !created && permit.ExpiresOn != input.ExpiresOn;
+        // A field left out keeps its value: the permit system may send only what changed.
+        var expiryChanged = !created && input.ExpiresOn is not null && permit.ExpiresOn != input.ExpiresOn;
 
         permit.PermitNumber = input.PermitNumber ?? permit.PermitNumber;
         permit.PermitType = input.PermitType;
         permit.HolderContactId = holder.Id;
         permit.RegistrationId = input.RegistrationId ?? permit.RegistrationId;
         permit.IssuedOn = input.IssuedOn ?? permit.IssuedOn;
-        permit.ExpiresOn = input.ExpiresOn;
+        permit.ExpiresOn = input.ExpiresOn ?? permit.ExpiresOn;
         permit.RenewalOfId = renewed?.Id ?? permit.RenewalOfId;
         permit.DownloadLink = input.Links?.Download ?? permit.DownloadLink;
         permit.RenewalLink = input.Links?.Renewal ?? permit.RenewalLink;

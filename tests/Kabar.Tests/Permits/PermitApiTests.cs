@@ -30,6 +30,10 @@ public abstract class PermitApiTests(Db db, PostgresServer postgres) : IAsyncLif
 
         var again = await app.PostPermitAsync(body, HttpStatusCode.OK);
         Assert.Equal(id, again.GetProperty("id").GetGuid());
+
+        // Fields left out keep their values.
+        var partial = await app.PostPermitAsync(new { externalRef = "SICANTIK-2026-000123", permitType = "Izin Usaha Mikro", status = "issued", holder = new { phone = "081277775001" } }, HttpStatusCode.OK);
+        Assert.Equal(("2027-11-25", "503/SICANTIK-2026-000123"), (partial.GetProperty("expiresOn").GetString(), partial.GetProperty("permitNumber").GetString()));
         var notices = await app.PermitNotificationsAsync(id);
         Assert.Equal("permit_ready", Assert.Single(notices).Type);
         Assert.Equal($"permit:{id}:issued", notices[0].IdempotencyKey);

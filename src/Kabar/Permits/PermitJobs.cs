@@ -85,7 +85,7 @@ public sealed class ExpiryReminders(IServiceScopeFactory scopes, WorkCalendar ca
             writer.Wake();
         }
 
-        return new JobOutcome(created, $"{created} expiry reminder(s) going out {slotDay:yyyy-MM-dd}");
+        return new JobOutcome(created, $"{created} expiry reminder(s) going out {JobText.Day(slotDay)}");
     }
 }
 
@@ -105,7 +105,7 @@ public sealed class DocumentReminders(IServiceScopeFactory scopes, WorkCalendar 
         var (slotDay, dueAt) = calendar.NextSlot(now);
         if (slotDay != today)
         {
-            return new JobOutcome(0, $"{today:yyyy-MM-dd} is not a working day, or the office has closed");
+            return new JobOutcome(0, $"{JobText.Day(today)} is not a working day, or the office has closed");
         }
 
         var threshold = now - options.Value.DocumentReminderAfter;
@@ -166,4 +166,10 @@ public sealed class DocumentReminders(IServiceScopeFactory scopes, WorkCalendar 
 
         return new JobOutcome(created, $"{created} document reminder(s)");
     }
+}
+
+internal static class JobText
+{
+    /// <summary>A day as "26 Nov 2026": logs mask digit runs that look like phone numbers, as 2026-11-26 does.</summary>
+    public static string Day(DateOnly day) => day.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 }

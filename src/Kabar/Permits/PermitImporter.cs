@@ -132,6 +132,7 @@ public sealed class PermitImporter(IServiceScopeFactory scopes, PhoneNormalizer 
         // One transaction: a crash or a lost race leaves nothing of the import behind.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var pending = 0;
+        var cancel = new List<Guid>();
         foreach (var (line, input) in valid)
         {
             var outcome = await writer.UpsertAsync(db, input, now, notify: false, ct);
@@ -141,6 +142,7 @@ public sealed class PermitImporter(IServiceScopeFactory scopes, PhoneNormalizer 
                 continue;
             }
 
+            cancel.AddRange(outcome.CancelRemindersOf);
             if (outcome.Created)
             {
                 created++;
@@ -153,12 +155,15 @@ public sealed class PermitImporter(IServiceScopeFactory scopes, PhoneNormalizer 
             if (++pending == Batch)
             {
                 await db.SaveChangesAsync(ct);
+                await PermitWriter.CancelExpiryRemindersAsync(db, cancel, now, ct);
                 db.ChangeTracker.Clear();
+                cancel.Clear();
                 pending = 0;
             }
         }
 
         await db.SaveChangesAsync(ct);
+        await PermitWriter.CancelExpiryRemindersAsync(db, cancel, now, ct);
         if (dryRun)
         {
             await tx.RollbackAsync(ct);

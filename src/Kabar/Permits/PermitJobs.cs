@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Kabar.Data;
 using Kabar.Jobs;
 using Kabar.Notifications;
@@ -36,25 +37,34 @@ public sealed class ExpiryReminders(IServiceScopeFactory scopes, WorkCalendar ca
             // the 30-day reminder, not also the 90- and 60-day ones).
             var upper = coverUntil.AddDays(days);
             var lower = slotDay.AddDays(i + 1 < offsets.Length ? offsets[i + 1] : 0);
+            Expression<Func<Permit, bool>> due = p => p.Status == PermitStatus.Issued && p.RenewedById == null
+                && p.ExpiresOn < upper && p.ExpiresOn > lower && (p.ExpiryRemindedDays == null || p.ExpiryRemindedDays > days);
             while (true)
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
-                var batch = await db.Permits.AsNoTracking()
-                    .Where(p => p.Status == PermitStatus.Issued && p.RenewedById == null && p.ExpiresOn < upper && p.ExpiresOn > lower
-                        && (p.ExpiryRemindedDays == null || p.ExpiryRemindedDays > days))
-                    .Take(Batch)
-                    .Join(db.Contacts.AsNoTracking(), p => p.HolderContactId, c => c.Id, (p, c) => new { Permit = p, Holder = c })
-                    .ToListAsync(ct);
-                if (batch.Count == 0)
+                var candidates = await db.Permits.AsNoTracking().Where(due).Select(p => p.Id).Take(Batch).ToListAsync(ct);
+                if (candidates.Count == 0)
                 {
                     break;
                 }
 
-                var keys = batch.ToDictionary(x => x.Permit.Id, x => $"permit:{x.Permit.Id}:expiry:{x.Permit.ExpiresOn:yyyy-MM-dd}:{days}");
                 using (await gate.EnterAsync(ct, urgent: false))
                 {
                     await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+                    // Mark first, then read what was marked. On PostgreSQL the marking locks the
+                    // rows: a renewal, revocation or new expiry date saved meanwhile either came
+                    // first (the permit is no longer due and is not marked) or waits for this
+                    // transaction and then cancels the reminders it created.
+                    await db.Permits.Where(p => candidates.Contains(p.Id)).Where(due)
+                        .ExecuteUpdateAsync(s => s.SetProperty(p => p.ExpiryRemindedDays, days), ct);
+                    var batch = await db.Permits.AsNoTracking()
+                        .Where(p => candidates.Contains(p.Id) && p.ExpiryRemindedDays == days && p.Status == PermitStatus.Issued
+                            && p.RenewedById == null && p.ExpiresOn < upper && p.ExpiresOn > lower)
+                        .Join(db.Contacts.AsNoTracking(), p => p.HolderContactId, c => c.Id, (p, c) => new { Permit = p, Holder = c })
+                        .ToListAsync(ct);
+                    var keys = batch.ToDictionary(x => x.Permit.Id, x => $"permit:{x.Permit.Id}:expiry:{x.Permit.ExpiresOn:yyyy-MM-dd}:{days}");
                     var keyList = keys.Values.ToList();
                     var existing = (await db.Notifications.Where(n => keyList.Contains(n.IdempotencyKey!)).Select(n => n.IdempotencyKey!).ToListAsync(ct))
                         .ToHashSet(StringComparer.Ordinal);
@@ -67,13 +77,10 @@ public sealed class ExpiryReminders(IServiceScopeFactory scopes, WorkCalendar ca
                     }
 
                     await db.SaveChangesAsync(ct);
-                    var ids = keys.Keys.ToList();
-                    await db.Permits.Where(p => ids.Contains(p.Id))
-                        .ExecuteUpdateAsync(s => s.SetProperty(p => p.ExpiryRemindedDays, days), ct);
                     await tx.CommitAsync(ct);
                 }
 
-                if (batch.Count < Batch)
+                if (candidates.Count < Batch)
                 {
                     break;
                 }

@@ -5,8 +5,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kabar.Permits;
 
-/// <summary>The result of one upsert: the permit, whether it is new, or the field that stopped it.</summary>
-public sealed record PermitOutcome(Permit? Permit, bool Created, string? ErrorField = null, string? Error = null);
+/// <summary>
+/// The result of one upsert: the permit, whether it is new, or the field that stopped it; and the
+/// permits whose waiting expiry reminders the caller cancels right after saving
+/// (<see cref="PermitWriter.CancelExpiryRemindersAsync(KabarDbContext, IEnumerable{Guid}, DateTime, CancellationToken)"/>).
+/// </summary>
+public sealed record PermitOutcome(Permit? Permit, bool Created, string? ErrorField = null, string? Error = null)
+{
+    public List<Guid> CancelRemindersOf { get; } = [];
+}
 
 /// <summary>
 /// Applies a permit from the API or an import inside the caller's unit of work: the holder and
@@ -74,16 +81,17 @@ public sealed class PermitWriter(NotificationWriter writer, PermitNotices notice
             permit.UpdatedAt = now;
         }
 
+        var outcome = new PermitOutcome(permit, created);
         if (expiryChanged)
         {
             // Reminders promised for the old date no longer hold; the daily scan plans new ones.
             permit.ExpiryRemindedDays = null;
-            await CancelExpiryRemindersAsync(db, permit.Id, now, ct);
+            outcome.CancelRemindersOf.Add(permit.Id);
         }
 
         if (statusChanged && permit.Status is PermitStatus.Revoked or PermitStatus.Rejected)
         {
-            await CancelExpiryRemindersAsync(db, permit.Id, now, ct);
+            outcome.CancelRemindersOf.Add(permit.Id);
         }
 
         var becameIssued = permit.Status == PermitStatus.Issued && (created || statusChanged);
@@ -92,7 +100,7 @@ public sealed class PermitWriter(NotificationWriter writer, PermitNotices notice
             // The old permit is superseded: no more expiry reminders for it (SPEC §13).
             renewed.RenewedById = permit.Id;
             renewed.UpdatedAt = now;
-            await CancelExpiryRemindersAsync(db, renewed.Id, now, ct);
+            outcome.CancelRemindersOf.Add(renewed.Id);
         }
 
         if (notify)
@@ -121,7 +129,7 @@ public sealed class PermitWriter(NotificationWriter writer, PermitNotices notice
             await ApplyDocumentsAsync(db, permit, holder, input.Documents, now, notify, created, ct);
         }
 
-        return new PermitOutcome(permit, created);
+        return outcome;
     }
 
     private async Task ApplyDocumentsAsync(KabarDbContext db, Permit permit, Contact holder, IReadOnlyList<DocumentInput> documents,
@@ -205,15 +213,21 @@ public sealed class PermitWriter(NotificationWriter writer, PermitNotices notice
     private static string EnumTextName(PermitStatus status) => Common.EnumText<PermitStatus>.Name(status);
 
     /// <summary>
-    /// Cancels a permit's expiry reminders that have not gone out: scheduled or queued and not
-    /// claimed by a dispatcher (a claimed one is already on its way).
+    /// Cancels the permits' expiry reminders that have not gone out: scheduled or queued and not
+    /// claimed by a dispatcher (a claimed one is already on its way). Called after the permits'
+    /// rows are saved, in the same transaction: on PostgreSQL a concurrent expiry scan has then
+    /// either committed its reminders (cancelled here) or waits on those rows and finds the
+    /// permits no longer due.
     /// </summary>
-    public static Task<int> CancelExpiryRemindersAsync(KabarDbContext db, Guid permitId, DateTime now, CancellationToken ct) =>
-        db.Notifications
-            .Where(n => n.PermitId == permitId && n.Type == PermitNotices.ExpiryWarning
+    public static Task<int> CancelExpiryRemindersAsync(KabarDbContext db, IEnumerable<Guid> permitIds, DateTime now, CancellationToken ct)
+    {
+        var ids = permitIds.Distinct().ToList();
+        return ids.Count == 0 ? Task.FromResult(0) : db.Notifications
+            .Where(n => n.PermitId != null && ids.Contains(n.PermitId.Value) && n.Type == PermitNotices.ExpiryWarning
                 && (n.State == NotificationState.Scheduled || n.State == NotificationState.Queued) && n.LockedUntil == null)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.State, NotificationState.Cancelled)
                 .SetProperty(n => n.UpdatedAt, now).SetProperty(n => n.Version, n => n.Version + 1), ct);
+    }
 
     /// <summary>Finds a person by phone (else by e-mail) among this unit's new contacts and the database, or adds them.</summary>
     public static async Task<Contact> FindOrAddContactAsync(KabarDbContext db, PersonInput person, DateTime now, CancellationToken ct)

@@ -54,6 +54,7 @@ internal static class PermitsApi
             }
 
             await db.SaveChangesAsync(token);
+            await PermitWriter.CancelExpiryRemindersAsync(db, outcome.CancelRemindersOf, now, token);
             await tx.CommitAsync(token);
             return (outcome, await ResponseAsync(db, outcome.Permit, token));
         }, ct);

@@ -231,6 +231,46 @@ public sealed partial class SandboxPageTests(PostgresServer postgres) : IAsyncLi
     }
 
     [Fact]
+    public async Task Page_BusyPhone_ShowsTheNewestAndStaysUnder100KB()
+    {
+        const string phone = "+6281277775014";
+        for (var i = 0; i < 80; i++)
+        {
+            app.Simulator().Inbound(new InboundRequest(phone, $"Pesan nomor {i}: kapan izin saya selesai? Mohon kabari lewat WhatsApp, terima kasih banyak."));
+        }
+
+        var sms = app.Sms();
+        for (var i = 0; i < 40; i++)
+        {
+            sms.Take(new Kabar.Channels.SmsMessage(phone, $"SMS {i}: Yth. Warga, izin Anda telah terbit. Unduh: https://perizinan.example.id/izin/{i} " +
+                "Terima info ini lewat WhatsApp: http://127.0.0.1:5080/opt-in/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", $"ref-{i}"));
+        }
+
+        await app.CreateContactAsync(phone, optedIn: false, email: "sibuk@example.id");
+        Directory.CreateDirectory(app.Outbox);
+        for (var i = 0; i < 15; i++)
+        {
+            var mail = new MimeKit.MimeMessage { Subject = $"Izin Anda telah terbit: {i}", Date = app.Time.GetUtcNow().AddMinutes(i) };
+            mail.From.Add(MimeKit.MailboxAddress.Parse("kabar@example.id"));
+            mail.To.Add(MimeKit.MailboxAddress.Parse("sibuk@example.id"));
+            mail.Body = new MimeKit.TextPart("plain") { Text = string.Concat(Enumerable.Repeat("Izin Usaha Mikro Anda telah terbit. ", 30)) };
+            await mail.WriteToAsync(Path.Combine(app.Outbox, $"mail-{i}.eml"));
+        }
+
+        using var browser = Browser();
+        using var response = await browser.GetAsync("/sandbox/6281277775014");
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var html = System.Text.Encoding.UTF8.GetString(bytes);
+
+        Assert.True(bytes.Length < 100_000, $"{bytes.Length} bytes");
+        Assert.Contains("Pesan nomor 79:", html);
+        Assert.DoesNotContain("Pesan nomor 0:", html);
+        Assert.Contains("SMS 39:", html);
+        Assert.Contains("Izin Anda telah terbit: 14", html);
+        Assert.Contains("60 pesan terakhir dari 80.", html);
+    }
+
+    [Fact]
     public async Task FromAnotherMachine_Is403()
     {
         var context = await app.Server.SendAsync(c =>

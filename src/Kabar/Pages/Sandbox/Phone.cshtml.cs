@@ -31,10 +31,11 @@ public sealed partial class PhoneModel(
     IOptions<PolicyOptions> policy,
     ILogger<PhoneModel> logger) : CitizenPageModel
 {
-    // What a phone screen can usefully show, and what keeps the page well under 100 KB.
-    private const int ChatShown = 100;
-    private const int SmsShown = 50;
-    private const int EmailsShown = 20;
+    // What a phone screen can usefully show, and what keeps the page under 100 KB even when every
+    // part is full (a template bubble is about 700 bytes, an e-mail about 1.5 KB).
+    private const int ChatShown = 60;
+    private const int SmsShown = 30;
+    private const int EmailsShown = 10;
 
     // WhatsApp refuses longer text bodies.
     public const int MaxReplyLength = 4096;

@@ -9,6 +9,7 @@ using Kabar.Health;
 using Kabar.Notifications;
 using Kabar.Permits;
 using Kabar.Simulator;
+using Kabar.Web;
 using Kabar.WhatsApp;
 
 if (args is ["simulator", ..])
@@ -27,6 +28,7 @@ builder.AddKabarDecisions();
 builder.AddKabarChannels();
 builder.AddKabarNotifications();
 builder.AddKabarSimulator();
+builder.AddKabarWeb();
 builder.AddKabarPermits();
 
 var app = builder.Build();
@@ -39,6 +41,7 @@ if (!KabarCli.IsServe(args))
 await app.PrepareDatabaseAsync();
 
 app.UseKabarDefaults();
+app.UseKabarWeb();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -51,6 +54,7 @@ app.MapNotifications();
 app.MapJobs();
 app.MapPermits();
 app.MapKabarSimulator();
+app.MapKabarPages();
 
 await app.RunAsync();
 return 0;

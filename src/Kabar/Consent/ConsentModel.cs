@@ -37,6 +37,9 @@ public enum ConsentSource
 
     /// <summary>WhatsApp refused a send because the person stopped marketing (error 131050).</summary>
     [JsonStringEnumMemberName("whatsapp_error")] WhatsAppError,
+
+    /// <summary>The person used the personal stop link carried by every SMS and e-mail.</summary>
+    [JsonStringEnumMemberName("opt_out_link")] OptOutLink,
 }
 
 /// <summary>

@@ -206,6 +206,25 @@ internal sealed class OptInTokenConfiguration : IEntityTypeConfiguration<OptInTo
     }
 }
 
+internal sealed class RegistrationConfiguration : IEntityTypeConfiguration<Citizens.Registration>
+{
+    public void Configure(EntityTypeBuilder<Citizens.Registration> b)
+    {
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Reference).HasMaxLength(32);
+        b.HasIndex(r => r.Reference).IsUnique();
+        b.HasIndex(r => new { r.ContactId, r.CreatedAt });
+        b.Property(r => r.Name).HasMaxLength(100);
+        b.Property(r => r.Email).HasMaxLength(254);
+        b.Property(r => r.PermitType).HasMaxLength(100);
+        b.Property(r => r.Language).HasMaxLength(8);
+        b.Property(r => r.ConsentTextVersion).HasMaxLength(64);
+        b.Property(r => r.Ip).HasMaxLength(45);
+        b.Property(r => r.UserAgent).HasMaxLength(512);
+        b.HasOne<Contact>().WithMany().HasForeignKey(r => r.ContactId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 {
     public void Configure(EntityTypeBuilder<ApiKey> b)

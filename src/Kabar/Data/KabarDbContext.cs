@@ -1,4 +1,5 @@
 using Kabar.Auth;
+using Kabar.Citizens;
 using Kabar.Common;
 using Kabar.Consent;
 using Kabar.Contacts;
@@ -6,6 +7,7 @@ using Kabar.Decisions;
 using Kabar.Notifications;
 using Kabar.OptIn;
 using Kabar.WhatsApp;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -15,7 +17,7 @@ namespace Kabar.Data;
 /// Kabar's one model. Each provider has a subclass (<see cref="SqliteKabarDbContext"/>,
 /// <see cref="PostgresKabarDbContext"/>) that owns its migration set; services depend on this type.
 /// </summary>
-public abstract class KabarDbContext(DbContextOptions options) : DbContext(options)
+public abstract class KabarDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<ConsentEvent> ConsentEvents => Set<ConsentEvent>();
@@ -35,6 +37,10 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Permits.PermitDocument> PermitDocuments => Set<Permits.PermitDocument>();
     public DbSet<Jobs.JobState> JobStates => Set<Jobs.JobState>();
     public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
+    public DbSet<Registration> Registrations => Set<Registration>();
+
+    /// <summary>ASP.NET Core Data Protection keys (antiforgery), shared by every Kabar process.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(KabarDbContext).Assembly);

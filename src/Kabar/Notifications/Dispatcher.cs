@@ -39,10 +39,7 @@ public sealed partial class Dispatcher(
     TimeProvider time,
     ILogger<Dispatcher> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
+    private static readonly JsonSerializerOptions Json = NotificationWriter.Json;
 
     private readonly ConcurrentDictionary<string, SendLimiter> limiters = new();
     private readonly ConcurrentDictionary<string, DateTime> notBefore = new();
@@ -60,6 +57,7 @@ public sealed partial class Dispatcher(
     /// <summary>One pass for one business number; never waits for time to pass.</summary>
     public async Task<DispatchPass> RunOnceAsync(WhatsAppNumberOptions number, CancellationToken ct)
     {
+        await composer.EnsureReadyAsync(ct);
         var now = Now;
         SenderNumber? sender;
         await using (var scope = scopes.CreateAsyncScope())
@@ -358,7 +356,7 @@ public sealed partial class Dispatcher(
 
                     plan = channel == Channel.Sms
                         ? new Planned(n.Id, attempt.Id, channel, null,
-                            new SmsMessage(contact.Phone!, composer.Sms(type, parameters, contact.Language, link), attempt.Id.ToString()), null)
+                            new SmsMessage(contact.Phone!, composer.Sms(type, parameters, contact.Language, link, contact.Id), attempt.Id.ToString()), null)
                         : ComposeEmail(n, attempt, type, parameters, contact, link);
                     n.FallbackTries++;
                 }
@@ -465,7 +463,7 @@ public sealed partial class Dispatcher(
     private Planned ComposeEmail(Notification n, DeliveryAttempt attempt, NotificationType type,
         Dictionary<string, string> parameters, Contact contact, string? link)
     {
-        var (subject, body) = composer.Email(type, parameters, contact.Language, link);
+        var (subject, body) = composer.Email(type, parameters, contact.Language, link, contact.Id);
         return new Planned(n.Id, attempt.Id, Channel.Email, null, null,
             new EmailMessage(contact.Email!, contact.Name, subject, body, null, attempt.Id.ToString()));
     }

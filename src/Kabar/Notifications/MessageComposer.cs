@@ -20,7 +20,8 @@ public sealed class TemplateMapping
 }
 
 /// <summary>Turns a notification into the WhatsApp request, the SMS text or the e-mail (SPEC §5 master templates).</summary>
-public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<KabarOptions> kabar, IConfiguration configuration)
+public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<KabarOptions> kabar, IConfiguration configuration,
+    OptIn.OptOutLinks optOut)
 {
     private readonly Dictionary<string, TemplateMapping> mappings = NotificationCatalog.All.ToDictionary(
         t => t.Name,
@@ -33,6 +34,9 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
         StringComparer.Ordinal);
 
     public TemplateMapping MappingFor(string type) => mappings[type];
+
+    /// <summary>Loads what composing needs from the database (the stop links' key).</summary>
+    public Task EnsureReadyAsync(CancellationToken ct) => optOut.EnsureReadyAsync(ct);
 
     public static Dictionary<string, string> ReadParams(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
@@ -47,15 +51,25 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
         return new TemplateContent(mapping.Name!, mapping.Language, values);
     }
 
-    public string Sms(NotificationType type, IReadOnlyDictionary<string, string> parameters, string language, string? optInLink)
+    /// <summary>
+    /// The SMS text: the master template, the opt-in link when the decision asked for one, and the
+    /// person's stop link (every SMS carries it; <see cref="OptIn.OptOutLinks.EnsureReadyAsync"/> must have run).
+    /// </summary>
+    public string Sms(NotificationType type, IReadOnlyDictionary<string, string> parameters, string language, string? optInLink, Guid contactId)
     {
         var text = NotificationCatalog.Render(type.Sms.For(language), WithOffice(parameters));
-        return optInLink is null || type.Name == NotificationCatalog.OptInRequest
-            ? text
-            : text + (language == "en" ? $"\nGet these notices on WhatsApp: {optInLink}" : $"\nTerima info ini lewat WhatsApp: {optInLink}");
+        if (optInLink is not null && type.Name != NotificationCatalog.OptInRequest)
+        {
+            text += language == "en" ? $"\nGet these notices on WhatsApp: {optInLink}" : $"\nTerima info ini lewat WhatsApp: {optInLink}";
+        }
+
+        var stop = optOut.LinkFor(contactId);
+        return text + (language == "en" ? $"\nStop WhatsApp messages: {stop}" : $"\nBerhenti pesan WhatsApp: {stop}");
     }
 
-    public (string Subject, string Body) Email(NotificationType type, IReadOnlyDictionary<string, string> parameters, string language, string? optInLink)
+    /// <summary>The e-mail: subject and text body, with the opt-in link when asked for and always the stop link.</summary>
+    public (string Subject, string Body) Email(NotificationType type, IReadOnlyDictionary<string, string> parameters, string language,
+        string? optInLink, Guid contactId)
     {
         var values = WithOffice(parameters);
         var subject = NotificationCatalog.Render(type.EmailSubject.For(language), values);
@@ -67,6 +81,10 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
                 : $"\n\nIngin menerima pemberitahuan ini lewat WhatsApp? Setujui di sini: {optInLink}";
         }
 
+        var stop = optOut.LinkFor(contactId);
+        body += language == "en"
+            ? $"\n\nTo stop WhatsApp messages from us: {stop}\nEssential notices about your permits still come by SMS or e-mail."
+            : $"\n\nUntuk berhenti menerima pesan WhatsApp dari kami: {stop}\nPemberitahuan penting tentang izin Anda tetap dikirim lewat SMS atau email.";
         body += $"\n\n-- \n{office.Value.Name}";
         return (subject, body);
     }
@@ -74,7 +92,7 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
     /// <summary>A fresh opt-in link: the token for the person, and its SHA-256 for the database.</summary>
     public (string Link, string Hash) NewOptInLink()
     {
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = OptIn.Base64Url.Encode(RandomNumberGenerator.GetBytes(32));
         return ($"{kabar.Value.PublicBaseUrl.TrimEnd('/')}/opt-in/{token}", HashToken(token));
     }
 
@@ -87,9 +105,6 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
         values.TryAdd("office_name", office.Value.Name);
         return values;
     }
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>The recipient of a WhatsApp send: the phone, else the business-scoped user id.</summary>
     public static (string? To, string? UserId) Recipient(Contact contact) =>

@@ -14,6 +14,7 @@ public static class NotificationExtensions
             .BindConfiguration(WhatsAppPriceOptions.Section)
             .ValidateDataAnnotations();
         builder.Services.AddSingleton<CrashPoints>();
+        builder.Services.AddSingleton<OptIn.OptOutLinks>();
         builder.Services.AddSingleton<MessageComposer>();
         builder.Services.AddSingleton<DispatchSignal>();
         builder.Services.AddSingleton<NotificationWriter>();

@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using Kabar.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.WhatsApp;
@@ -56,33 +54,8 @@ public sealed class WebhookSecrets(IOptions<WhatsAppOptions> options, IServiceSc
         }
     }
 
-    private async Task<string> LoadOrCreateAsync(string key, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
-        var existing = await db.AppSettings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, ct);
-        if (existing is not null)
-        {
-            return existing.Value;
-        }
-
-        db.AppSettings.Add(new AppSetting
-        {
-            Key = key,
-            Value = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
-            CreatedAt = time.GetUtcNow().UtcDateTime,
-        });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
-        {
-            // Another process created it first; use theirs.
-        }
-
-        return (await db.AppSettings.AsNoTracking().FirstAsync(s => s.Key == key, ct)).Value;
-    }
+    private Task<string> LoadOrCreateAsync(string key, CancellationToken ct) =>
+        AppSetting.LoadOrCreateSecretAsync(scopes, key, time.GetUtcNow().UtcDateTime, ct);
 
     public void Dispose() => gate.Dispose();
 

@@ -47,6 +47,7 @@ public sealed class MigrationTests(PostgresServer postgres)
         await Http.AssertStatusAsync(response, HttpStatusCode.OK);
         var pending = await app.WithDbAsync(async d => (await d.Database.GetPendingMigrationsAsync()).Count());
         Assert.Equal(0, pending);
-        Assert.Equal(2, await app.WithDbAsync(d => d.ConsentTexts.CountAsync()));
+        // The registration form's and the opt-in link page's texts, each in Indonesian and English.
+        Assert.Equal(4, await app.WithDbAsync(d => d.ConsentTexts.CountAsync()));
     }
 }

@@ -43,8 +43,11 @@ public sealed class KabarApp : WebApplicationFactory<Program>
     private readonly string? sqliteFile;
     private readonly Dictionary<string, string?> settings;
 
-    private KabarApp(Db db, string connectionString, string? sqliteFile, Dictionary<string, string?> settings)
+    private readonly bool kestrel;
+
+    private KabarApp(Db db, string connectionString, string? sqliteFile, Dictionary<string, string?> settings, bool kestrel = false)
     {
+        this.kestrel = kestrel;
         Db = db;
         this.connectionString = connectionString;
         this.sqliteFile = sqliteFile;
@@ -75,7 +78,15 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         return app;
     }
 
-    public static async Task<KabarApp> StartAsync(Db db, PostgresServer postgres, Dictionary<string, string?>? settings = null)
+    /// <summary>
+    /// The address of a Kabar started with <c>kestrel: true</c>: a real socket on 127.0.0.1, for a
+    /// browser; Kabar and its in-process simulator then talk over real HTTP too.
+    /// </summary>
+    public string BaseUrl => Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+
+    public static async Task<KabarApp> StartAsync(Db db, PostgresServer postgres, Dictionary<string, string?>? settings = null,
+        bool kestrel = false)
     {
         string connectionString;
         string? file = null;
@@ -89,8 +100,25 @@ public sealed class KabarApp : WebApplicationFactory<Program>
             connectionString = $"Data Source={file}";
         }
 
-        var app = new KabarApp(db, connectionString, file, settings ?? []);
-        _ = app.Server; // start now: migrations run here, not inside the first test request
+        settings ??= [];
+        var port = kestrel ? KabarProcess.FreePort() : 0;
+        if (kestrel)
+        {
+            // Links in SMS and e-mail must lead back to this very server.
+            settings.TryAdd("Kabar:PublicBaseUrl", $"http://127.0.0.1:{port}");
+        }
+
+        var app = new KabarApp(db, connectionString, file, settings, kestrel);
+        if (kestrel)
+        {
+            app.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, port));
+            app.StartServer();
+        }
+        else
+        {
+            _ = app.Server; // start now: migrations run here, not inside the first test request
+        }
+
         return app;
     }
 
@@ -124,6 +152,11 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
+
+            if (kestrel)
+            {
+                return;
+            }
 
             // The test host has no socket: Kabar reaches its in-process simulator, and the
             // simulator reaches Kabar's webhook endpoint, through the test server itself.

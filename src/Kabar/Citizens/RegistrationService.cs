@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Kabar.Common;
+using Kabar.Consent;
+using Kabar.Contacts;
+using Kabar.Data;
+using Kabar.Notifications;
+using Kabar.Web;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Citizens;
+
+/// <summary>What the registration form submitted, already validated; the phone is E.164.</summary>
+public sealed record RegistrationInput(string Name, string Phone, string? Email, string PermitType, bool WhatsAppConsent,
+    string Language, string? Ip, string? UserAgent);
+
+/// <summary>
+/// Records a submission of <c>/daftar</c> in one transaction: the contact (created, or its blanks
+/// filled in), the registration, the consent event when the box was ticked, and the
+/// acknowledgement notification (<c>status_update</c>: submitted → received). An unticked box
+/// records no consent; the acknowledgement then goes by SMS or e-mail and carries the opt-in link.
+/// </summary>
+public sealed class RegistrationService(IServiceScopeFactory scopes, NotificationWriter writer, TimeProvider time,
+    IOptions<CitizenOptions> options, IOptions<KabarOptions> kabar, IOptions<PolicyOptions> policy,
+    ILogger<RegistrationService> logger)
+{
+    /// <summary>A second identical submission this soon (a reload, a double tap) returns the first.</summary>
+    public static readonly TimeSpan ResubmitWindow = TimeSpan.FromMinutes(10);
+
+    private const string ReferenceAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+    public async Task<Registration> RegisterAsync(RegistrationInput input, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var now = time.GetUtcNow().UtcDateTime;
+        var textVersion = input.Language == CitizenLanguage.English
+            ? BuiltInConsentTexts.RegistrationFormVersionEnglish
+            : BuiltInConsentTexts.RegistrationFormVersion;
+        var (registration, fresh) = await scopes.RunWithRetryAsync(async (sp, token) =>
+        {
+            var db = sp.GetRequiredService<KabarDbContext>();
+            var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Phone == input.Phone, token);
+            if (contact is null)
+            {
+                contact = new Contact
+                {
+                    Id = Guid.CreateVersion7(),
+                    Phone = input.Phone,
+                    Name = input.Name,
+                    Email = input.Email,
+                    Language = input.Language,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                };
+                db.Contacts.Add(contact);
+            }
+            else
+            {
+                var since = now - ResubmitWindow;
+                var same = await db.Registrations.AsNoTracking()
+                    .Where(r => r.ContactId == contact.Id && r.CreatedAt >= since && r.PermitType == input.PermitType
+                        && r.WhatsAppConsent == input.WhatsAppConsent && r.Name == input.Name)
+                    .OrderByDescending(r => r.CreatedAt).FirstOrDefaultAsync(token);
+                if (same is not null)
+                {
+                    return (same, false);
+                }
+
+                // An unauthenticated form fills in what is missing but never overwrites a name or
+                // address someone else gave: the registration row keeps what was typed here.
+                contact.Name ??= input.Name;
+                contact.Email ??= input.Email;
+                contact.UpdatedAt = now;
+            }
+
+            var registration = new Registration
+            {
+                Id = Guid.CreateVersion7(),
+                Reference = NewReference(now),
+                ContactId = contact.Id,
+                Name = input.Name,
+                Email = input.Email,
+                PermitType = input.PermitType,
+                Language = input.Language,
+                WhatsAppConsent = input.WhatsAppConsent,
+                ConsentTextVersion = textVersion,
+                Ip = input.Ip,
+                UserAgent = input.UserAgent is { Length: > 512 } ua ? ua[..512] : input.UserAgent,
+                CreatedAt = now,
+            };
+
+            if (input.WhatsAppConsent && contact.WhatsAppConsent != ConsentState.Granted)
+            {
+                var e = await sp.GetRequiredService<ConsentLedger>().AppendAsync(contact, ConsentScope.WhatsApp, ConsentAction.Granted,
+                    ConsentSource.RegistrationForm, now, now,
+                    new ConsentEvidence { TextVersion = textVersion, Ip = input.Ip, UserAgent = input.UserAgent }, token);
+                registration.ConsentEventId = e.Id;
+            }
+
+            var dayAgo = now.AddDays(-1);
+            var acknowledged = await db.Registrations.CountAsync(
+                r => r.ContactId == contact.Id && r.CreatedAt > dayAgo && r.NotificationId != null, token);
+            if (acknowledged < options.Value.AcknowledgementsPerNumberPerDay)
+            {
+                var type = NotificationCatalog.Find("status_update")!;
+                var notification = writer.Add(db, contact, type, AcknowledgementParams(registration.Reference, now), now,
+                    new NotificationOrigin(IdempotencyKey: $"daftar:{registration.Id}"));
+                registration.NotificationId = notification.Id;
+            }
+
+            db.Registrations.Add(registration);
+            await db.SaveChangesAsync(token);
+            return (registration, true);
+        }, ct);
+
+        if (fresh)
+        {
+            writer.Wake();
+            logger.LogInformation("Registration {Reference} recorded for {Phone}: WhatsApp consent {Consent}, acknowledgement {Acknowledged}",
+                registration.Reference, input.Phone, input.WhatsAppConsent, registration.NotificationId is not null);
+        }
+
+        return registration;
+    }
+
+    private Dictionary<string, string> AcknowledgementParams(string reference, DateTime now)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(policy.Value.TimeZone);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(now, zone);
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["registration_id"] = reference,
+            ["old_status"] = "Diajukan",
+            ["new_status"] = "Diterima",
+            ["changed_at"] = local.ToString("dd-MM-yyyy HH:mm", CultureInfo.InvariantCulture) + " " + ZoneAbbreviation(policy.Value.TimeZone),
+            ["detail_link"] = options.Value.OfficeWebsite ?? kabar.Value.PublicBaseUrl.TrimEnd('/'),
+        };
+    }
+
+    /// <summary>WIB, WITA or WIT for Indonesia's zones; the IANA name elsewhere.</summary>
+    public static string ZoneAbbreviation(string zone) => zone switch
+    {
+        "Asia/Jakarta" or "Asia/Pontianak" => "WIB",
+        "Asia/Makassar" => "WITA",
+        "Asia/Jayapura" => "WIT",
+        _ => zone,
+    };
+
+    private static string NewReference(DateTime now)
+    {
+        Span<char> code = stackalloc char[6];
+        for (var i = 0; i < code.Length; i++)
+        {
+            code[i] = ReferenceAlphabet[RandomNumberGenerator.GetInt32(ReferenceAlphabet.Length)];
+        }
+
+        return $"REG-{now:yyyyMMdd}-{code}";
+    }
+}

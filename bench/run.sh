@@ -22,3 +22,4 @@ $bench send --db sqlite --count "$count"
 $bench send --db postgres --pg "$pg" --count "$count"
 $bench statuses --db sqlite --count 50000
 $bench statuses --db postgres --pg "$pg" --count 50000
+$bench scheduler-scan --db sqlite --count 1000000

@@ -2,11 +2,11 @@ using System.Globalization;
 
 namespace Kabar.Bench;
 
-/// <summary>Command line: <c>send|statuses [--db sqlite|postgres] [--pg CONNSTR] [--count N] [--mps N] [--concurrency N]</c>.</summary>
+/// <summary>Command line: <c>send|statuses|scheduler-scan [--db sqlite|postgres] [--pg CONNSTR] [--count N] [--mps N] [--concurrency N]</c>.</summary>
 public sealed record BenchOptions(string Scenario, string Db, string? Postgres, int Count, int MessagesPerSecond, int Concurrency)
 {
     public const string Usage =
-        "usage: Kabar.Bench send|statuses [--db sqlite|postgres] [--pg \"Host=…;Username=…\"] [--count N] [--mps N] [--concurrency N]";
+        "usage: Kabar.Bench send|statuses|scheduler-scan [--db sqlite|postgres] [--pg \"Host=…;Username=…\"] [--count N] [--mps N] [--concurrency N]";
 
     public static BenchOptions? Parse(string[] args)
     {
@@ -50,6 +50,6 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
             return null;
         }
 
-        return new BenchOptions(args[0], db, pg, count ?? (args[0] == "send" ? 20_000 : 50_000), mps ?? 1000, concurrency ?? 8);
+        return new BenchOptions(args[0], db, pg, count ?? args[0] switch { "send" => 20_000, "scheduler-scan" => 1_000_000, _ => 50_000 }, mps ?? 1000, concurrency ?? 8);
     }
 }

@@ -6,6 +6,7 @@ using Kabar.Bench;
 // sockets: Kabar runs as its own process, the Cloud API simulator as a standalone host.
 //   send      WhatsApp sends/s from one instance to the simulator at its configured rate
 //   statuses  signed status webhooks ingested/s (batches of 100) and their latency
+//   scheduler-scan  the daily expiry scan over a million permits, 10,000 of them due
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
@@ -18,6 +19,7 @@ var report = options.Scenario switch
 {
     "send" => await SendBench.RunAsync(options),
     "statuses" => await StatusBench.RunAsync(options),
+    "scheduler-scan" => await SchedulerScanBench.RunAsync(options),
     _ => null,
 };
 if (report is null)

@@ -8,6 +8,7 @@ using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Health;
 using Kabar.Notifications;
+using Kabar.Permits;
 using Kabar.Simulator;
 using Kabar.Web;
 using Kabar.WhatsApp;
@@ -30,6 +31,7 @@ builder.AddKabarNotifications();
 builder.AddKabarSimulator();
 builder.AddKabarWeb();
 builder.AddKabarAdmin();
+builder.AddKabarPermits();
 
 var app = builder.Build();
 
@@ -53,6 +55,7 @@ app.MapDecisions();
 app.MapNotifications();
 app.MapJobs();
 app.MapStats();
+app.MapPermits();
 app.MapKabarSimulator();
 app.MapKabarPages();
 

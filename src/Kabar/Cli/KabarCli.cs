@@ -1,6 +1,8 @@
 using Kabar.Auth;
 using Kabar.Consent;
 using Kabar.Data;
+using Kabar.Jobs;
+using Kabar.Permits;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Cli;
@@ -8,12 +10,13 @@ namespace Kabar.Cli;
 /// <summary>
 /// The command line of the same executable (SPEC §13): <c>kabar serve</c> (the default),
 /// <c>migrate</c>, <c>apikey create NAME [--read-only]</c>, <c>apikey revoke NAME</c>,
-/// <c>consent verify</c>. Each prints one line on failure and exits non-zero.
+/// <c>consent verify</c>, <c>job run NAME</c>, <c>import permits FILE [--dry-run]</c>. Each prints one
+/// line on failure and exits non-zero.
 /// </summary>
 internal static class KabarCli
 {
     private const string Usage =
-        "usage: kabar [serve | migrate | apikey create NAME [--read-only] | apikey revoke NAME | admin add EMAIL [--role admin|operator|viewer] [--password-stdin] | consent verify]";
+        "usage: kabar [serve | migrate | apikey create NAME [--read-only] | apikey revoke NAME | admin add EMAIL [--role admin|operator|viewer] [--password-stdin] | consent verify | job run NAME | import permits FILE [--dry-run]]";
 
     /// <summary>The command words at the start of the arguments; options (--x) belong to the host.</summary>
     public static string[] CommandWords(string[] args) => args.TakeWhile(a => !a.StartsWith('-')).ToArray();
@@ -59,6 +62,14 @@ internal static class KabarCli
                 case ["consent", "verify"]:
                     return await VerifyConsentAsync(app, ct);
 
+                case ["job", "run", var name]:
+                    await MigrateIfAllowedAsync(app, ct);
+                    return await RunJobAsync(app, name, ct);
+
+                case ["import", "permits", var file]:
+                    await MigrateIfAllowedAsync(app, ct);
+                    return await ImportPermitsAsync(app, file, flags.Contains("--dry-run"), ct);
+
                 default:
                     await Console.Error.WriteLineAsync($"kabar: unknown command '{string.Join(' ', words)}'. {Usage}");
                     return 2;
@@ -77,6 +88,52 @@ internal static class KabarCli
         {
             await app.Services.MigrateKabarDatabaseAsync(ct);
         }
+    }
+
+    private static async Task<int> RunJobAsync(WebApplication app, string name, CancellationToken ct)
+    {
+        var registry = app.Services.GetRequiredService<JobRegistry>();
+        if (registry.Find(name) is not { } job)
+        {
+            await Console.Error.WriteLineAsync($"kabar: no job is named '{name}'. Jobs: {registry.Names}.");
+            return 2;
+        }
+
+        var run = await app.Services.GetRequiredService<JobRunner>().RunNowAsync(job, ct);
+        if (run is null)
+        {
+            await Console.Error.WriteLineAsync($"kabar: job '{name}' is running in another process right now.");
+            return 1;
+        }
+
+        if (run.Outcome != "succeeded")
+        {
+            await Console.Error.WriteLineAsync($"kabar: job '{name}' failed: {run.Detail}");
+            return 1;
+        }
+
+        Console.WriteLine($"Job '{name}' ran in {run.DurationMs} ms and created {run.Created}: {run.Detail}");
+        return 0;
+    }
+
+    private static async Task<int> ImportPermitsAsync(WebApplication app, string file, bool dryRun, CancellationToken ct)
+    {
+        if (!File.Exists(file))
+        {
+            await Console.Error.WriteLineAsync($"kabar: no file '{file}'.");
+            return 1;
+        }
+
+        await using var stream = File.OpenRead(file);
+        var report = await app.Services.GetRequiredService<PermitImporter>().ImportAsync(stream, dryRun, ct);
+        foreach (var e in report.Errors)
+        {
+            Console.WriteLine($"line {e.Line}, column {(e.Column.Length == 0 ? "-" : e.Column)}: {e.Reason}");
+        }
+
+        Console.WriteLine($"{(dryRun ? "Dry run: would import" : "Imported")} {report.Created} new and {report.Updated} updated permit(s) " +
+            $"from {report.Rows} row(s); {report.Rejected} row(s) rejected.");
+        return report.Rejected == 0 ? 0 : 1;
     }
 
     private static async Task<int> VerifyConsentAsync(WebApplication app, CancellationToken ct)

@@ -33,6 +33,10 @@ public sealed class FieldErrors
 
     public bool Any => errors.Count > 0;
 
+    /// <summary>The fields and their messages, in the order they were found.</summary>
+    public IEnumerable<(string Field, IReadOnlyList<string> Messages)> Entries =>
+        errors.Select(e => (e.Key, (IReadOnlyList<string>)e.Value));
+
     public void Add(string field, string message)
     {
         if (!errors.TryGetValue(field, out var list))

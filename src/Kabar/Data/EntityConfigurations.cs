@@ -265,3 +265,63 @@ internal sealed class AppSettingConfiguration : IEntityTypeConfiguration<AppSett
         b.Property(s => s.Value).HasMaxLength(1000);
     }
 }
+
+internal sealed class PermitConfiguration : IEntityTypeConfiguration<Kabar.Permits.Permit>
+{
+    public void Configure(EntityTypeBuilder<Kabar.Permits.Permit> b)
+    {
+        b.HasKey(p => p.Id);
+        b.Property(p => p.ExternalRef).HasMaxLength(100);
+        b.HasIndex(p => p.ExternalRef).IsUnique();
+        b.Property(p => p.PermitNumber).HasMaxLength(100);
+        b.Property(p => p.PermitType).HasMaxLength(200);
+        b.Property(p => p.RegistrationId).HasMaxLength(100);
+        b.Property(p => p.DownloadLink).HasMaxLength(1000);
+        b.Property(p => p.RenewalLink).HasMaxLength(1000);
+        b.Property(p => p.DetailLink).HasMaxLength(1000);
+        b.Property(p => p.Version).IsConcurrencyToken();
+
+        // The expiry scan reads issued, not renewed permits by expiry date.
+        b.HasIndex(p => new { p.Status, p.ExpiresOn });
+        b.HasIndex(p => p.HolderContactId);
+        b.HasIndex(p => p.RenewalOfId);
+        b.HasOne<Contact>().WithMany().HasForeignKey(p => p.HolderContactId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class PermitDocumentConfiguration : IEntityTypeConfiguration<Kabar.Permits.PermitDocument>
+{
+    public void Configure(EntityTypeBuilder<Kabar.Permits.PermitDocument> b)
+    {
+        b.HasKey(d => d.Id);
+        b.Property(d => d.Name).HasMaxLength(200);
+        b.HasIndex(d => new { d.PermitId, d.Name }).IsUnique();
+        b.HasIndex(d => new { d.DoneAt, d.PendingSince });
+        b.HasOne<Kabar.Permits.Permit>().WithMany().HasForeignKey(d => d.PermitId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Contact>().WithMany().HasForeignKey(d => d.AssigneeContactId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class JobStateConfiguration : IEntityTypeConfiguration<Kabar.Jobs.JobState>
+{
+    public void Configure(EntityTypeBuilder<Kabar.Jobs.JobState> b)
+    {
+        b.HasKey(j => j.Name);
+        b.Property(j => j.Name).HasMaxLength(64);
+        b.Property(j => j.LeaseHolder).HasMaxLength(100);
+    }
+}
+
+internal sealed class JobRunConfiguration : IEntityTypeConfiguration<Kabar.Jobs.JobRun>
+{
+    public void Configure(EntityTypeBuilder<Kabar.Jobs.JobRun> b)
+    {
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Job).HasMaxLength(64);
+        b.Property(r => r.Trigger).HasMaxLength(16);
+        b.Property(r => r.Outcome).HasMaxLength(16);
+        b.Property(r => r.Detail).HasMaxLength(1000);
+        b.Property(r => r.Holder).HasMaxLength(100);
+        b.HasIndex(r => new { r.Job, r.StartedAt });
+    }
+}

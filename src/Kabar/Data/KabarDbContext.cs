@@ -33,6 +33,10 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<OptInToken> OptInTokens => Set<OptInToken>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
+    public DbSet<Permits.Permit> Permits => Set<Permits.Permit>();
+    public DbSet<Permits.PermitDocument> PermitDocuments => Set<Permits.PermitDocument>();
+    public DbSet<Jobs.JobState> JobStates => Set<Jobs.JobState>();
+    public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
     public DbSet<Registration> Registrations => Set<Registration>();
     public DbSet<Admin.ConsoleUser> Operators => Set<Admin.ConsoleUser>();
 
@@ -61,6 +65,8 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
         configurationBuilder.Properties<Channel>().HaveConversion<EnumTextConverter<Channel>>().HaveMaxLength(16);
         configurationBuilder.Properties<LegalBasis>().HaveConversion<EnumTextConverter<LegalBasis>>().HaveMaxLength(16);
         configurationBuilder.Properties<AttemptStatus>().HaveConversion<EnumTextConverter<AttemptStatus>>().HaveMaxLength(16);
+        configurationBuilder.Properties<Permits.PermitStatus>().HaveConversion<EnumTextConverter<Permits.PermitStatus>>().HaveMaxLength(32);
+        configurationBuilder.Properties<Permits.AssigneeRole>().HaveConversion<EnumTextConverter<Permits.AssigneeRole>>().HaveMaxLength(16);
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)

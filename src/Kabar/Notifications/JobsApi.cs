@@ -1,6 +1,7 @@
 using Kabar.Auth;
 using Kabar.Common;
 using Kabar.Data;
+using Kabar.Jobs;
 using Kabar.WhatsApp;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -8,15 +9,19 @@ using Microsoft.EntityFrameworkCore;
 namespace Kabar.Notifications;
 
 /// <summary>
-/// <c>POST /api/jobs/{name}/run</c> (SPEC §13) and the business numbers' dispatch state:
+/// <c>POST /api/jobs/{name}/run</c> (SPEC §13), <c>GET /api/jobs</c> (schedules and recent runs) and the business numbers' dispatch state:
 /// <c>GET /api/whatsapp/numbers</c>, <c>POST /api/whatsapp/numbers/{id}/resume</c> after an operator
 /// fixed an account-level problem.
 /// </summary>
 internal static class JobsApi
 {
-    public static readonly string[] Jobs = ["template-sync"];
+    /// <summary>One run of a job as the API reports it.</summary>
+    public sealed record JobRunResponse(Guid Id, string Job, string Trigger, DateTime? ScheduledFor, DateTime StartedAt,
+        long DurationMs, int Created, string Outcome, string? Detail);
 
-    public sealed record JobResult(string Job, object Result);
+    /// <summary>A job, its schedule and its latest run.</summary>
+    public sealed record JobResponse(string Name, string Cron, DateTime? NextRunAt, string? LeaseHolder, DateTime? LeaseUntil,
+        IReadOnlyList<JobRunResponse> RecentRuns);
 
     public sealed record NumberState(string PhoneNumberId, string? DisplayPhoneNumber, int MessagesPerSecond,
         bool Paused, DateTime? PausedAt, int? PauseCode, string? PauseReason, string? LeaseHolder, DateTime? LeaseUntil);
@@ -24,23 +29,51 @@ internal static class JobsApi
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/jobs/{name}/run", Run).WithTags("Jobs").RequireAuthorization(ApiAuth.WritePolicy);
+        app.MapGet("/api/jobs", List).WithTags("Jobs").RequireAuthorization(ApiAuth.ReadPolicy);
         var numbers = app.MapGroup("/api/whatsapp/numbers").WithTags("WhatsApp");
         numbers.MapGet("/", ListNumbers).RequireAuthorization(ApiAuth.ReadPolicy);
         numbers.MapPost("/{phoneNumberId}/resume", Resume).RequireAuthorization(ApiAuth.WritePolicy);
         return app;
     }
 
-    private static async Task<Results<Ok<JobResult>, ProblemHttpResult>> Run(string name, IServiceProvider services, CancellationToken ct)
+    private static async Task<Results<Ok<JobRunResponse>, ProblemHttpResult>> Run(string name, JobRegistry registry, JobRunner runner,
+        CancellationToken ct)
     {
-        switch (name)
+        if (registry.Find(name) is not { } job)
         {
-            case "template-sync":
-                var result = await services.GetRequiredService<TemplateSync>().RunAsync(ct);
-                return TypedResults.Ok(new JobResult(name, result));
-            default:
-                return Problems.NotFound($"No job is named '{name}'. Jobs: {string.Join(", ", Jobs)}.");
+            return Problems.NotFound($"No job is named '{name}'. Jobs: {registry.Names}.");
         }
+
+        var run = await runner.RunNowAsync(job, ct);
+        if (run is null)
+        {
+            return Problems.Conflict($"Job '{name}' is running in another process right now; try again when it has finished.");
+        }
+
+        return run.Outcome == "succeeded"
+            ? TypedResults.Ok(run.ToResponse())
+            : TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: $"Job '{name}' failed", detail: run.Detail);
     }
+
+    private static async Task<Ok<List<JobResponse>>> List(JobRegistry registry, JobRunner runner, KabarDbContext db, TimeProvider time,
+        CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var states = await db.JobStates.AsNoTracking().ToDictionaryAsync(s => s.Name, ct);
+        var result = new List<JobResponse>();
+        foreach (var job in registry.All)
+        {
+            var runs = await db.JobRuns.AsNoTracking().Where(r => r.Job == job.Name).OrderByDescending(r => r.StartedAt).Take(10).ToListAsync(ct);
+            var state = states.GetValueOrDefault(job.Name);
+            result.Add(new JobResponse(job.Name, registry.CronText(job), runner.NextOccurrence(job, state?.LastOccurrence ?? now),
+                state?.LeaseHolder, state?.LeaseUntil, runs.Select(r => r.ToResponse()).ToList()));
+        }
+
+        return TypedResults.Ok(result);
+    }
+
+    private static JobRunResponse ToResponse(this JobRun r) =>
+        new(r.Id, r.Job, r.Trigger, r.ScheduledFor, r.StartedAt, r.DurationMs, r.Created, r.Outcome, r.Detail);
 
     private static async Task<Ok<List<NumberState>>> ListNumbers(KabarDbContext db,
         Microsoft.Extensions.Options.IOptions<WhatsAppOptions> options, CancellationToken ct)

@@ -17,6 +17,9 @@ public sealed class CloudApiSimulator
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
 
+    // The sandbox runs for days; the record of what citizens wrote must not grow without end.
+    private const int InboundCapacity = 10_000;
+
     private readonly SimulatorOptions options;
     private readonly IOptions<WhatsAppOptions> whatsApp;
     private readonly TimeProvider time;
@@ -30,6 +33,7 @@ public sealed class CloudApiSimulator
     private ConcurrentDictionary<string, NumberState> numbers = new(StringComparer.Ordinal);
     private ConcurrentDictionary<string, DateTimeOffset> windows = new(StringComparer.Ordinal);
     private ConcurrentDictionary<string, byte> callbackData = new(StringComparer.Ordinal);
+    private ConcurrentQueue<SimInbound> inbound = new();
     private ConcurrentDictionary<int, long> refusedByCode = new();
     private List<SimTemplate> templates;
     private long accepted;
@@ -248,6 +252,14 @@ public sealed class CloudApiSimulator
         windows[from] = now;
         var wamid = NewWamid();
         var phoneNumberId = request.PhoneNumberId ?? whatsApp.Value.EffectiveNumbers[0].PhoneNumberId;
+
+        // The sandbox phone shows the person's own messages in the chat, as their phone would.
+        inbound.Enqueue(new SimInbound(wamid, from, request.Text, now));
+        while (inbound.Count > InboundCapacity)
+        {
+            inbound.TryDequeue(out _);
+        }
+
         webhooks.Schedule(new WebhookItem("messages", phoneNumberId, new JsonObject
         {
             ["messaging_product"] = "whatsapp",
@@ -281,6 +293,14 @@ public sealed class CloudApiSimulator
     {
         var digits = to is null ? null : Digits(to);
         return order.Where(m => digits is null || (m.To is not null && Digits(m.To) == digits) || m.RecipientUserId == to).ToList();
+    }
+
+    /// <summary>What the person with this number wrote to the business, oldest first.</summary>
+    public IReadOnlyList<SimInbound> Sent(string from)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        var digits = Digits(from);
+        return inbound.Where(m => m.From == digits).ToList();
     }
 
     public SimMessage? Find(string wamid) => messages.GetValueOrDefault(wamid);
@@ -318,6 +338,7 @@ public sealed class CloudApiSimulator
         numbers = new(StringComparer.Ordinal);
         windows = new(StringComparer.Ordinal);
         callbackData = new(StringComparer.Ordinal);
+        inbound = new();
         refusedByCode = new();
         Interlocked.Exchange(ref accepted, 0);
         Interlocked.Exchange(ref duplicateCallbackData, 0);

@@ -19,7 +19,7 @@ public static class SimulatorExtensions
     public static WebApplication MapKabarSimulator(this WebApplication app)
     {
         var sandbox = app.Services.GetRequiredService<IOptions<WhatsAppOptions>>().Value.SandboxMode;
-        var enabled = app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value.Enabled ?? sandbox;
+        var enabled = IsEnabled(app.Services);
         if (enabled && !sandbox)
         {
             // In-process, it would sign forged webhooks with the real app secret.
@@ -33,6 +33,17 @@ public static class SimulatorExtensions
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Whether the in-process simulator is on: <c>Kabar:Simulator:Enabled</c>, by default sandbox mode
+    /// (no WhatsApp access token). The sandbox phone pages exist only then.
+    /// </summary>
+    public static bool IsEnabled(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var sandbox = services.GetRequiredService<IOptions<WhatsAppOptions>>().Value.SandboxMode;
+        return services.GetRequiredService<IOptions<SimulatorOptions>>().Value.Enabled ?? sandbox;
     }
 
     internal static IServiceCollection AddCloudApiSimulator(this IServiceCollection services)

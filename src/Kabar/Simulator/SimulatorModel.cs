@@ -70,6 +70,9 @@ public sealed record InboundRequest(string From, string Text, string? Name = nul
 
 public sealed record InboundResponse(string Id);
 
+/// <summary>One message a citizen wrote through the simulator: <see cref="From"/> is digits, as WhatsApp ids are.</summary>
+public sealed record SimInbound(string Id, string From, string Text, DateTimeOffset At);
+
 public sealed record TemplateStatusRequest(string Status);
 
 public sealed record SimTemplateView(string Name, string Language, IReadOnlyList<string> Parameters);

@@ -67,6 +67,21 @@ public sealed class KabarApp : WebApplicationFactory<Program>
     public string Outbox { get; } = Path.Combine(Path.GetTempPath(), $"kabar-outbox-{Guid.NewGuid():N}");
 
     /// <summary>
+    /// Keeps the database when this app is disposed, so <see cref="Restart"/> can start Kabar
+    /// again on it, as after downtime.
+    /// </summary>
+    public bool KeepDatabase { get; set; }
+
+    /// <summary>Starts Kabar again on the database of a stopped app, with its clock at <paramref name="now"/>.</summary>
+    public static KabarApp Restart(KabarApp stopped, DateTimeOffset now, Dictionary<string, string?>? settings = null)
+    {
+        var app = new KabarApp(stopped.Db, stopped.connectionString, stopped.sqliteFile, settings ?? []);
+        app.Time.SetUtcNow(now);
+        _ = app.Server;
+        return app;
+    }
+
+    /// <summary>
     /// The address of a Kabar started with <c>kestrel: true</c>: a real socket on 127.0.0.1, for a
     /// browser; Kabar and its in-process simulator then talk over real HTTP too.
     /// </summary>
@@ -126,6 +141,9 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         builder.UseSetting("Kabar:Notifications:DispatcherEnabled", "false");
         builder.UseSetting("Kabar:Notifications:StatusWorkerEnabled", "false");
         builder.UseSetting("Kabar:Notifications:SendLookahead", "00:00:00");
+
+        // Tests run scheduled jobs themselves (JobRunner.RunDueAsync) on the fake clock.
+        builder.UseSetting("Kabar:Jobs:SchedulerEnabled", "false");
         builder.UseSetting("Kabar:Email:OutboxPath", Outbox);
         foreach (var (key, value) in settings)
         {
@@ -212,7 +230,7 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         {
             Directory.Delete(Outbox, recursive: true);
         }
-        if (sqliteFile is not null)
+        if (sqliteFile is not null && !KeepDatabase)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             foreach (var suffix in new[] { "", "-wal", "-shm" })

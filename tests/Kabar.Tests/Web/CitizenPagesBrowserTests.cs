@@ -290,7 +290,7 @@ public sealed class CitizenPagesBrowserTests(Browser browser, PostgresServer pos
         const string phone = "+6281230000010";
         var optIn = await SmsWithOptInLinkAsync(app, phone);
         var optOut = OnlyLink(OptOutLink(), LastSms(app, phone));
-        foreach (var path in new[] { "/daftar", PathOf(optIn), PathOf(optOut), "/opt-in/" + new string('D', 43) })
+        foreach (var path in new[] { "/daftar", PathOf(optIn), PathOf(optOut), "/opt-in/" + new string('D', 43), "/sandbox", "/sandbox/" + phone.TrimStart('+') })
         {
             await page.GotoAsync(path);
             var bytes = await page.EvaluateAsync<double>(
@@ -352,5 +352,54 @@ public sealed class CitizenPagesBrowserTests(Browser browser, PostgresServer pos
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Pendaftaran diterima");
         Assert.Equal("done", await page.EvaluateAsync<string>("document.activeElement.id"));
         Assert.Equal(ConsentState.Granted, (await ContactAsync(app, "+6281230000011")).WhatsAppConsent);
+    }
+
+    /// <summary>
+    /// The whole flow on a fresh machine, seen on the sandbox phone: register without the tick, get
+    /// an SMS with a link, confirm, and the next notice arrives on WhatsApp; then reply from the phone.
+    /// </summary>
+    [Fact]
+    public async Task Sandbox_RegisterUnticked_SmsLink_Confirm_ThenTheNextNoticeArrivesOnWhatsApp()
+    {
+        const string phone = "+6281230000020";
+        await RegisterAsync(page, "Rina Ginting", "0812 3000 0020", tick: false);
+        await app.DispatchAsync();
+
+        await page.GotoAsync("/sandbox");
+        await Browser.ScreenshotAsync(page, "sandbox");
+        await page.GetByLabel("Nomor HP").FillAsync("0812 3000 0020");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Buka ponsel" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("phone-number")).ToHaveTextAsync(phone);
+        var sms = page.GetByTestId("sms");
+        await Assertions.Expect(sms).ToHaveCountAsync(1);
+        Assert.Contains("Diterima", await sms.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByTestId("chat-message").CountAsync());
+        await Browser.ScreenshotAsync(page, "sandbox-ponsel-sms");
+
+        // Tap the link in the SMS, as the person would.
+        await sms.Locator("a[href*='/opt-in/']").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Terima pemberitahuan lewat WhatsApp?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ya, saya setuju" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Terima kasih, Anda sudah setuju");
+
+        await app.PermitReadyAsync(phone);
+        await app.SendAndSettleAsync();
+        await page.GotoAsync("/sandbox/" + phone.TrimStart('+'));
+        var chat = page.GetByTestId("chat-message");
+        await Assertions.Expect(chat).ToHaveCountAsync(1);
+        var notice = await chat.InnerTextAsync();
+        Assert.Contains("permit_ready", notice, StringComparison.Ordinal);
+        Assert.Contains("503/0186/IUM/2026", notice, StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByTestId("sms")).ToHaveCountAsync(1);
+
+        // A reply from the phone arrives at Kabar as a signed inbound webhook and opens the window.
+        await page.GetByLabel("Balas sebagai warga").FillAsync("Terima kasih, sudah saya terima");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Kirim", Exact = true }).ClickAsync();
+        await app.Simulator().WhenIdleAsync();
+        await page.GotoAsync("/sandbox/" + phone.TrimStart('+'));
+        await Assertions.Expect(page.GetByTestId("chat-message")).ToHaveCountAsync(2);
+        Assert.Contains("Terima kasih, sudah saya terima", await page.GetByTestId("chat-message").Nth(1).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.NotNull((await ContactAsync(app, phone)).LastInboundAt);
+        await Browser.ScreenshotAsync(page, "sandbox-ponsel-whatsapp");
     }
 }

@@ -1,0 +1,178 @@
+using CsvHelper;
+using Kabar.Common;
+using Kabar.Contacts;
+using Kabar.Data;
+
+namespace Kabar.Permits;
+
+/// <summary>The outcome of a permit import: counts and one entry per rejected row.</summary>
+public sealed record PermitImportReport(int Rows, int Created, int Updated, int Rejected, bool DryRun, IReadOnlyList<ImportRowError> Errors);
+
+/// <summary>Why a row was rejected: its line in the file, the column, and what would be accepted.</summary>
+public sealed record ImportRowError(int Line, string Column, string Reason);
+
+/// <summary>
+/// Imports existing permits from CSV (UTF-8, header row; SPEC §9). Valid rows go in, each whole
+/// (holder, permit, renewal link); rejected rows are reported and change nothing. An import
+/// records the office's backlog as it is: it sends no status notices, but imported permits get
+/// their expiry reminders like any other.
+/// </summary>
+public sealed class PermitImporter(IServiceScopeFactory scopes, PhoneNormalizer phones, TimeProvider time, WriteGate gate)
+{
+    public static readonly string[] Columns =
+    [
+        "external_ref", "permit_number", "permit_type", "status", "holder_phone", "holder_name", "holder_email", "holder_language",
+        "issued_on", "expires_on", "renewal_of", "registration_id", "download_link", "renewal_link", "detail_link",
+    ];
+
+    private static readonly Dictionary<string, string> ColumnOf = new(StringComparer.Ordinal)
+    {
+        ["externalRef"] = "external_ref",
+        ["permitNumber"] = "permit_number",
+        ["permitType"] = "permit_type",
+        ["status"] = "status",
+        ["holder"] = "holder_phone",
+        ["holder.phone"] = "holder_phone",
+        ["holder.name"] = "holder_name",
+        ["holder.email"] = "holder_email",
+        ["holder.language"] = "holder_language",
+        ["issuedOn"] = "issued_on",
+        ["expiresOn"] = "expires_on",
+        ["renewalOf"] = "renewal_of",
+        ["registrationId"] = "registration_id",
+        ["links.download"] = "download_link",
+        ["links.renewal"] = "renewal_link",
+        ["links.detail"] = "detail_link",
+    };
+
+    private static readonly string[] RequiredColumns = ["external_ref", "permit_type", "status"];
+
+    private const int Batch = 500;
+
+    public async Task<PermitImportReport> ImportAsync(Stream csv, bool dryRun, CancellationToken ct)
+    {
+        var errors = new List<ImportRowError>();
+        var valid = new List<(int Line, PermitInput Input)>();
+        var rows = 0;
+        await using (var parser = CsvReader.Create(csv, new CsvReaderOptions { TrackLineNumbers = true, TrimWhitespace = true }, leaveOpen: true))
+        {
+            await parser.ReadHeaderAsync(ct);
+            var header = parser.Headers.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+            if (header.Length == 0 || header.All(h => h.Length == 0))
+            {
+                return new PermitImportReport(0, 0, 0, 0, dryRun, [new ImportRowError(1, "", "The file is empty; the first line must name the columns: " + string.Join(",", Columns) + ".")]);
+            }
+
+            var missing = RequiredColumns.Where(c => !header.Contains(c)).ToList();
+            if (!header.Contains("holder_phone") && !header.Contains("holder_email"))
+            {
+                missing.Add("holder_phone");
+            }
+
+            if (missing.Count > 0)
+            {
+                return new PermitImportReport(0, 0, 0, 0, dryRun,
+                    missing.Select(m => new ImportRowError(1, m, $"The header has no '{m}' column. Columns: {string.Join(",", Columns)}.")).ToList());
+            }
+
+            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+            while (await parser.ReadAsync(ct))
+            {
+                rows++;
+                var line = (int)parser.LineNumber;
+                string? Get(string column)
+                {
+                    var index = Array.IndexOf(header, column);
+                    return index < 0 || index >= parser.FieldCount ? null : PermitValidation.Trim(parser.GetString(index));
+                }
+
+                var request = new PermitRequest(Get("external_ref"), Get("permit_number"), Get("permit_type"), Get("status"),
+                    new PersonRequest(Get("holder_phone"), Get("holder_name"), Get("holder_email"), Get("holder_language")),
+                    Get("issued_on"), Get("expires_on"), Get("renewal_of"), Get("registration_id"),
+                    new PermitLinks(Get("download_link"), Get("renewal_link"), Get("detail_link")), null);
+                var fieldErrors = new FieldErrors();
+                var input = PermitValidation.Validate(request, phones, fieldErrors);
+                if (input is null)
+                {
+                    foreach (var (field, messages) in fieldErrors.Entries)
+                    {
+                        errors.AddRange(messages.Select(m => new ImportRowError(line, ColumnOf.GetValueOrDefault(field, field), m)));
+                    }
+
+                    continue;
+                }
+
+                if (seen.TryGetValue(input.ExternalRef, out var first))
+                {
+                    errors.Add(new ImportRowError(line, "external_ref", $"'{input.ExternalRef}' is already on line {first}; each permit once per file."));
+                    continue;
+                }
+
+                seen[input.ExternalRef] = line;
+                valid.Add((line, input));
+            }
+        }
+
+        var (created, updated) = await WriteAsync(valid, dryRun, errors, ct);
+        var ordered = errors.OrderBy(e => e.Line).ThenBy(e => Array.IndexOf(Columns, e.Column)).ToList();
+        var rejected = errors.Select(e => e.Line).Distinct().Count();
+        return new PermitImportReport(rows, created, updated, rejected, dryRun, ordered);
+    }
+
+    private async Task<(int Created, int Updated)> WriteAsync(List<(int Line, PermitInput Input)> valid, bool dryRun,
+        List<ImportRowError> errors, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        int created = 0, updated = 0;
+        using var turn = await gate.EnterAsync(ct, urgent: false);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+        var writer = scope.ServiceProvider.GetRequiredService<PermitWriter>();
+
+        // One transaction: a crash or a lost race leaves nothing of the import behind.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var pending = 0;
+        var cancel = new List<Guid>();
+        foreach (var (line, input) in valid)
+        {
+            var outcome = await writer.UpsertAsync(db, input, now, notify: false, ct);
+            if (outcome.Permit is null)
+            {
+                errors.Add(new ImportRowError(line, ColumnOf.GetValueOrDefault(outcome.ErrorField!, outcome.ErrorField!), outcome.Error!));
+                continue;
+            }
+
+            cancel.AddRange(outcome.CancelRemindersOf);
+            if (outcome.Created)
+            {
+                created++;
+            }
+            else
+            {
+                updated++;
+            }
+
+            if (++pending == Batch)
+            {
+                await db.SaveChangesAsync(ct);
+                await PermitWriter.CancelExpiryRemindersAsync(db, cancel, now, ct);
+                db.ChangeTracker.Clear();
+                cancel.Clear();
+                pending = 0;
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        await PermitWriter.CancelExpiryRemindersAsync(db, cancel, now, ct);
+        if (dryRun)
+        {
+            await tx.RollbackAsync(ct);
+        }
+        else
+        {
+            await tx.CommitAsync(ct);
+        }
+
+        return (created, updated);
+    }
+}

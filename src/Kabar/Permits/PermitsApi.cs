@@ -1,0 +1,114 @@
+using Kabar.Auth;
+using Kabar.Common;
+using Kabar.Contacts;
+using Kabar.Data;
+using Kabar.Notifications;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kabar.Permits;
+
+/// <summary>
+/// <c>POST /api/permits</c> (upsert by external reference), <c>GET /api/permits/{id}</c> and
+/// <c>POST /api/imports/permits</c> (CSV with a report per rejected row), SPEC §9 and §13.
+/// </summary>
+internal static class PermitsApi
+{
+    public static IEndpointRouteBuilder MapPermits(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/permits/{id:guid}", GetById).WithTags("Permits").RequireAuthorization(ApiAuth.ReadPolicy);
+        app.MapPost("/api/permits", Upsert).WithTags("Permits").RequireAuthorization(ApiAuth.WritePolicy);
+        app.MapPost("/api/imports/permits", Import).WithTags("Permits").RequireAuthorization(ApiAuth.WritePolicy)
+            .DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<Results<Ok<PermitResponse>, ProblemHttpResult>> GetById(Guid id, KabarDbContext db, CancellationToken ct)
+    {
+        var permit = await db.Permits.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        return permit is null
+            ? Problems.NotFound($"No permit has id {id}.")
+            : TypedResults.Ok(await ResponseAsync(db, permit, ct));
+    }
+
+    private static async Task<Results<Created<PermitResponse>, Ok<PermitResponse>, ProblemHttpResult>> Upsert(
+        PermitRequest request, IServiceScopeFactory scopes, PhoneNormalizer phones, NotificationWriter writer, TimeProvider time,
+        CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var input = PermitValidation.Validate(request, phones, errors);
+        if (input is null)
+        {
+            return errors.ToProblem();
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var result = await scopes.RunWithRetryAsync(async (sp, token) =>
+        {
+            var db = sp.GetRequiredService<KabarDbContext>();
+            await using var tx = await db.Database.BeginTransactionAsync(token);
+            var outcome = await sp.GetRequiredService<PermitWriter>().UpsertAsync(db, input, now, notify: true, token);
+            if (outcome.Permit is null)
+            {
+                return (outcome, (PermitResponse?)null);
+            }
+
+            await db.SaveChangesAsync(token);
+            await PermitWriter.CancelExpiryRemindersAsync(db, outcome.CancelRemindersOf, now, token);
+            await tx.CommitAsync(token);
+            return (outcome, await ResponseAsync(db, outcome.Permit, token));
+        }, ct);
+
+        var (done, response) = result;
+        if (response is null)
+        {
+            return Problems.Validation(done.ErrorField!, done.Error!);
+        }
+
+        writer.Wake();
+        return done.Created ? TypedResults.Created($"/api/permits/{response.Id}", response) : TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<Ok<PermitImportReport>, ProblemHttpResult>> Import(HttpRequest http, PermitImporter importer,
+        bool? dryRun, CancellationToken ct)
+    {
+        Stream body;
+        if (http.HasFormContentType)
+        {
+            var form = await http.ReadFormAsync(ct);
+            var file = form.Files.Count > 0 ? form.Files[0] : null;
+            if (file is null)
+            {
+                return Problems.Validation("file", "Upload the CSV as a form file, or send it as the body with Content-Type text/csv.");
+            }
+
+            body = file.OpenReadStream();
+        }
+        else
+        {
+            body = http.Body;
+        }
+
+        await using (body)
+        {
+            return TypedResults.Ok(await importer.ImportAsync(body, dryRun ?? false, ct));
+        }
+    }
+
+    public static async Task<PermitResponse> ResponseAsync(KabarDbContext db, Permit p, CancellationToken ct)
+    {
+        var documents = await db.PermitDocuments.AsNoTracking().Where(d => d.PermitId == p.Id).OrderBy(d => d.Name)
+            .Select(d => new DocumentResponse(d.Name, d.Role, d.AssigneeContactId, d.PendingSince, d.DoneAt)).ToListAsync(ct);
+        var notifications = await db.Notifications.AsNoTracking().Where(n => n.PermitId == p.Id).OrderBy(n => n.CreatedAt)
+            .Select(n => new PermitNotificationResponse(n.Id, n.Type, n.State, n.ContactId, n.DueAt)).ToListAsync(ct);
+        var related = new[] { p.RenewalOfId, p.RenewedById }.OfType<Guid>().ToList();
+        var refs = related.Count == 0
+            ? []
+            : await db.Permits.AsNoTracking().Where(o => related.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.ExternalRef, ct);
+        return new PermitResponse(p.Id, p.ExternalRef, p.PermitNumber, p.PermitType, p.Status, p.StatusChangedAt, p.HolderContactId,
+            p.RegistrationId, p.IssuedOn, p.ExpiresOn,
+            p.RenewalOfId is { } r ? refs.GetValueOrDefault(r) : null,
+            p.RenewedById is { } b ? refs.GetValueOrDefault(b) : null,
+            new PermitLinks(p.DownloadLink, p.RenewalLink, p.DetailLink), documents, notifications);
+    }
+}

@@ -7,6 +7,7 @@ using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Health;
 using Kabar.Notifications;
+using Kabar.Operations;
 using Kabar.Simulator;
 using Kabar.Web;
 using Kabar.WhatsApp;
@@ -28,6 +29,7 @@ builder.AddKabarChannels();
 builder.AddKabarNotifications();
 builder.AddKabarSimulator();
 builder.AddKabarWeb();
+builder.AddKabarOperations();
 
 var app = builder.Build();
 
@@ -44,6 +46,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapOperations();
 app.MapWhatsAppWebhooks();
 app.MapSmsWebhooks();
 app.MapContacts();

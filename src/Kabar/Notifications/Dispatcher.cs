@@ -6,6 +6,7 @@ using Kabar.Consent;
 using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
+using Kabar.Operations;
 using Kabar.OptIn;
 using Kabar.WhatsApp;
 using Microsoft.EntityFrameworkCore;
@@ -36,6 +37,7 @@ public sealed partial class Dispatcher(
     IEmailSender email,
     MessageComposer composer,
     CrashPoints crash,
+    KabarMetrics metrics,
     TimeProvider time,
     ILogger<Dispatcher> logger)
 {
@@ -166,7 +168,11 @@ public sealed partial class Dispatcher(
     }
 
     private sealed record Planned(Guid NotificationId, Guid AttemptId, Channel Channel,
-        WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime? ReadyAt = null);
+        WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime? ReadyAt = null)
+    {
+        /// <summary>When the notification became due: the start of its send latency.</summary>
+        public DateTime DueAt { get; init; }
+    }
 
     private sealed record Result(Planned Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At);
 
@@ -374,7 +380,7 @@ public sealed partial class Dispatcher(
                 n.State = NotificationState.Sending;
                 n.IncludeOptInLink = optInLink;
                 n.UpdatedAt = now;
-                plans.Add(plan);
+                plans.Add(plan with { DueAt = n.DueAt });
             }
 
             await db.SaveChangesAsync(ct);
@@ -435,6 +441,7 @@ public sealed partial class Dispatcher(
 
             var decision = SendDecision.Decide(DecisionInputs.From(contact),
                 new DecisionMessage(n.Kind, n.Category), at, inputs.Policy);
+            metrics.Decided(decision, KabarMetrics.AtDispatch);
             n.DecisionJson = JsonSerializer.Serialize(decision, Json);
             if (decision.Channel == Channel.WhatsApp)
             {
@@ -519,6 +526,21 @@ public sealed partial class Dispatcher(
     }
 
     private async Task<Result> SendOneAsync(Planned plan, SendLimiter limiter, CancellationToken ct)
+    {
+        var result = await SendOrCrashAsync(plan, limiter, ct);
+        // Counted here, once per answer, not where answers are recorded: recording is retried
+        // as a whole on a write conflict and would count the same send twice.
+        var outcome = result.WhatsApp?.Outcome ?? result.Other!.Outcome;
+        metrics.Send(plan.Channel, outcome);
+        if (outcome == SendOutcome.Accepted)
+        {
+            metrics.Accepted(plan.Channel, result.At - plan.DueAt);
+        }
+
+        return result;
+    }
+
+    private async Task<Result> SendOrCrashAsync(Planned plan, SendLimiter limiter, CancellationToken ct)
     {
         try
         {

@@ -20,7 +20,7 @@ internal static class DecisionsApi
     public static IEndpointRouteBuilder MapDecisions(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/decisions").WithTags("Decisions").RequireAuthorization(ApiAuth.ReadPolicy)
-            .MapPost("/", Decide);
+            .MapPost("/", Decide).WithSummary("Dry run of the channel decision for a contact or phone and a message; nothing is stored");
         return app;
     }
 

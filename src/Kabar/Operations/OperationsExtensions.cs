@@ -58,17 +58,39 @@ public static class OperationsExtensions
         // The reference page's script (scalar.js) is embedded in Scalar.AspNetCore and served from
         // here; the fonts it would load from Scalar's CDN are turned off, and so are its telemetry,
         // its AI agent and MCP links: a government office's API page calls nobody else.
-        app.MapScalarApiReference(ReferencePath, o => o
-            .WithTitle("Kabar API")
-            .WithOpenApiRoutePattern(OpenApiPath)
-            .DisableDefaultFonts()
-            .DisableTelemetry()
-            .DisableAgent()
-            .DisableMcp()
-            .AddPreferredSecuritySchemes(ApiDocumentTransformer.SchemeName))
-            .AllowAnonymous();
+        app.MapScalarApiReference(ReferencePath, (o, context) =>
+        {
+            o.WithTitle("Kabar API")
+                .WithOpenApiRoutePattern(OpenApiPath)
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                // Its developer toolbar links to Scalar's hosted services ("Deploy", "Generate SDK").
+                .HideDeveloperTools()
+                .WithNonce()
+                .AddPreferredSecuritySchemes(ApiDocumentTransformer.SchemeName);
+            context.Response.OnStarting(() =>
+            {
+                if (context.Items[ScalarOptions.NonceHttpContextItemKey] is string nonce)
+                {
+                    context.Response.Headers.ContentSecurityPolicy = ReferencePagePolicy(nonce);
+                }
+
+                return Task.CompletedTask;
+            });
+        }).AllowAnonymous();
         return app;
     }
+
+    /// <summary>
+    /// The site's policy, loosened only as far as the reference page needs: its inline start-up
+    /// script by nonce, and the styles its components inject. Still nothing from another origin.
+    /// </summary>
+    private static string ReferencePagePolicy(string nonce) =>
+        $"default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        + $"script-src 'self' 'nonce-{nonce}'; connect-src 'self'; worker-src 'self' blob:; form-action 'self'; "
+        + "frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
     /// <summary>
     /// Loopback, or no address at all (in-process test server, Unix socket). Behind a reverse proxy

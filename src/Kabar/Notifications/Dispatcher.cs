@@ -167,12 +167,9 @@ public sealed partial class Dispatcher(
                 .SetProperty(n => n.Version, n => n.Version + 1), ct);
     }
 
-    private sealed record Planned(Guid NotificationId, Guid AttemptId, Channel Channel,
-        WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime? ReadyAt = null)
-    {
-        /// <summary>When the notification became due: the start of its send latency.</summary>
-        public DateTime DueAt { get; init; }
-    }
+    /// <summary>One send to make; <paramref name="DueAt"/> (when the notification became due) starts its send latency.</summary>
+    private sealed record Planned(Guid NotificationId, DateTime DueAt, Guid AttemptId, Channel Channel,
+        WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime? ReadyAt = null);
 
     private sealed record Result(Planned Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At);
 
@@ -321,7 +318,7 @@ public sealed partial class Dispatcher(
                         attempt.TemplateName = template.Name;
                     }
 
-                    plan = new Planned(n.Id, attempt.Id, Channel.WhatsApp,
+                    plan = new Planned(n.Id, n.DueAt, attempt.Id, Channel.WhatsApp,
                         new WhatsAppSendRequest(number.PhoneNumberId, number.AccessToken, to, userId, attempt.Id.ToString(),
                             template, template is null ? n.Body : null), null, null, readyAt > now ? readyAt : null);
                     n.WhatsAppTries++;
@@ -361,7 +358,7 @@ public sealed partial class Dispatcher(
                     }
 
                     plan = channel == Channel.Sms
-                        ? new Planned(n.Id, attempt.Id, channel, null,
+                        ? new Planned(n.Id, n.DueAt, attempt.Id, channel, null,
                             new SmsMessage(contact.Phone!, composer.Sms(type, parameters, contact.Language, link, contact.Id), attempt.Id.ToString()), null)
                         : ComposeEmail(n, attempt, type, parameters, contact, link);
                     n.FallbackTries++;
@@ -380,7 +377,7 @@ public sealed partial class Dispatcher(
                 n.State = NotificationState.Sending;
                 n.IncludeOptInLink = optInLink;
                 n.UpdatedAt = now;
-                plans.Add(plan with { DueAt = n.DueAt });
+                plans.Add(plan);
             }
 
             await db.SaveChangesAsync(ct);
@@ -471,7 +468,7 @@ public sealed partial class Dispatcher(
         Dictionary<string, string> parameters, Contact contact, string? link)
     {
         var (subject, body) = composer.Email(type, parameters, contact.Language, link, contact.Id);
-        return new Planned(n.Id, attempt.Id, Channel.Email, null, null,
+        return new Planned(n.Id, n.DueAt, attempt.Id, Channel.Email, null, null,
             new EmailMessage(contact.Email!, contact.Name, subject, body, null, attempt.Id.ToString()));
     }
 

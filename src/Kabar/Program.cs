@@ -9,6 +9,7 @@ using Kabar.Decisions;
 using Kabar.Health;
 using Kabar.Notifications;
 using Kabar.Permits;
+using Kabar.Operations;
 using Kabar.Simulator;
 using Kabar.Web;
 using Kabar.WhatsApp;
@@ -32,6 +33,7 @@ builder.AddKabarSimulator();
 builder.AddKabarWeb();
 builder.AddKabarAdmin();
 builder.AddKabarPermits();
+builder.AddKabarOperations();
 
 var app = builder.Build();
 
@@ -48,6 +50,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapOperations();
 app.MapWhatsAppWebhooks();
 app.MapSmsWebhooks();
 app.MapContacts();

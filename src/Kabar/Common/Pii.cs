@@ -61,27 +61,42 @@ public static partial class Pii
             }
         }
 
+        // Request logs carry the query string URL-encoded: '@' as %40, '+' as %2B.
+        hasAt = hasAt || text.Contains("%40", StringComparison.Ordinal);
         if (!hasAt && digitCount < 8)
         {
             return text;
         }
 
-        var result = hasAt ? EmailPattern().Replace(text, m => MaskEmail(m.Value)) : text;
+        var result = hasAt ? EmailPattern().Replace(text, MaskEmailMatch) : text;
         return digitCount >= 8 ? PhonePattern().Replace(result, MaskPhoneMatch) : result;
     }
 
     private static string MaskPhoneMatch(Match match)
     {
+        if (match.Value.StartsWith('%'))
+        {
+            // %2B6281234567890: an encoded '+', whose '2' is not part of the number.
+            var number = "+" + match.Value[3..];
+            var count = number.Count(char.IsAsciiDigit);
+            return count is >= 8 and <= 15 ? match.Value[..3] + MaskPhone(number)[1..] : match.Value;
+        }
+
         var digits = match.Value.Count(char.IsAsciiDigit);
         return digits is >= 8 and <= 15 ? MaskPhone(match.Value) : match.Value;
     }
 
-    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")]
+    private static string MaskEmailMatch(Match match) =>
+        match.Value.Contains('@', StringComparison.Ordinal)
+            ? MaskEmail(match.Value)
+            : MaskEmail(match.Value.Replace("%40", "@", StringComparison.Ordinal)).Replace("@", "%40", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+(?:@|%40)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")]
     private static partial Regex EmailPattern();
 
     // A run of 8-15 digits, optionally led by '+' and split by single spaces, dashes, dots or
     // brackets (0812-3456-7890, +62 812 3456 7890, 6281234567890), not glued to letters or other
-    // digits (so GUIDs, hashes and wamids are left alone).
-    [GeneratedRegex(@"(?<![\w+])\+?\(?\d(?:[\s\-.()]?\d){7,14}(?![\w])")]
+    // digits (so GUIDs, hashes and wamids are left alone). The '+' may come URL-encoded (%2B).
+    [GeneratedRegex(@"(?<![\w+])(?:%2[Bb]|\+)?\(?\d(?:[\s\-.()]?\d){7,14}(?![\w])")]
     private static partial Regex PhonePattern();
 }

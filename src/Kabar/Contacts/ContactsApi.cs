@@ -20,13 +20,13 @@ internal static class ContactsApi
     public static IEndpointRouteBuilder MapContacts(this IEndpointRouteBuilder app)
     {
         var read = app.MapGroup("/api/contacts").WithTags("Contacts").RequireAuthorization(ApiAuth.ReadPolicy);
-        read.MapGet("/{id:guid}", GetById);
-        read.MapGet("/", GetByPhone);
-        read.MapGet("/{id:guid}/consent", GetLedger);
+        read.MapGet("/{id:guid}", GetById).WithSummary("A contact's state: consent per scope, last inbound message, window");
+        read.MapGet("/", GetByPhone).WithSummary("Find a contact by phone (?phone=)");
+        read.MapGet("/{id:guid}/consent", GetLedger).WithSummary("The consent ledger, oldest first, with evidence");
 
         var write = app.MapGroup("/api/contacts").WithTags("Contacts").RequireAuthorization(ApiAuth.WritePolicy);
-        write.MapPost("/", Upsert);
-        write.MapPost("/{id:guid}/consent", ChangeConsent);
+        write.MapPost("/", Upsert).WithSummary("Create or update a contact by phone, optionally with consent and its evidence");
+        write.MapPost("/{id:guid}/consent", ChangeConsent).WithSummary("Grant or withdraw consent with evidence");
         return app;
     }
 

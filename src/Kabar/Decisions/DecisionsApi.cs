@@ -4,6 +4,7 @@ using Kabar.Consent;
 using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Notifications;
+using Kabar.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,12 +20,12 @@ internal static class DecisionsApi
     public static IEndpointRouteBuilder MapDecisions(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/decisions").WithTags("Decisions").RequireAuthorization(ApiAuth.ReadPolicy)
-            .MapPost("/", Decide);
+            .MapPost("/", Decide).WithSummary("Dry run of the channel decision for a contact or phone and a message; nothing is stored");
         return app;
     }
 
     private static async Task<Results<Ok<Decision>, ProblemHttpResult>> Decide(DecisionRequest request,
-        KabarDbContext db, PhoneNormalizer phones, DecisionInputs inputs, TimeProvider time, CancellationToken ct)
+        KabarDbContext db, PhoneNormalizer phones, DecisionInputs inputs, KabarMetrics metrics, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var phone = phones.NormalizeReference(request.ContactId, request.Phone, errors);
@@ -66,6 +67,8 @@ internal static class DecisionsApi
             ? DecisionInputs.From(contact)
             : new DecisionContact { Phone = phone, PhoneRegion = PhoneNormalizer.RegionOf(phone), WhatsApp = ConsentState.Unknown };
         var message = new DecisionMessage(kind, category, request.Message!.HasTemplateVariant ?? false);
-        return TypedResults.Ok(SendDecision.Decide(subject, message, time.GetUtcNow().UtcDateTime, inputs.Policy));
+        var decision = SendDecision.Decide(subject, message, time.GetUtcNow().UtcDateTime, inputs.Policy);
+        metrics.Decided(decision, KabarMetrics.AtDryRun);
+        return TypedResults.Ok(decision);
     }
 }

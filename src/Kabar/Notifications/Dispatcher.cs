@@ -6,6 +6,7 @@ using Kabar.Consent;
 using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
+using Kabar.Operations;
 using Kabar.OptIn;
 using Kabar.WhatsApp;
 using Microsoft.EntityFrameworkCore;
@@ -36,6 +37,7 @@ public sealed partial class Dispatcher(
     IEmailSender email,
     MessageComposer composer,
     CrashPoints crash,
+    KabarMetrics metrics,
     TimeProvider time,
     ILogger<Dispatcher> logger)
 {
@@ -165,7 +167,8 @@ public sealed partial class Dispatcher(
                 .SetProperty(n => n.Version, n => n.Version + 1), ct);
     }
 
-    private sealed record Planned(Guid NotificationId, Guid AttemptId, Channel Channel,
+    /// <summary>One send to make; <paramref name="DueAt"/> (when the notification became due) starts its send latency.</summary>
+    private sealed record Planned(Guid NotificationId, DateTime DueAt, Guid AttemptId, Channel Channel,
         WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime? ReadyAt = null);
 
     private sealed record Result(Planned Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At);
@@ -318,7 +321,7 @@ public sealed partial class Dispatcher(
                         attempt.TemplateName = template.Name;
                     }
 
-                    plan = new Planned(n.Id, attempt.Id, Channel.WhatsApp,
+                    plan = new Planned(n.Id, n.DueAt, attempt.Id, Channel.WhatsApp,
                         new WhatsAppSendRequest(number.PhoneNumberId, number.AccessToken, to, userId, attempt.Id.ToString(),
                             template, template is null ? n.Body : null), null, null, readyAt > now ? readyAt : null);
                     n.WhatsAppTries++;
@@ -358,7 +361,7 @@ public sealed partial class Dispatcher(
                     }
 
                     plan = channel == Channel.Sms
-                        ? new Planned(n.Id, attempt.Id, channel, null,
+                        ? new Planned(n.Id, n.DueAt, attempt.Id, channel, null,
                             new SmsMessage(contact.Phone!, composer.Sms(type, parameters, contact.Language, link, contact.Id), attempt.Id.ToString()), null)
                         : ComposeEmail(n, attempt, type, parameters, contact, link);
                     n.FallbackTries++;
@@ -438,6 +441,7 @@ public sealed partial class Dispatcher(
 
             var decision = SendDecision.Decide(DecisionInputs.From(contact),
                 new DecisionMessage(n.Kind, n.Category), at, inputs.Policy);
+            metrics.Decided(decision, KabarMetrics.AtDispatch);
             n.DecisionJson = JsonSerializer.Serialize(decision, Json);
             n.Reason = Common.EnumText<DecisionReason>.Name(decision.Reason);
             if (decision.Channel == Channel.WhatsApp)
@@ -468,7 +472,7 @@ public sealed partial class Dispatcher(
         Dictionary<string, string> parameters, Contact contact, string? link)
     {
         var (subject, body) = composer.Email(type, parameters, contact.Language, link, contact.Id);
-        return new Planned(n.Id, attempt.Id, Channel.Email, null, null,
+        return new Planned(n.Id, n.DueAt, attempt.Id, Channel.Email, null, null,
             new EmailMessage(contact.Email!, contact.Name, subject, body, null, attempt.Id.ToString()));
     }
 
@@ -523,6 +527,21 @@ public sealed partial class Dispatcher(
     }
 
     private async Task<Result> SendOneAsync(Planned plan, SendLimiter limiter, CancellationToken ct)
+    {
+        var result = await SendOrCrashAsync(plan, limiter, ct);
+        // Counted here, once per answer, not where answers are recorded: recording is retried
+        // as a whole on a write conflict and would count the same send twice.
+        var outcome = result.WhatsApp?.Outcome ?? result.Other!.Outcome;
+        metrics.Send(plan.Channel, outcome);
+        if (outcome == SendOutcome.Accepted)
+        {
+            metrics.Accepted(plan.Channel, result.At - plan.DueAt);
+        }
+
+        return result;
+    }
+
+    private async Task<Result> SendOrCrashAsync(Planned plan, SendLimiter limiter, CancellationToken ct)
     {
         try
         {

@@ -28,11 +28,15 @@ internal static class JobsApi
 
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/jobs/{name}/run", Run).WithTags("Jobs").RequireAuthorization(ApiAuth.WritePolicy);
-        app.MapGet("/api/jobs", List).WithTags("Jobs").RequireAuthorization(ApiAuth.ReadPolicy);
+        app.MapPost("/api/jobs/{name}/run", Run).WithTags("Jobs").RequireAuthorization(ApiAuth.WritePolicy)
+            .WithSummary("Run a scheduled job now");
+        app.MapGet("/api/jobs", List).WithTags("Jobs").RequireAuthorization(ApiAuth.ReadPolicy)
+            .WithSummary("The scheduled jobs: schedules, next run, lease and recent runs");
         var numbers = app.MapGroup("/api/whatsapp/numbers").WithTags("WhatsApp");
-        numbers.MapGet("/", ListNumbers).RequireAuthorization(ApiAuth.ReadPolicy);
-        numbers.MapPost("/{phoneNumberId}/resume", Resume).RequireAuthorization(ApiAuth.WritePolicy);
+        numbers.MapGet("/", ListNumbers).RequireAuthorization(ApiAuth.ReadPolicy)
+            .WithSummary("Business numbers with their rate, limit and any pause");
+        numbers.MapPost("/{phoneNumberId}/resume", Resume).RequireAuthorization(ApiAuth.WritePolicy)
+            .WithSummary("Resume a paused business number");
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
+using Kabar.Operations;
 using Kabar.WhatsApp;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ namespace Kabar.Notifications;
 /// Adds a notification to a unit of work that the caller commits: the API, a permit's status
 /// change and a scheduled reminder all write the notification in the same transaction as its cause.
 /// </summary>
-public sealed class NotificationWriter(DecisionInputs inputs, IOptions<WhatsAppOptions> whatsApp, DispatchSignal signal)
+public sealed class NotificationWriter(DecisionInputs inputs, IOptions<WhatsAppOptions> whatsApp, DispatchSignal signal, KabarMetrics metrics)
 {
     /// <summary>How decisions are stored in <see cref="Notification.DecisionJson"/>.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -29,6 +30,13 @@ public sealed class NotificationWriter(DecisionInputs inputs, IOptions<WhatsAppO
         var decision = type.Name == NotificationCatalog.OptInRequest
             ? null
             : SendDecision.Decide(DecisionInputs.From(contact), new DecisionMessage(MessageKind.Template, type.Category), now, inputs.Policy);
+        if (decision is not null)
+        {
+            // Counted when taken: a caller whose transaction then rolls back leaves a count with no
+            // notification, which is rare and tells the operator the same thing.
+            metrics.Decided(decision, KabarMetrics.AtEnqueue);
+        }
+
         var dueAt = origin.DueAt is { } at && at > now ? at : now;
         var notification = new Notification
         {

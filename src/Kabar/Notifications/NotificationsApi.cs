@@ -20,9 +20,11 @@ internal static class NotificationsApi
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/notifications").WithTags("Notifications");
-        group.MapPost("/", Enqueue).RequireAuthorization(ApiAuth.WritePolicy);
-        group.MapGet("/{id:guid}", Get).RequireAuthorization(ApiAuth.ReadPolicy);
-        group.MapGet("/", List).RequireAuthorization(ApiAuth.ReadPolicy);
+        group.MapPost("/", Enqueue).RequireAuthorization(ApiAuth.WritePolicy)
+            .WithSummary("Enqueue a notification (Idempotency-Key header); 202 with its id and first decision");
+        group.MapGet("/{id:guid}", Get).RequireAuthorization(ApiAuth.ReadPolicy)
+            .WithSummary("A notification: state, decision, attempts with status history, errors and cost");
+        group.MapGet("/", List).RequireAuthorization(ApiAuth.ReadPolicy).WithSummary("List notifications");
         return app;
     }
 

@@ -101,7 +101,12 @@ public static class WebExtensions
             {
                 if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
                 {
-                    headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                    // An endpoint may set a stricter policy of its own (the API reference page's nonce).
+                    if (!headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.ContentSecurityPolicy))
+                    {
+                        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                    }
+
                     headers.CacheControl = "no-store";
                 }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Kabar.Data;
+using Kabar.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Kabar.WhatsApp;
@@ -39,13 +40,14 @@ internal static partial class WebhookApi
     }
 
     private static async Task<IResult> Receive(HttpContext http, WebhookSecrets secrets,
-        IServiceScopeFactory scopes, ILoggerFactory loggers, CancellationToken ct)
+        IServiceScopeFactory scopes, KabarMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger("Kabar.WhatsApp.Webhook");
         var appSecret = await secrets.GetAppSecretAsync(ct);
         if (appSecret is null)
         {
             LogNoSecret(logger);
+            metrics.WebhookRequest("not_configured");
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Webhook not configured",
                 detail: "Kabar:WhatsApp:AppSecret is not set, so signatures cannot be checked; nothing was accepted.");
@@ -54,6 +56,7 @@ internal static partial class WebhookApi
         var body = await ReadBodyAsync(http.Request, ct);
         if (body is null)
         {
+            metrics.WebhookRequest("too_large");
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large",
                 detail: $"Webhook bodies are limited to {MaxBodyBytes} bytes.");
         }
@@ -61,6 +64,7 @@ internal static partial class WebhookApi
         if (!WebhookSignature.IsValid(body, http.Request.Headers[WebhookSignature.Header], appSecret))
         {
             LogBadSignature(logger, body.Length);
+            metrics.WebhookRequest("bad_signature");
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid signature",
                 detail: $"{WebhookSignature.Header} must be sha256=<hex HMAC-SHA256 of the raw body keyed with the app secret>.");
         }
@@ -73,6 +77,7 @@ internal static partial class WebhookApi
                 || (document.RootElement.TryGetProperty("object", out var obj) && obj.ValueKind == JsonValueKind.String
                     && obj.GetString() != "whatsapp_business_account"))
             {
+                metrics.WebhookRequest("ignored");
                 return TypedResults.Ok();
             }
 
@@ -80,6 +85,7 @@ internal static partial class WebhookApi
         }
         catch (JsonException)
         {
+            metrics.WebhookRequest("bad_json");
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Body is not JSON",
                 detail: "A signed webhook body must be a JSON object with 'object' and 'entry'.");
         }
@@ -87,9 +93,22 @@ internal static partial class WebhookApi
         WebhookOutcome outcome;
         using (await http.RequestServices.GetRequiredService<WriteGate>().EnterAsync(ct))
         {
-            outcome = await scopes.RunWithRetryAsync(
-                (sp, token) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, token), ct);
+            try
+            {
+                outcome = await scopes.RunWithRetryAsync(
+                    (sp, token) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, token), ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Nothing of the batch was stored; Meta retries the post.
+                CountEvents(metrics, batch, "failed");
+                metrics.WebhookRequest("failed");
+                throw;
+            }
         }
+
+        CountEvents(metrics, batch, "accepted");
+        metrics.WebhookRequest("accepted");
         LogReceived(logger, outcome.Messages, outcome.Duplicates, outcome.Statuses, outcome.ConsentChanges);
         if (outcome.Statuses > 0)
         {
@@ -101,6 +120,19 @@ internal static partial class WebhookApi
             http.RequestServices.GetRequiredService<Notifications.DispatchSignal>().Wake();
         }
         return TypedResults.Ok();
+    }
+
+    /// <summary>
+    /// Counts what a verified post carried. Duplicates Meta re-delivers are counted again: the
+    /// counter says what arrived, the database says what was new.
+    /// </summary>
+    private static void CountEvents(KabarMetrics metrics, WebhookBatch batch, string outcome)
+    {
+        metrics.WebhookEvents("message", outcome, batch.Messages.Count);
+        metrics.WebhookEvents("status", outcome, batch.Statuses.Count);
+        metrics.WebhookEvents("template", outcome, batch.TemplateStatuses.Count);
+        metrics.WebhookEvents("user_preferences", outcome, batch.UserPreferences.Count);
+        metrics.WebhookEvents("other", outcome, batch.IgnoredChanges + batch.Malformed + batch.AccountErrors.Count);
     }
 
     /// <summary>Reads the raw body, or null when it is larger than <see cref="MaxBodyBytes"/>.</summary>

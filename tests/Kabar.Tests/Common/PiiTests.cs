@@ -23,6 +23,8 @@ public sealed class PiiTests
     [InlineData("call +62 812 3456 7890 today")]
     [InlineData("mail siti.aminah@example.id failed")]
     [InlineData("System.Exception: bad number 081234567890 for siti@example.id")]
+    [InlineData("GET /api/contacts?phone=%2B6281234567890")] // request logs: the query string stays URL-encoded
+    [InlineData("GET /api/contacts?phone=%2b6281234567890&email=siti%40example.id")]
     public void MaskText_LeavesNoPhoneOrEmail(string text)
     {
         var masked = Pii.MaskText(text);
@@ -36,6 +38,10 @@ public sealed class PiiTests
     [InlineData("hash 3f2a9c0b1e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b")]
     [InlineData("took 1234 ms, 2026-11-25T03:00:00Z")]
     public void MaskText_LeavesIdsHashesAndTimesAlone(string text) => Assert.Equal(text, Pii.MaskText(text));
+
+    [Fact]
+    public void MaskText_KeepsTheEncodingOfAQueryString() =>
+        Assert.Equal("?phone=%2B62812****7890&email=s***%40example.id", Pii.MaskText("?phone=%2B6281234567890&email=siti%40example.id"));
 }
 
 public sealed class PhoneNormalizerTests

@@ -140,6 +140,8 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         // Tests run dispatch passes themselves (see Pipeline), on the fake clock.
         builder.UseSetting("Kabar:Notifications:DispatcherEnabled", "false");
         builder.UseSetting("Kabar:Notifications:StatusWorkerEnabled", "false");
+        // Queue gauges are refreshed by the tests (QueueGaugeWorker.RefreshAsync), not by a timer.
+        builder.UseSetting("Kabar:Metrics:QueueGaugesEnabled", "false");
         builder.UseSetting("Kabar:Notifications:SendLookahead", "00:00:00");
 
         // Tests run scheduled jobs themselves (JobRunner.RunDueAsync) on the fake clock.

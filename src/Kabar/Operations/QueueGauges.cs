@@ -1,0 +1,116 @@
+using System.Diagnostics.Metrics;
+using Kabar.Data;
+using Kabar.Notifications;
+using Kabar.WhatsApp;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Operations;
+
+/// <summary>The last measured queue depth and age, read by the gauges at each scrape.</summary>
+public sealed class QueueSnapshot
+{
+    private static readonly string[] States = ["queued", "scheduled"];
+
+    private volatile Measured current = new([0, 0], [0, 0]);
+
+    private sealed record Measured(long[] Depth, double[] OldestAgeSeconds);
+
+    public void Set(long queued, long scheduled, TimeSpan queuedAge, TimeSpan scheduledAge) =>
+        current = new([queued, scheduled], [Math.Max(0, queuedAge.TotalSeconds), Math.Max(0, scheduledAge.TotalSeconds)]);
+
+    public IEnumerable<Measurement<long>> Depth()
+    {
+        var c = current;
+        for (var i = 0; i < States.Length; i++)
+        {
+            yield return new(c.Depth[i], new KeyValuePair<string, object?>("state", States[i]));
+        }
+    }
+
+    public IEnumerable<Measurement<double>> OldestAge()
+    {
+        var c = current;
+        for (var i = 0; i < States.Length; i++)
+        {
+            yield return new(c.OldestAgeSeconds[i], new KeyValuePair<string, object?>("state", States[i]));
+        }
+    }
+}
+
+/// <summary>
+/// Measures the queue every <see cref="MetricsOptions.QueueRefreshInterval"/> so that scrapes
+/// (several Prometheus replicas, a dashboard) never cost a query each. One indexed range query
+/// per business number and state, over (PhoneNumberId, State, DueAt).
+/// </summary>
+public sealed partial class QueueGaugeWorker(
+    IServiceScopeFactory scopes,
+    QueueSnapshot snapshot,
+    IOptions<MetricsOptions> options,
+    IOptions<WhatsAppOptions> whatsApp,
+    TimeProvider time,
+    ILogger<QueueGaugeWorker> logger) : BackgroundService
+{
+    /// <summary>Measures now and stores the result for the gauges.</summary>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+        var (queued, queuedAge) = await MeasureAsync(db, NotificationState.Queued, now, ct);
+        var (scheduled, scheduledAge) = await MeasureAsync(db, NotificationState.Scheduled, now, ct);
+        snapshot.Set(queued, scheduled, queuedAge, scheduledAge);
+    }
+
+    private async Task<(long Count, TimeSpan Age)> MeasureAsync(KabarDbContext db, NotificationState state, DateTime now, CancellationToken ct)
+    {
+        long count = 0;
+        DateTime? oldest = null;
+        foreach (var number in whatsApp.Value.EffectiveNumbers)
+        {
+            var rows = db.Notifications.AsNoTracking().Where(n => n.PhoneNumberId == number.PhoneNumberId && n.State == state);
+            count += await rows.LongCountAsync(ct);
+            // A retry waiting for its backoff, or a reminder for tomorrow, is not late: only what is due counts.
+            var first = await rows.Where(n => n.DueAt <= now).MinAsync(n => (DateTime?)n.DueAt, ct);
+            if (first is { } f && (oldest is null || f < oldest))
+            {
+                oldest = f;
+            }
+        }
+
+        return (count, oldest is { } o ? now - o : TimeSpan.Zero);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.QueueGaugesEnabled)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The gauges keep their last values; the next round tries again.
+                LogRefreshFailed(ex);
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.QueueRefreshInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Measuring the queue for the metrics failed")]
+    private partial void LogRefreshFailed(Exception ex);
+}

@@ -1,6 +1,7 @@
 using Kabar.Admin;
 using Kabar.Consent;
 using Kabar.Tests.Infrastructure;
+using Kabar.Tests.Permits;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static Kabar.Tests.Admin.Console;
@@ -117,5 +118,28 @@ public sealed class ConsolePagesTests(Browser browser, PostgresServer postgres) 
         Assert.Contains("aktif", await page.GetByTestId("numbers").InnerTextAsync(), StringComparison.Ordinal);
         await app.DispatchAsync();
         Assert.Single(app.WhatsAppTo("+6281250000004"));
+    }
+
+    [Fact]
+    public async Task StaffLink_InADocumentPendingNotice_OpensThePermitWithItsDocuments()
+    {
+        const string staff = "+6281250000006";
+        await app.CreateContactAsync(staff, optedIn: true);
+        var documents = new object[] { new { name = "SK Izin", role = "staff", assignee = new { phone = staff, name = "Rina (loket)" } } };
+        await app.PostPermitAsync(PermitSupport.Permit("ADM-DOCS", "in_review", "+6281250000005", issuedOn: null, documents: documents));
+        await app.SendAndSettleAsync();
+        var link = Assert.Single(app.WhatsAppTo(staff)).Parameters[^1];
+
+        await AddOperatorAsync(app, "rina@karokab.go.id", OperatorRoles.Operator);
+        await page.GotoAsync(new Uri(link).PathAndQuery);
+        Assert.Contains("/admin/login", page.Url, StringComparison.Ordinal);
+        await page.GetByLabel("Email").FillAsync("rina@karokab.go.id");
+        await page.GetByLabel("Kata sandi").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Masuk", Exact = true }).ClickAsync();
+        Assert.EndsWith(new Uri(link).AbsolutePath, page.Url, StringComparison.Ordinal);
+        Assert.Contains("ADM-DOCS", await page.GetByTestId("permit").InnerTextAsync(), StringComparison.Ordinal);
+        var rows = await page.GetByTestId("documents").Locator("tbody tr").AllInnerTextsAsync();
+        Assert.Contains(rows, r => r.Contains("SK Izin", StringComparison.Ordinal) && r.Contains("Rina (loket)", StringComparison.Ordinal));
+        await Browser.ScreenshotAsync(page, "admin-permit");
     }
 }

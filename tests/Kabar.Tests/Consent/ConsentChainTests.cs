@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using Kabar.Consent;
 using Kabar.Contacts;
@@ -120,34 +119,16 @@ public sealed class ConsentChainTests_Sqlite(PostgresServer postgres) : ConsentC
         var (contact, events) = await SeedAsync();
         var connection = App.Services.GetRequiredService<IConfiguration>().GetConnectionString("Kabar")!;
 
-        var (intactCode, intactOut) = await RunKabarAsync(connection, "consent", "verify");
+        var (intactCode, intactOut) = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "consent", "verify");
         Assert.True(intactCode == 0, intactOut);
         Assert.Contains("intact", intactOut);
 
         await App.WithDbAsync(d => d.ConsentEvents.Where(e => e.Id == events[1].Id)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.Operator, "someone-else")));
-        var (brokenCode, brokenOut) = await RunKabarAsync(connection, "consent", "verify");
+        var (brokenCode, brokenOut) = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "consent", "verify");
         Assert.Equal(1, brokenCode);
         Assert.Contains(contact.ToString(), brokenOut);
         Assert.Contains("#2", brokenOut);
-    }
-
-    private static async Task<(int Code, string Output)> RunKabarAsync(string connectionString, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["ConnectionStrings__Kabar"] = connectionString;
-        info.Environment["Kabar__Database__MigrateOnStartup"] = "false";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
     }
 }
 

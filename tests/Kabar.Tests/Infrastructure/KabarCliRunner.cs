@@ -5,7 +5,11 @@ namespace Kabar.Tests.Infrastructure;
 /// <summary>Runs the <c>kabar</c> executable's command line against a test app's database, as an operator would.</summary>
 public static class KabarCliRunner
 {
-    public static async Task<(int Code, string Output)> RunAsync(KabarApp app, params string[] args)
+    public static Task<(int Code, string Output)> RunAsync(KabarApp app, params string[] args) =>
+        RunAsync(app.Db, app.ConnectionString, args);
+
+    /// <summary>Runs <c>kabar ARGS</c> on a SQLite file or PostgreSQL database, without migrating it; standard output, then standard error.</summary>
+    public static async Task<(int Code, string Output)> RunAsync(Db db, string connectionString, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(typeof(Program).Assembly.Location);
@@ -14,8 +18,8 @@ public static class KabarCliRunner
             info.ArgumentList.Add(arg);
         }
 
-        info.Environment["Kabar__Database__Provider"] = app.Db.ToString();
-        info.Environment["ConnectionStrings__Kabar"] = app.ConnectionString;
+        info.Environment["Kabar__Database__Provider"] = db.ToString();
+        info.Environment["ConnectionStrings__Kabar"] = connectionString;
         info.Environment["Kabar__Database__MigrateOnStartup"] = "false";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         using var process = Process.Start(info)!;

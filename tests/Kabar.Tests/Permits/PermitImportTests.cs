@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -96,17 +95,17 @@ public sealed class PermitImportTests(PostgresServer postgres) : IAsyncLifetime
             """, TestContext.Current.CancellationToken);
         try
         {
-            var (importCode, importOut) = await RunKabarAsync(connection, "import", "permits", file);
+            var (importCode, importOut) = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "import", "permits", file);
             Assert.True(importCode == 1, importOut);
             Assert.Contains("line 3, column status", importOut);
             Assert.Contains("Imported 1 new", importOut);
 
-            var (jobCode, jobOut) = await RunKabarAsync(connection, "job", "run", "expiry-reminders");
+            var (jobCode, jobOut) = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "job", "run", "expiry-reminders");
             Assert.True(jobCode == 0, jobOut);
             Assert.Contains("created 1", jobOut);
             Assert.Equal("manual", await app.WithDbAsync(d => d.JobRuns.Select(r => r.Trigger).SingleAsync()));
 
-            var (unknownCode, unknownOut) = await RunKabarAsync(connection, "job", "run", "nope");
+            var (unknownCode, unknownOut) = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "job", "run", "nope");
             Assert.Equal(2, unknownCode);
             Assert.Contains("template-sync", unknownOut);
         }
@@ -114,23 +113,5 @@ public sealed class PermitImportTests(PostgresServer postgres) : IAsyncLifetime
         {
             File.Delete(file);
         }
-    }
-
-    private static async Task<(int Code, string Output)> RunKabarAsync(string connectionString, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["ConnectionStrings__Kabar"] = connectionString;
-        info.Environment["Kabar__Database__MigrateOnStartup"] = "false";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
     }
 }

@@ -85,12 +85,14 @@ public sealed class NotificationsModel(KabarDbContext db) : AdminPageModel
             q = q.Where(n => n.CreatedAt < at || (n.CreatedAt == at && n.Id.CompareTo(afterId) < 0));
         }
 
-        var rows = await q.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(PageSize + 1)
-            .GroupJoin(db.Contacts, n => n.ContactId, c => c.Id, (n, c) => new { n, c })
-            .SelectMany(x => x.c.DefaultIfEmpty(), (x, c) => new Row(x.n.Id, x.n.CreatedAt, x.n.Type, x.n.State, x.n.Channel, x.n.Reason,
-                x.n.ContactId, c == null ? null : c.Phone, x.n.LastError))
+        // The page in the database's own order (the keyset relies on it), then the phones in one query.
+        var page = await q.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(PageSize + 1)
+            .Select(n => new { n.Id, n.CreatedAt, n.Type, n.State, n.Channel, n.Reason, n.ContactId, n.LastError })
             .ToListAsync(ct);
-        rows = rows.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).ToList();
+        var ids = page.Where(n => n.ContactId != null).Select(n => n.ContactId!.Value).Distinct().ToList();
+        var phonesById = await db.Contacts.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Phone }).ToDictionaryAsync(c => c.Id, c => c.Phone, ct);
+        var rows = page.Select(n => new Row(n.Id, n.CreatedAt, n.Type, n.State, n.Channel, n.Reason, n.ContactId,
+            n.ContactId is { } c ? phonesById.GetValueOrDefault(c) : null, n.LastError)).ToList();
         if (rows.Count > PageSize)
         {
             var last = rows[PageSize - 1];

@@ -142,4 +142,24 @@ public sealed class ConsolePagesTests(Browser browser, PostgresServer postgres) 
         Assert.Contains(rows, r => r.Contains("SK Izin", StringComparison.Ordinal) && r.Contains("Rina (loket)", StringComparison.Ordinal));
         await Browser.ScreenshotAsync(page, "admin-permit");
     }
+
+    [Fact]
+    public async Task TemplatePausedByMeta_RaisesAnAlert_AndShowsItsStatus()
+    {
+        await app.RunJobAsync("template-sync");
+        Assert.True(app.Simulator().SetTemplateStatus("permit_ready", "id", "PAUSED"));
+        await app.Simulator().WhenIdleAsync();
+
+        await AddOperatorAsync(app, "viewer@karokab.go.id", OperatorRoles.Viewer);
+        await SignInAsync(page, "viewer@karokab.go.id");
+        await page.GotoAsync("/admin/whatsapp");
+        var alert = page.GetByTestId("template-alert");
+        await Assertions.Expect(alert).ToHaveCountAsync(1);
+        Assert.Contains("permit_ready", await alert.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("PAUSED", await alert.InnerTextAsync(), StringComparison.Ordinal);
+        var rows = await page.GetByTestId("templates").Locator("tbody tr").AllInnerTextsAsync();
+        Assert.StartsWith("permit_ready\tid\tPAUSED", Assert.Single(rows, r => r.StartsWith("permit_ready\tid\t", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Lanjutkan" }).CountAsync());
+        await Browser.ScreenshotAsync(page, "admin-whatsapp-alert");
+    }
 }

@@ -25,13 +25,21 @@ public sealed class WhatsAppModel(KabarDbContext db, IOptions<WhatsAppOptions> w
 
     public string MessagingLimit => whatsApp.Value.MessagingLimit;
 
+    /// <summary>Latest quality rating (GREEN, YELLOW, RED) per (name, language); absent until Meta rates it.</summary>
+    public IReadOnlyDictionary<(string Name, string Language), string> Quality { get; private set; } = new Dictionary<(string, string), string>();
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         Templates = await db.WhatsAppTemplates.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Language).ToListAsync(ct);
         var since = time.GetUtcNow().UtcDateTime.AddDays(-30);
         Alerts = await db.TemplateStatusEvents.AsNoTracking()
-            .Where(e => e.ReceivedAt >= since && (e.Event == "PAUSED" || e.Event == "DISABLED" || e.Event == "REJECTED" || e.Category != null))
+            .Where(e => e.ReceivedAt >= since && (e.Event == "PAUSED" || e.Event == "DISABLED" || e.Event == "REJECTED"
+                || e.Event == "CATEGORY_UPDATE" || (e.Event == "QUALITY_UPDATE" && e.Reason == "RED")))
             .OrderByDescending(e => e.ReceivedAt).Take(20).ToListAsync(ct);
+        // Meta's quality rating arrives only by webhook: the latest one per template.
+        Quality = (await db.TemplateStatusEvents.AsNoTracking().Where(e => e.Event == "QUALITY_UPDATE")
+                .OrderBy(e => e.ReceivedAt).Select(e => new { e.Name, e.Language, e.Reason }).ToListAsync(ct))
+            .GroupBy(e => (e.Name ?? "", e.Language ?? "")).ToDictionary(g => g.Key, g => g.Last().Reason ?? "");
         var states = await db.SenderNumbers.AsNoTracking().ToDictionaryAsync(s => s.PhoneNumberId, ct);
         Numbers = whatsApp.Value.EffectiveNumbers.Select(n => (n, states.GetValueOrDefault(n.PhoneNumberId))).ToList();
     }

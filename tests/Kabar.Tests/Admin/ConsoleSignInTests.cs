@@ -147,4 +147,39 @@ public sealed class ConsoleSignInTests(Browser browser, PostgresServer postgres)
         await SignInAsync(page, "kepala@karokab.go.id", password);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dasbor");
     }
+
+    [Fact]
+    public async Task AnAdmin_RequiresTwoFactorForEveryone_FromTheAccountPage_AndTheNextSignInMustEnrol()
+    {
+        await AddOperatorAsync(app, "admin@karokab.go.id");
+        await AddOperatorAsync(app, "petugas@karokab.go.id", OperatorRoles.Operator);
+        await SignInAsync(page, "admin@karokab.go.id");
+        await page.GotoAsync("/admin/account");
+        Assert.Equal("Verifikasi dua langkah belum wajib.", await page.GetByTestId("two-factor-rule").InnerTextAsync());
+        Assert.Equal(2, await page.GetByTestId("operators").Locator("tbody tr").CountAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Wajibkan untuk semua" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("two-factor-rule")).ToHaveTextAsync("Verifikasi dua langkah wajib untuk semua pengguna konsol.");
+        await Browser.ScreenshotAsync(page, "admin-account");
+        Assert.Contains(app.Logs.Lines, l => l.Contains("Two-factor sign-in required for every operator", StringComparison.Ordinal));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Keluar" }).ClickAsync();
+        await SignInAsync(page, "petugas@karokab.go.id");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Pasang verifikasi dua langkah");
+
+        // An operator cannot change the rule, even by posting the form directly.
+        await context.ClearCookiesAsync();
+        await app.WithDbAsync(db => db.AppSettings.Where(x => x.Key == OperatorStore.RequireTwoFactorSetting).ExecuteDeleteAsync());
+        await SignInAsync(page, "petugas@karokab.go.id");
+        await page.GotoAsync("/admin/account");
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Wajibkan untuk semua" }).CountAsync());
+        var token = await page.EvaluateAsync<string>("document.querySelector('input[name=__RequestVerificationToken]').value");
+        var response = await page.APIRequest.PostAsync("/admin/account?handler=Require", new()
+        {
+            Form = page.APIRequest.CreateFormData().Set("required", "true").Set("__RequestVerificationToken", token),
+            MaxRedirects = 0,
+        });
+        Assert.Equal(302, response.Status);
+        Assert.Contains("/admin/denied", response.Headers["location"], StringComparison.Ordinal);
+        Assert.False(await app.WithDbAsync(db => db.AppSettings.AnyAsync(x => x.Key == OperatorStore.RequireTwoFactorSetting && x.Value == "true")));
+    }
 }

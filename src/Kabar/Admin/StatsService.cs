@@ -54,8 +54,10 @@ public sealed record Stats(
 /// <item>window usage: WhatsApp sends (attempts the provider accepted) made while the window was
 /// open / all WhatsApp sends; window-only share: those whose decision reason was
 /// <c>service_window</c> / all WhatsApp sends;</item>
-/// <item>fallback rate: notifications that reached the person by SMS or e-mail / notifications
-/// processed (sent, delivered, read or failed — not skipped, cancelled or still waiting);</item>
+/// <item>fallback rate: notifications that went to the person by SMS or e-mail (the provider took
+/// them: many SMS gateways send no delivery reports, so "reached" here cannot wait for one) /
+/// notifications processed (sent, delivered, read or failed — not skipped, cancelled or still
+/// waiting);</item>
 /// <item>delivery rate: WhatsApp attempts delivered or read / WhatsApp attempts accepted; end to
 /// end: notifications delivered on some channel (WhatsApp or SMS delivered or read; e-mail
 /// accepted by the mail server, which is all e-mail tells) / notifications processed;</item>
@@ -155,10 +157,16 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
     {
         var list = done.ToList();
         return new Ratio(
-            list.Where(n => n.State is NotificationState.Delivered or NotificationState.Read
-                || (n.Channel == Channel.Email && n.State == NotificationState.Sent)).Sum(n => n.Count),
+            list.Where(n => Reached(n.State, n.Channel)).Sum(n => n.Count),
             list.Sum(n => n.Count));
     }
+
+    /// <summary>
+    /// Whether a notification reached the person: delivered or read (WhatsApp, SMS with a delivery
+    /// report), or for e-mail accepted by the mail server — all e-mail can tell.
+    /// </summary>
+    private static bool Reached(NotificationState state, Channel channel) =>
+        state is NotificationState.Delivered or NotificationState.Read || (channel == Channel.Email && state == NotificationState.Sent);
 
     private async Task<QueueFigures> QueueAsync(DateTime now, CancellationToken ct)
     {

@@ -16,8 +16,8 @@ public sealed record RegistrationInput(string Name, string Phone, string? Email,
     string Language, string? Ip, string? UserAgent);
 
 /// <summary>
-/// Records a submission of <c>/daftar</c> in one transaction: the contact (created, or its blanks
-/// filled in), the registration, the consent event when the box was ticked, and the
+/// Records a submission of <c>/daftar</c> in one transaction: the contact (created when the number
+/// is new; a known person's details are left as they are), the registration, the consent event when the box was ticked, and the
 /// acknowledgement notification (<c>status_update</c>: submitted → received). An unticked box
 /// records no consent; the acknowledgement then goes by SMS or e-mail and carries the opt-in link.
 /// </summary>
@@ -67,10 +67,9 @@ public sealed class RegistrationService(IServiceScopeFactory scopes, Notificatio
                     return (same, false);
                 }
 
-                // An unauthenticated form fills in what is missing but never overwrites a name or
-                // address someone else gave: the registration row keeps what was typed here.
-                contact.Name ??= input.Name;
-                contact.Email ??= input.Email;
+                // Anyone can type anyone's number into an unauthenticated form: it changes nothing
+                // about a known person (an e-mail typed here could divert their permit notices).
+                // The registration row keeps what was typed for the office to check.
                 contact.UpdatedAt = now;
             }
 
@@ -90,7 +89,10 @@ public sealed class RegistrationService(IServiceScopeFactory scopes, Notificatio
                 CreatedAt = now,
             };
 
-            if (input.WhatsAppConsent && contact.WhatsAppConsent != ConsentState.Granted)
+            // The tick grants WhatsApp to a number with no consent yet. It does not undo an earlier
+            // STOP: the form cannot tell who typed the number, so the person turns WhatsApp back on
+            // themselves (MULAI, or an opt-in link), as the page says.
+            if (input.WhatsAppConsent && contact.WhatsAppConsent == ConsentState.Unknown)
             {
                 var e = await sp.GetRequiredService<ConsentLedger>().AppendAsync(contact, ConsentScope.WhatsApp, ConsentAction.Granted,
                     ConsentSource.RegistrationForm, now, now,

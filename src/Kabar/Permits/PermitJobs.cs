@@ -33,10 +33,12 @@ public sealed class ExpiryReminders(IServiceScopeFactory scopes, WorkCalendar ca
             var days = offsets[i];
 
             // Due: the reminder's own day falls before the next working day. Still relevant: the
-            // next, shorter offset has not come yet (a permit recorded 20 days before expiry gets
-            // the 30-day reminder, not also the 90- and 60-day ones).
+            // next, shorter offset's day is not also covered by this run (a permit recorded 20 days
+            // before expiry gets the 30-day reminder, not also the 90- and 60-day ones; across a long
+            // holiday only the most urgent of the reminders that fell inside it goes out). The last
+            // offset only needs the permit not to have expired.
             var upper = coverUntil.AddDays(days);
-            var lower = slotDay.AddDays(i + 1 < offsets.Length ? offsets[i + 1] : 0);
+            var lower = i + 1 < offsets.Length ? coverUntil.AddDays(offsets[i + 1] - 1) : slotDay;
             Expression<Func<Permit, bool>> due = p => p.Status == PermitStatus.Issued && p.RenewedById == null
                 && p.ExpiresOn < upper && p.ExpiresOn > lower && (p.ExpiryRemindedDays == null || p.ExpiryRemindedDays > days);
             while (true)

@@ -90,6 +90,13 @@ public sealed class ConsoleSignInTests(Browser browser, PostgresServer postgres)
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Kode verifikasi");
         await page.GotoAsync("/admin");
         Assert.StartsWith(app.BaseUrl + "/admin/login", page.Url, StringComparison.Ordinal);
+        // Knowing the password is not enough to enrol a new authenticator instead of the code.
+        await SignInAsync(page, op.Email);
+        await page.GotoAsync("/admin/login/enrol");
+        Assert.StartsWith(app.BaseUrl + "/admin/login", page.Url, StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByTestId("totp-key").CountAsync());
+        Assert.Equal(stored.TotpSecret, (await app.WithDbAsync(db => db.Operators.AsNoTracking().SingleAsync(o => o.Id == op.Id))).TotpSecret);
+
         await SignInAsync(page, op.Email);
         await page.GetByLabel("Kode 6 angka dari aplikasi autentikator").FillAsync(CodeNow(app, key));
         await page.GetByRole(AriaRole.Button, new() { Name = "Lanjut" }).ClickAsync();

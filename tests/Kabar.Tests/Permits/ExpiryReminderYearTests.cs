@@ -147,4 +147,41 @@ public sealed class ExpiryReminderYearTests(PostgresServer postgres)
         Assert.Fail($"Nothing after 10 s; logs: {string.Join('\n', app.Logs.Lines.TakeLast(20))}");
         return null!;
     }
+
+    /// <summary>
+    /// Across a long holiday (a week of national holidays and collective leave), the reminders whose
+    /// days fall inside it are not all sent the working day before: only the most urgent one is.
+    /// </summary>
+    [Fact]
+    public async Task LongHoliday_OnlyTheMostUrgentReminderOfThoseInsideItGoesOut()
+    {
+        var calendarDir = Directory.CreateTempSubdirectory("kabar-calendar-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(calendarDir, "2027.csv"),
+                "date,kind,name\n2027-03-08,libur_nasional,Libur A\n2027-03-09,libur_nasional,Libur B\n2027-03-10,libur_nasional,Libur C\n" +
+                "2027-03-11,cuti_bersama,Cuti D\n2027-03-12,cuti_bersama,Cuti E\n");
+            await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres, new() { ["Kabar:Calendar:Path"] = calendarDir });
+            app.Time.SetUtcNow(PermitSupport.Wib(2027, 3, 5, 10));
+            const string phone = "+6281277776009";
+            await app.CreateContactAsync(phone, optedIn: true);
+            var id = (await app.PostPermitAsync(PermitSupport.Permit("HOL-1", "issued", phone, expiresOn: "2027-03-15"))).GetProperty("id").GetGuid();
+
+            // Friday 5 March is the last working day before 15 March: the 7-day (8 March) and the
+            // 1-day (14 March) reminders both fall in the break; only the 1-day one goes, today.
+            await app.RunJobAsync("expiry-reminders");
+            var reminder = Assert.Single(await app.PermitNotificationsAsync(id, "permit_expiry_warning"));
+            Assert.EndsWith(":1", reminder.IdempotencyKey, StringComparison.Ordinal);
+            Assert.Equal("10", reminder.Params()["remaining_days"]);
+
+            // Monday 15 March: nothing more for this permit.
+            app.Time.SetUtcNow(PermitSupport.Wib(2027, 3, 15, 10));
+            await app.RunJobAsync("expiry-reminders");
+            Assert.Single(await app.PermitNotificationsAsync(id, "permit_expiry_warning"));
+        }
+        finally
+        {
+            Directory.Delete(calendarDir, recursive: true);
+        }
+    }
 }

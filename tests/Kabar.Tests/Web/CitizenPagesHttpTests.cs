@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Kabar.Notifications;
 using Kabar.Tests.Infrastructure;
@@ -248,5 +249,32 @@ public sealed partial class CitizenPagesHttpTests(PostgresServer postgres)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(Kabar.Consent.ConsentState.Unknown, (await ContactAsync(app, phone)).WhatsAppConsent);
         Assert.Equal(NotificationState.Sent, (await app.WithDbAsync(db => db.Notifications.AsNoTracking().FirstAsync())).State);
+    }
+
+    [Fact]
+    public async Task Register_ForAKnownNumber_ChangesNotTheirEmail_NorUndoesTheirStop()
+    {
+        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);
+        var id = await app.CreateContactAsync("+6281230001001", optedIn: true, email: "warga@example.id");
+        using (var api = app.Api())
+        {
+            using var stop = await api.PostAsJsonAsync($"/api/contacts/{id}/consent", new { scope = "whatsapp", granted = false, source = "api" });
+            Assert.True(stop.IsSuccessStatusCode);
+        }
+
+        using var client = app.CreateClient();
+        var form = Form("081230001001", tick: true, name: "Orang Lain");
+        form["Input.Email"] = "attacker@example.com";
+        using var response = await PostFormAsync(client, "/daftar", form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Kirim MULAI ke kami di WhatsApp", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var contact = await ContactAsync(app, "+6281230001001");
+        Assert.Equal("warga@example.id", contact.Email);
+        Assert.Equal("Warga", contact.Name);
+        Assert.Equal(Kabar.Consent.ConsentState.Withdrawn, contact.WhatsAppConsent);
+        var registration = await app.WithDbAsync(db => db.Registrations.AsNoTracking().SingleAsync());
+        Assert.Equal(("Orang Lain", "attacker@example.com", true, (Guid?)null),
+            (registration.Name, registration.Email, registration.WhatsAppConsent, registration.ConsentEventId));
     }
 }

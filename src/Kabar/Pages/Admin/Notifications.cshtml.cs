@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Kabar.Pages.Admin;
 
 /// <summary><c>/admin/notifications</c>: the notification log, newest first, filtered by type, state, channel, reason, period and contact.</summary>
-public sealed class NotificationsModel(KabarDbContext db) : AdminPageModel
+public sealed class NotificationsModel(KabarDbContext db, Microsoft.Extensions.Options.IOptions<Common.PolicyOptions> policy) : AdminPageModel
 {
     public const int PageSize = 50;
 
@@ -67,15 +67,17 @@ public sealed class NotificationsModel(KabarDbContext db) : AdminPageModel
             q = q.Where(n => n.ContactId == contact);
         }
 
+        // Days are the office's days, as on the dashboard.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(policy.Value.TimeZone);
         if (From is { } from)
         {
-            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var start = TimeZoneInfo.ConvertTimeToUtc(from.ToDateTime(TimeOnly.MinValue), zone);
             q = q.Where(n => n.CreatedAt >= start);
         }
 
         if (To is { } to)
         {
-            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var end = TimeZoneInfo.ConvertTimeToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
             q = q.Where(n => n.CreatedAt < end);
         }
 

@@ -87,8 +87,30 @@ public sealed class EnrolModel(OperatorStore operators, IDataProtectionProvider 
         OtpAuthUri = OperatorStore.OtpAuthUri("Kabar " + OfficeName, op.Email, key);
     }
 
-    private async Task<ConsoleUser?> CurrentAsync(CancellationToken ct) =>
-        AdminAuth.OperatorId(User) is { } id ? await operators.FindAsync(id, ct) : null;
+    /// <summary>
+    /// The person enrolling: signed in fully, or past the password with the console requiring a
+    /// second factor they do not have yet. Nobody replaces a second factor they already have here —
+    /// else a password alone would swap the authenticator and pass.
+    /// </summary>
+    private async Task<ConsoleUser?> CurrentAsync(CancellationToken ct)
+    {
+        if (AdminAuth.OperatorId(User) is not { } id || await operators.FindAsync(id, ct) is not { } op || op.TotpEnabled)
+        {
+            return null;
+        }
+
+        var full = User.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == AdminAuth.Scheme);
+        var pending = User.Identities.FirstOrDefault(i => i.IsAuthenticated && i.AuthenticationType == AdminAuth.PendingScheme);
+        if (full)
+        {
+            return op;
+        }
+
+        return pending is not null && pending.FindFirst(AdminAuth.EnrolClaim)?.Value == "true"
+            && pending.FindFirst(AdminAuth.StampClaim)?.Value == op.SecurityStamp
+            ? op
+            : null;
+    }
 
     private sealed class CryptographicFormatException() : System.Security.Cryptography.CryptographicException("Enrolment key for someone else.");
 }

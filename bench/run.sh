@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Kabar's throughput benchmarks (docs/benchmarks.md) on SQLite and on a throwaway
 # PostgreSQL server started from the installed binaries. Usage: bench/run.sh [COUNT]
+# (the console scenario runs at smoke size here; its full size is 1M contacts, 10M attempts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-20000}
@@ -23,3 +24,4 @@ $bench send --db postgres --pg "$pg" --count "$count"
 $bench statuses --db sqlite --count 50000
 $bench statuses --db postgres --pg "$pg" --count 50000
 $bench scheduler-scan --db sqlite --count 1000000
+$bench console --db sqlite --contacts 10000 --attempts 100000

@@ -73,7 +73,13 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (file is not null)
+        if (file is not null && Environment.GetEnvironmentVariable("KABAR_BENCH_KEEP_DB") == "1")
+        {
+            // For EXPLAIN QUERY PLAN after a run; the caller deletes it.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Console.Error.WriteLine($"kept {file}");
+        }
+        else if (file is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             foreach (var suffix in new[] { "", "-wal", "-shm" })
@@ -106,6 +112,21 @@ public sealed class KabarServer : IAsyncDisposable
     }
 
     public string Url { get; }
+
+    /// <summary>The process's peak resident set (Linux <c>VmHWM</c>), in bytes; null where <c>/proc</c> does not say.</summary>
+    public long? PeakResidentBytes()
+    {
+        var status = $"/proc/{process.Id}/status";
+        if (process.HasExited || !File.Exists(status))
+        {
+            return null;
+        }
+
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var kb, ..] && long.TryParse(kb, CultureInfo.InvariantCulture, out var value)
+            ? value * 1024
+            : null;
+    }
 
     public static async Task<KabarServer> StartAsync(BenchDatabase db, IEnumerable<string> settings)
     {

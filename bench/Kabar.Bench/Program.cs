@@ -7,6 +7,7 @@ using Kabar.Bench;
 //   send      WhatsApp sends/s from one instance to the simulator at its configured rate
 //   statuses  signed status webhooks ingested/s (batches of 100) and their latency
 //   scheduler-scan  the daily expiry scan over a million permits, 10,000 of them due
+//   console   the operator console's pages over a million contacts and ten million attempts
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
@@ -20,6 +21,7 @@ var report = options.Scenario switch
     "send" => await SendBench.RunAsync(options),
     "statuses" => await StatusBench.RunAsync(options),
     "scheduler-scan" => await SchedulerScanBench.RunAsync(options),
+    "console" => await ConsoleBench.RunAsync(options),
     _ => null,
 };
 if (report is null)

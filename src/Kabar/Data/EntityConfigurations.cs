@@ -156,6 +156,9 @@ internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<De
         b.HasIndex(a => a.NotificationId);
         b.HasIndex(a => new { a.ContactId, a.Channel, a.CreatedAt });
         b.HasIndex(a => new { a.CountsAgainstLimit, a.CreatedAt });
+
+        // The dashboard's period (StatsService): without it a 30-day window scans every attempt.
+        b.HasIndex(a => a.CreatedAt);
         b.HasOne<Notification>().WithMany().HasForeignKey(a => a.NotificationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -589,6 +589,8 @@ namespace Kabar.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("NotificationId");
 
                     b.HasIndex("ProviderMessageId");

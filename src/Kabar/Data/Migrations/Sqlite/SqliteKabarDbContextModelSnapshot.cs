@@ -582,6 +582,8 @@ namespace Kabar.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("NotificationId");
 
                     b.HasIndex("ProviderMessageId");

@@ -8,9 +8,6 @@ namespace Kabar.Tests.Admin;
 /// <summary>The console's notification log over plain HTTPS: its pages show every notification exactly once.</summary>
 public sealed partial class NotificationLogTests(PostgresServer postgres)
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex Antiforgery();
-
     [GeneratedRegex("href=\"/admin/notifications/([0-9a-f-]{36})\"")]
     private static partial Regex Row();
 
@@ -36,7 +33,7 @@ public sealed partial class NotificationLogTests(PostgresServer postgres)
         {
             ["Email"] = "viewer@karokab.go.id",
             ["Password"] = Console.Password,
-            ["__RequestVerificationToken"] = Antiforgery().Match(form).Groups[1].Value,
+            ["__RequestVerificationToken"] = Forms.AntiforgeryToken(form),
         })))
         {
             Assert.True(signIn.IsSuccessStatusCode, $"{signIn.StatusCode}");

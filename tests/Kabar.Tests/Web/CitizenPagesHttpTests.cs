@@ -14,9 +14,6 @@ namespace Kabar.Tests.Web;
 /// </summary>
 public sealed partial class CitizenPagesHttpTests(PostgresServer postgres)
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
     [GeneratedRegex("REG-[0-9]{8}-[A-Z0-9]{6}")]
     private static partial Regex Reference();
 
@@ -25,8 +22,7 @@ public sealed partial class CitizenPagesHttpTests(PostgresServer postgres)
 
     private static async Task<string> TokenAsync(HttpClient client, string path)
     {
-        var html = await client.GetStringAsync(path);
-        return AntiforgeryField().Match(html).Groups[1].Value;
+        return Forms.AntiforgeryToken(await client.GetStringAsync(path));
     }
 
     private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, Dictionary<string, string> fields,

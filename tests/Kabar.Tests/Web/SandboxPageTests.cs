@@ -91,7 +91,7 @@ public sealed partial class SandboxPageTests(PostgresServer postgres) : IAsyncLi
 
         using var reply = await browser.PostAsync("/sandbox/6281277775004?handler=Reply", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = AntiforgeryToken(page),
+            ["__RequestVerificationToken"] = Forms.AntiforgeryToken(page),
             ["Text"] = "MULAI",
         }));
 
@@ -116,7 +116,7 @@ public sealed partial class SandboxPageTests(PostgresServer postgres) : IAsyncLi
         var page = await HtmlAsync(await browser.GetAsync("/sandbox/6281277775005"));
         using var reply = await browser.PostAsync("/sandbox/6281277775005?handler=Reply", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = AntiforgeryToken(page),
+            ["__RequestVerificationToken"] = Forms.AntiforgeryToken(page),
             ["Text"] = "Halo <script>alert(1)</script> javascript:alert(2) \"http://x.example/\"><b>",
         }));
         Assert.Equal(HttpStatusCode.Redirect, reply.StatusCode);
@@ -146,7 +146,7 @@ public sealed partial class SandboxPageTests(PostgresServer postgres) : IAsyncLi
         var page = await HtmlAsync(await browser.GetAsync("/sandbox/6281277775007"));
         using var reply = await browser.PostAsync("/sandbox/6281277775007?handler=Reply", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = AntiforgeryToken(page),
+            ["__RequestVerificationToken"] = Forms.AntiforgeryToken(page),
             ["Text"] = "   ",
         }));
 
@@ -299,12 +299,6 @@ public sealed partial class SandboxPageTests(PostgresServer postgres) : IAsyncLi
     {
         Assert.Equal("Yth. Siti, izin 503 terbit. {{3}}", SandboxText.RenderTemplate("Yth. {{1}}, izin {{2}} terbit. {{3}}", ["Siti", "503"]));
     }
-
-    private static string AntiforgeryToken(string html) =>
-        AntiforgeryPattern().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("no antiforgery token in the page");
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryPattern();
 
     [GeneratedRegex(@"https?://\S+")]
     private static partial Regex LinkPattern();

@@ -27,6 +27,13 @@ public static class AdminAuth
         builder.Services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations();
         builder.Services.AddScoped<OperatorStore>();
         builder.Services.AddScoped<StatsService>();
+        builder.Services.AddOptionsWithValidateOnStart<StatsOptions>().BindConfiguration(StatsOptions.Section).ValidateDataAnnotations();
+        builder.Services.AddSingleton<StatsRollup>();
+
+        // Every quarter hour: yesterday's counts are final minutes after midnight, and a late
+        // receipt shows on the dashboard's past days within fifteen minutes.
+        builder.Services.AddSingleton(new Jobs.JobDefinition(StatsRollup.Name, "*/15 * * * *",
+            (sp, now, ct) => sp.GetRequiredService<StatsRollup>().RunAsync(now, ct)));
         builder.Services.AddAuthentication()
             .AddCookie(Scheme, o =>
             {

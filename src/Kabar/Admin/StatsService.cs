@@ -82,31 +82,37 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
         var allContacts = contacts.Sum(c => c.Count);
         long ContactsIn(ConsentState s) => contacts.Where(c => c.State == s).Sum(c => c.Count);
 
-        var attempts = await db.DeliveryAttempts
-            .Where(a => a.CreatedAt >= from && a.CreatedAt < to)
-            .GroupBy(a => new { Day = a.CreatedAt.AddHours(offsetHours).Date, a.Channel, a.Status, Taken = a.ProviderMessageId != null, a.WindowOpen, a.Reason, a.Billable, a.PricingCategory })
-            .Select(g => new { g.Key.Day, g.Key.Channel, g.Key.Status, g.Key.Taken, g.Key.WindowOpen, g.Key.Reason, g.Key.Billable, g.Key.PricingCategory, Count = g.LongCount() })
-            .ToListAsync(ct);
-        // Every state is grouped and the processed ones kept here: with the state in the WHERE,
-        // SQLite reads the period through the state index (nearly every row) instead of CreatedAt's.
-        var notifications = (await db.Notifications
-            .Where(n => n.CreatedAt >= from && n.CreatedAt < to)
-            .GroupBy(n => new { Day = n.CreatedAt.AddHours(offsetHours).Date, n.State, n.Channel })
-            .Select(g => new { g.Key.Day, g.Key.State, g.Key.Channel, Count = g.LongCount() })
-            .ToListAsync(ct))
-            .Where(n => Processed.Contains(n.State)).ToList();
-        var consent = await db.ConsentEvents
-            .Where(e => e.Scope == ConsentScope.WhatsApp && e.OccurredAt >= from && e.OccurredAt < to)
-            .GroupBy(e => new { Day = e.OccurredAt.AddHours(offsetHours).Date, e.Action, e.Source })
-            .Select(g => new { g.Key.Day, g.Key.Action, g.Key.Source, Count = g.LongCount() })
-            .ToListAsync(ct);
-        var failures = await db.DeliveryAttempts
-            .Where(a => a.CreatedAt >= from && a.CreatedAt < to && a.Channel == Channel.WhatsApp && a.ErrorCode != null)
-            .GroupBy(a => a.ErrorCode!.Value).Select(g => new { Code = g.Key, Count = g.LongCount() })
-            .ToListAsync(ct);
+        var (rolled, live) = await PlanAsync(from, to, now, zone, ct);
+        var attempts = new List<AttemptCount>();
+        var notifications = new List<NotificationCount>();
+        var consent = new List<ConsentCount>();
+        foreach (var (start, end) in live)
+        {
+            attempts.AddRange(await LiveAttemptsAsync(start, end, offsetHours, ct));
+            notifications.AddRange(await LiveNotificationsAsync(start, end, offsetHours, ct));
+            consent.AddRange(await LiveConsentAsync(start, end, offsetHours, ct));
+        }
+
+        if (rolled.Count > 0)
+        {
+            var (first, last) = (rolled.Min(), rolled.Max());
+            attempts.AddRange((await db.StatsAttemptDays.AsNoTracking().Where(d => d.Day >= first && d.Day <= last)
+                .Select(d => new AttemptCount(d.Day, d.Status, d.Taken, d.WindowOpen, d.Reason, d.Billable, d.PricingCategory, d.ErrorCode, d.Count))
+                .ToListAsync(ct)).Where(a => rolled.Contains(a.Day)));
+            notifications.AddRange((await db.StatsNotificationDays.AsNoTracking().Where(d => d.Day >= first && d.Day <= last)
+                .Select(d => new NotificationCount(d.Day, d.State, d.Channel, d.Count))
+                .ToListAsync(ct)).Where(n => rolled.Contains(n.Day)));
+            consent.AddRange((await db.StatsConsentDays.AsNoTracking().Where(d => d.Day >= first && d.Day <= last)
+                .Select(d => new ConsentCount(d.Day, d.Action, d.Source, d.Count))
+                .ToListAsync(ct)).Where(e => rolled.Contains(e.Day)));
+        }
+
+        notifications = notifications.Where(n => Processed.Contains(n.State)).ToList();
+        var failures = attempts.Where(a => a.ErrorCode is not null).GroupBy(a => a.ErrorCode!.Value)
+            .Select(g => new { Code = g.Key, Count = g.Sum(a => a.Count) }).ToList();
 
         // A send is a WhatsApp attempt Meta accepted (it has a message id), whatever became of it later.
-        var whatsAppSends = attempts.Where(a => a.Channel == Channel.WhatsApp && (a.Taken || Accepted.Contains(a.Status))).ToList();
+        var whatsAppSends = attempts.Where(a => a.Taken || Accepted.Contains(a.Status)).ToList();
         var cost = (decimal)whatsAppSends.Where(a => a.Billable).Sum(a => a.Count * prices.Value.For(a.PricingCategory));
 
         // One pass over the grouped rows per series, not one per day (a year is 366 days).
@@ -118,10 +124,9 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
         var lastDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(to.AddTicks(-1), zone));
         for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
         {
-            var date = day.ToDateTime(TimeOnly.MinValue);
-            var sends = sendsByDay[date].ToList();
-            var done = doneByDay[date].ToList();
-            var events = eventsByDay[date].ToList();
+            var sends = sendsByDay[day].ToList();
+            var done = doneByDay[day].ToList();
+            var events = eventsByDay[day].ToList();
             days.Add(new DayFigures(day,
                 new Ratio(sends.Where(a => a.WindowOpen).Sum(a => a.Count), sends.Sum(a => a.Count)),
                 FallbackOf(done.Select(n => (n.State, n.Channel, n.Count))),
@@ -145,12 +150,95 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
             decimal.Round(cost, 4),
             consent.Where(e => e.Action == ConsentAction.Granted).GroupBy(e => e.Source)
                 .Select(g => new SourceCount(EnumText<ConsentSource>.Name(g.Key), g.Sum(e => e.Count)))
-                .OrderByDescending(s => s.Grants).ToList(),
-            failures.OrderByDescending(f => f.Count).Select(f => new FailureCount(f.Code, ErrorMeanings.For(f.Code), f.Count)).ToList(),
+                .OrderByDescending(s => s.Grants).ThenBy(s => s.Source, StringComparer.Ordinal).ToList(),
+            failures.OrderByDescending(f => f.Count).ThenBy(f => f.Code).Select(f => new FailureCount(f.Code, ErrorMeanings.For(f.Code), f.Count)).ToList(),
             await QueueAsync(now, ct),
             await NumbersAsync(now, ct),
             days);
     }
+
+    private sealed record AttemptCount(DateOnly Day, AttemptStatus Status, bool Taken, bool WindowOpen, string? Reason, bool Billable,
+        string? PricingCategory, int? ErrorCode, long Count);
+
+    private sealed record NotificationCount(DateOnly Day, NotificationState State, Channel Channel, long Count);
+
+    private sealed record ConsentCount(DateOnly Day, ConsentAction Action, ConsentSource Source, long Count);
+
+    /// <summary>When an office day begins, in UTC.</summary>
+    public static DateTime StartOf(DateOnly day, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone);
+
+    /// <summary>The attempts the dashboard counts: WhatsApp's (fallbacks are counted as notifications).</summary>
+    internal static IQueryable<DeliveryAttempt> AttemptsQuery(KabarDbContext db, DateTime from, DateTime to) =>
+        db.DeliveryAttempts.Where(a => a.CreatedAt >= from && a.CreatedAt < to && a.Channel == Channel.WhatsApp);
+
+    internal static IQueryable<ConsentEvent> ConsentQuery(KabarDbContext db, DateTime from, DateTime to) =>
+        db.ConsentEvents.Where(e => e.Scope == ConsentScope.WhatsApp && e.OccurredAt >= from && e.OccurredAt < to);
+
+    /// <summary>
+    /// Which office days of <c>[from, to)</c> the rollup already holds (whole days, ended, counted in
+    /// this time zone), and the stretches left to count from the rows themselves: today, the ragged
+    /// ends of a period that does not start or end at midnight, and any day the job has not reached.
+    /// </summary>
+    private async Task<(HashSet<DateOnly> Rolled, List<(DateTime Start, DateTime End)> Live)> PlanAsync(
+        DateTime from, DateTime to, DateTime now, TimeZoneInfo zone, CancellationToken ct)
+    {
+        var firstDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(from, zone));
+        var lastDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(to.AddTicks(-1), zone));
+        var zoneId = policy.Value.TimeZone;
+        var marked = (await db.StatsDays.AsNoTracking().Where(d => d.Day >= firstDay && d.Day <= lastDay && d.TimeZone == zoneId)
+            .Select(d => d.Day).ToListAsync(ct)).ToHashSet();
+        var rolled = new HashSet<DateOnly>();
+        var live = new List<(DateTime Start, DateTime End)>();
+        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+        {
+            var (start, end) = (StartOf(day, zone), StartOf(day.AddDays(1), zone));
+            if (marked.Contains(day) && start >= from && end <= to && end <= now)
+            {
+                rolled.Add(day);
+                continue;
+            }
+
+            var piece = (Start: start < from ? from : start, End: end > to ? to : end);
+            if (live.Count > 0 && live[^1].End == piece.Start)
+            {
+                live[^1] = (live[^1].Start, piece.End);
+            }
+            else
+            {
+                live.Add(piece);
+            }
+        }
+
+        return (rolled, live);
+    }
+
+    private async Task<List<AttemptCount>> LiveAttemptsAsync(DateTime from, DateTime to, double offsetHours, CancellationToken ct) =>
+        (await AttemptsQuery(db, from, to)
+            .GroupBy(a => new { Day = a.CreatedAt.AddHours(offsetHours).Date, a.Status, Taken = a.ProviderMessageId != null, a.WindowOpen, a.Reason, a.Billable, a.PricingCategory, a.ErrorCode })
+            .Select(g => new { g.Key.Day, g.Key.Status, g.Key.Taken, g.Key.WindowOpen, g.Key.Reason, g.Key.Billable, g.Key.PricingCategory, g.Key.ErrorCode, Count = g.LongCount() })
+            .ToListAsync(ct))
+        .Select(a => new AttemptCount(DateOnly.FromDateTime(a.Day), a.Status, a.Taken, a.WindowOpen, a.Reason, a.Billable, a.PricingCategory, a.ErrorCode, a.Count))
+        .ToList();
+
+    // Every state is grouped and the processed ones kept by the caller: with the state in the WHERE,
+    // SQLite reads the period through the state index (nearly every row) instead of CreatedAt's.
+    private async Task<List<NotificationCount>> LiveNotificationsAsync(DateTime from, DateTime to, double offsetHours, CancellationToken ct) =>
+        (await db.Notifications
+            .Where(n => n.CreatedAt >= from && n.CreatedAt < to)
+            .GroupBy(n => new { Day = n.CreatedAt.AddHours(offsetHours).Date, n.State, n.Channel })
+            .Select(g => new { g.Key.Day, g.Key.State, g.Key.Channel, Count = g.LongCount() })
+            .ToListAsync(ct))
+        .Select(n => new NotificationCount(DateOnly.FromDateTime(n.Day), n.State, n.Channel, n.Count))
+        .ToList();
+
+    private async Task<List<ConsentCount>> LiveConsentAsync(DateTime from, DateTime to, double offsetHours, CancellationToken ct) =>
+        (await ConsentQuery(db, from, to)
+            .GroupBy(e => new { Day = e.OccurredAt.AddHours(offsetHours).Date, e.Action, e.Source })
+            .Select(g => new { g.Key.Day, g.Key.Action, g.Key.Source, Count = g.LongCount() })
+            .ToListAsync(ct))
+        .Select(e => new ConsentCount(DateOnly.FromDateTime(e.Day), e.Action, e.Source, e.Count))
+        .ToList();
 
     private static Ratio FallbackOf(IEnumerable<(NotificationState State, Channel Channel, long Count)> done)
     {

@@ -39,6 +39,10 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
     public DbSet<Registration> Registrations => Set<Registration>();
     public DbSet<Admin.ConsoleUser> Operators => Set<Admin.ConsoleUser>();
+    public DbSet<Admin.StatsDay> StatsDays => Set<Admin.StatsDay>();
+    public DbSet<Admin.StatsAttemptDay> StatsAttemptDays => Set<Admin.StatsAttemptDay>();
+    public DbSet<Admin.StatsNotificationDay> StatsNotificationDays => Set<Admin.StatsNotificationDay>();
+    public DbSet<Admin.StatsConsentDay> StatsConsentDays => Set<Admin.StatsConsentDay>();
 
     /// <summary>ASP.NET Core Data Protection keys (antiforgery), shared by every Kabar process.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

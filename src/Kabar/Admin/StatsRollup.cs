@@ -1,0 +1,202 @@
+using System.ComponentModel.DataAnnotations;
+using Kabar.Common;
+using Kabar.Consent;
+using Kabar.Data;
+using Kabar.Decisions;
+using Kabar.Jobs;
+using Kabar.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Admin;
+
+/// <summary><c>Kabar:Stats</c>: how the dashboard's daily counts are kept.</summary>
+public sealed class StatsOptions
+{
+    public const string Section = "Kabar:Stats";
+
+    /// <summary>
+    /// A day's counts are recomputed on every run until this long after the day ended: delivery
+    /// and read receipts, retries and fallbacks keep changing a day's figures for a while.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "90.00:00:00")]
+    public TimeSpan RecomputeWindow { get; set; } = TimeSpan.FromDays(7);
+}
+
+/// <summary>
+/// A completed office day whose counts are in the rollup tables. Only days whose marker carries
+/// the office's current time zone are read, so changing <c>Kabar:Policy:TimeZone</c> falls back
+/// to live counting until the job has rolled the days up again.
+/// </summary>
+public sealed class StatsDay
+{
+    public DateOnly Day { get; set; }
+    public required string TimeZone { get; set; }
+    public DateTime ComputedAt { get; set; }
+}
+
+/// <summary>WhatsApp attempts created on one office day, counted by what the dashboard groups them by.</summary>
+public sealed class StatsAttemptDay
+{
+    public long Id { get; set; }
+    public DateOnly Day { get; set; }
+    public AttemptStatus Status { get; set; }
+    public bool Taken { get; set; }
+    public bool WindowOpen { get; set; }
+    public string? Reason { get; set; }
+    public bool Billable { get; set; }
+    public string? PricingCategory { get; set; }
+    public int? ErrorCode { get; set; }
+    public long Count { get; set; }
+}
+
+/// <summary>Notifications created on one office day, by state and channel.</summary>
+public sealed class StatsNotificationDay
+{
+    public long Id { get; set; }
+    public DateOnly Day { get; set; }
+    public NotificationState State { get; set; }
+    public Channel Channel { get; set; }
+    public long Count { get; set; }
+}
+
+/// <summary><c>whatsapp</c> consent events that happened on one office day, by action and source.</summary>
+public sealed class StatsConsentDay
+{
+    public long Id { get; set; }
+    public DateOnly Day { get; set; }
+    public ConsentAction Action { get; set; }
+    public ConsentSource Source { get; set; }
+    public long Count { get; set; }
+}
+
+internal sealed class StatsDayConfiguration : IEntityTypeConfiguration<StatsDay>
+{
+    public void Configure(EntityTypeBuilder<StatsDay> b)
+    {
+        b.HasKey(d => d.Day);
+        b.Property(d => d.TimeZone).HasMaxLength(64);
+    }
+}
+
+internal sealed class StatsAttemptDayConfiguration : IEntityTypeConfiguration<StatsAttemptDay>
+{
+    public void Configure(EntityTypeBuilder<StatsAttemptDay> b)
+    {
+        b.Property(d => d.Reason).HasMaxLength(64);
+        b.Property(d => d.PricingCategory).HasMaxLength(40);
+        b.HasIndex(d => d.Day);
+    }
+}
+
+internal sealed class StatsNotificationDayConfiguration : IEntityTypeConfiguration<StatsNotificationDay>
+{
+    public void Configure(EntityTypeBuilder<StatsNotificationDay> b) => b.HasIndex(d => d.Day);
+}
+
+internal sealed class StatsConsentDayConfiguration : IEntityTypeConfiguration<StatsConsentDay>
+{
+    public void Configure(EntityTypeBuilder<StatsConsentDay> b) => b.HasIndex(d => d.Day);
+}
+
+/// <summary>
+/// The job <c>stats-rollup</c>: counts each completed office day once into the rollup tables, so the
+/// dashboard reads a year as a few thousand grouped rows instead of ten million attempts. A day is
+/// counted again on every run until <see cref="StatsOptions.RecomputeWindow"/> after it ended,
+/// because receipts and fallbacks arrive late; each day is replaced in one transaction, so a
+/// reader sees the old counts or the new ones, never half.
+/// </summary>
+public sealed class StatsRollup(IServiceScopeFactory scopes, IOptions<PolicyOptions> policy, IOptions<StatsOptions> options)
+{
+    public const string Name = "stats-rollup";
+
+    public async Task<JobOutcome> RunAsync(DateTime now, CancellationToken ct)
+    {
+        var zoneId = policy.Value.TimeZone;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, zone));
+
+        Dictionary<DateOnly, DateTime> done;
+        DateTime? earliest;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+            done = await db.StatsDays.AsNoTracking().Where(d => d.TimeZone == zoneId).ToDictionaryAsync(d => d.Day, d => d.ComputedAt, ct);
+            earliest = Earliest(
+                await db.DeliveryAttempts.MinAsync(a => (DateTime?)a.CreatedAt, ct),
+                await db.Notifications.MinAsync(n => (DateTime?)n.CreatedAt, ct),
+                await db.ConsentEvents.MinAsync(e => (DateTime?)e.OccurredAt, ct));
+        }
+
+        if (earliest is null)
+        {
+            return new JobOutcome(0, "no activity to count yet");
+        }
+
+        var rolled = 0;
+        for (var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(earliest.Value, zone)); day < today; day = day.AddDays(1))
+        {
+            var end = StatsService.StartOf(day.AddDays(1), zone);
+            // Counted after the window closed: final. Counted earlier (or never): count it now.
+            if (done.TryGetValue(day, out var computedAt) && computedAt >= end + options.Value.RecomputeWindow)
+            {
+                continue;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+            await RollUpAsync(db, day, zone, zoneId, now, ct);
+            rolled++;
+        }
+
+        return new JobOutcome(rolled, $"{rolled} day(s) counted, {done.Count} already final or current");
+    }
+
+    private static DateTime? Earliest(params DateTime?[] times) => times.Where(t => t is not null).Min();
+
+    private static async Task RollUpAsync(KabarDbContext db, DateOnly day, TimeZoneInfo zone, string zoneId, DateTime now, CancellationToken ct)
+    {
+        var start = StatsService.StartOf(day, zone);
+        var end = StatsService.StartOf(day.AddDays(1), zone);
+        var attempts = await StatsService.AttemptsQuery(db, start, end)
+            .GroupBy(a => new { a.Status, Taken = a.ProviderMessageId != null, a.WindowOpen, a.Reason, a.Billable, a.PricingCategory, a.ErrorCode })
+            .Select(g => new StatsAttemptDay
+            {
+                Day = day,
+                Status = g.Key.Status,
+                Taken = g.Key.Taken,
+                WindowOpen = g.Key.WindowOpen,
+                Reason = g.Key.Reason,
+                Billable = g.Key.Billable,
+                PricingCategory = g.Key.PricingCategory,
+                ErrorCode = g.Key.ErrorCode,
+                Count = g.LongCount(),
+            })
+            .ToListAsync(ct);
+        var notifications = await db.Notifications.Where(n => n.CreatedAt >= start && n.CreatedAt < end)
+            .GroupBy(n => new { n.State, n.Channel })
+            .Select(g => new StatsNotificationDay { Day = day, State = g.Key.State, Channel = g.Key.Channel, Count = g.LongCount() })
+            .ToListAsync(ct);
+        var consent = await StatsService.ConsentQuery(db, start, end)
+            .GroupBy(e => new { e.Action, e.Source })
+            .Select(g => new StatsConsentDay { Day = day, Action = g.Key.Action, Source = g.Key.Source, Count = g.LongCount() })
+            .ToListAsync(ct);
+
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.StatsAttemptDays.Where(d => d.Day == day).ExecuteDeleteAsync(ct);
+            await db.StatsNotificationDays.Where(d => d.Day == day).ExecuteDeleteAsync(ct);
+            await db.StatsConsentDays.Where(d => d.Day == day).ExecuteDeleteAsync(ct);
+            await db.StatsDays.Where(d => d.Day == day).ExecuteDeleteAsync(ct);
+            db.StatsAttemptDays.AddRange(attempts);
+            db.StatsNotificationDays.AddRange(notifications);
+            db.StatsConsentDays.AddRange(consent);
+            db.StatsDays.Add(new StatsDay { Day = day, TimeZone = zoneId, ComputedAt = now });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        });
+    }
+}

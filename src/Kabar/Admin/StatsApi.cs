@@ -1,10 +1,14 @@
 using Kabar.Auth;
 using Kabar.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Kabar.Admin;
 
-/// <summary><c>GET /api/stats?from=&amp;to=</c>: the dashboard's figures (SPEC §10) for a period, default the last 30 days.</summary>
+/// <summary>
+/// <c>GET /api/stats?from=&amp;to=</c>: the dashboard's figures (SPEC §10) for a period; by default,
+/// like the dashboard, the 30 office days ending today (to now).
+/// </summary>
 internal static class StatsApi
 {
     public static readonly TimeSpan LongestPeriod = TimeSpan.FromDays(366);
@@ -16,17 +20,21 @@ internal static class StatsApi
     }
 
     private static async Task<Results<Ok<Stats>, ProblemHttpResult>> GetAsync(DateTime? from, DateTime? to, StatsService stats,
-        TimeProvider time, CancellationToken ct)
+        TimeProvider time, IOptions<PolicyOptions> policy, CancellationToken ct)
     {
-        var (start, end, problem) = Period(from, to, time.GetUtcNow().UtcDateTime);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(policy.Value.TimeZone);
+        var (start, end, problem) = Period(from, to, time.GetUtcNow().UtcDateTime, zone);
         return problem ?? (Results<Ok<Stats>, ProblemHttpResult>)TypedResults.Ok(await stats.ComputeAsync(start, end, ct));
     }
 
     /// <summary>The period asked for, checked: <c>from</c> before <c>to</c>, at most a year apart.</summary>
-    public static (DateTime From, DateTime To, ProblemHttpResult? Problem) Period(DateTime? from, DateTime? to, DateTime now)
+    public static (DateTime From, DateTime To, ProblemHttpResult? Problem) Period(DateTime? from, DateTime? to, DateTime now, TimeZoneInfo zone)
     {
         var end = to?.ToUniversalTime() ?? now;
-        var start = from?.ToUniversalTime() ?? end.AddDays(-30);
+        // Whole office days by default: the same period as the dashboard's, and past days come
+        // whole from the daily rollup instead of a ragged first day counted row by row.
+        var start = from?.ToUniversalTime()
+            ?? StatsService.StartOf(DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(end.AddTicks(-1), zone)).AddDays(-29), zone);
         var errors = new FieldErrors();
         if (start >= end)
         {

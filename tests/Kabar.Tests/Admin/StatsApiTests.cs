@@ -32,7 +32,10 @@ public sealed class StatsApiTests(PostgresServer postgres)
         Assert.Equal((1L, 3L), Ratio("fallbackRate"));
         Assert.Equal(2 * 0.025m, stats.GetProperty("estimatedCost").GetDecimal());
         var days = stats.GetProperty("days").EnumerateArray().ToList();
-        Assert.Equal(31, days.Count);
+        // By default the dashboard's period: the 30 office days ending today.
+        Assert.Equal(30, days.Count);
+        Assert.Equal("2026-10-27", days[0].GetProperty("day").GetString());
+        Assert.Equal("2026-10-26T17:00:00Z", stats.GetProperty("from").GetString());
         var today = days[^1];
         Assert.Equal("2026-11-25", today.GetProperty("day").GetString());
         Assert.Equal(2, today.GetProperty("whatsAppDelivery").GetProperty("denominator").GetInt64());

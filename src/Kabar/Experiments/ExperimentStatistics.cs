@@ -58,6 +58,24 @@ public sealed record SequentialTestOptions
 
     /// <summary>The estimate of further requests stops here ("more than …").</summary>
     public long MoreRequestsCap { get; init; } = 1_000_000;
+
+    internal void Validate()
+    {
+        if (!(MixtureVariance > 0 && MixtureVariance <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MixtureVariance), MixtureVariance, "τ² must lie in (0, 1].");
+        }
+
+        if (MinAskedPerVariant < 1 || MinConvertedTotal < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinAskedPerVariant), "At least one request per variant and no negative conversion floor.");
+        }
+
+        if (!(MinimumEffect > 0 && MinimumEffect < 1) || MoreRequestsCap < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinimumEffect), "The minimum effect must lie in (0, 1) and the cap be at least 1.");
+        }
+    }
 }
 
 /// <summary>
@@ -103,6 +121,7 @@ public static class ExperimentStatistics
     {
         ArgumentNullException.ThrowIfNull(variants);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         if (!(alpha > 0 && alpha < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must lie strictly between 0 and 1.");

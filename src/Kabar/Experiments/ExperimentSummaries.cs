@@ -45,9 +45,13 @@ internal static class ExperimentSummaries
         $"The control {control.Key} stays best ({Percent(control.Rate, En)}): " +
             string.Join("; ", others.Select(o => $"{o.Key} {Percent(o.Rate, En)} ({Difference(o, En)})")) + ".");
 
-    public static (string Id, string En) NoMeaningfulDifference(VariantResult control, IReadOnlyList<VariantResult> others, double minimumEffect) => (
-        $"Tidak ada perbedaan yang berarti: setiap varian berbeda kurang dari {Points(minimumEffect, Id)} poin dari {control.Key} ({Rates(control, others, Id)}).",
-        $"No meaningful difference: every variant differs from {control.Key} by less than {Points(minimumEffect, En)} points ({Rates(control, others, En)}).");
+    public static (string Id, string En) NoMeaningfulDifference(VariantResult control, IReadOnlyList<VariantResult> others, double minimumEffect)
+    {
+        var (whoId, whoEn) = others.Count == 1 ? ($"varian {others[0].Key}", $"variant {others[0].Key}") : ("setiap varian", "every variant");
+        return (
+            $"Tidak ada perbedaan yang berarti: {whoId} berbeda kurang dari {Points(minimumEffect, Id)} poin dari {control.Key} ({Rates(control, others, Id)}).",
+            $"No meaningful difference: {whoEn} differs from {control.Key} by less than {Points(minimumEffect, En)} points ({Rates(control, others, En)}).");
+    }
 
     public static (string Id, string En) NoDifferenceYet(
         VariantResult control, IReadOnlyList<VariantResult> others, ExperimentStatistics.Projection projection, SequentialTestOptions options)

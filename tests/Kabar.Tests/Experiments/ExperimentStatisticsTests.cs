@@ -234,8 +234,8 @@ public sealed partial class ExperimentStatisticsTests
         var a = ExperimentStatistics.Analyze([new("A", 10_000, 2000), new("B", 10_000, 2010)]);
         Assert.Equal(VerdictKind.NoDifferenceYet, a.Verdict);
         Assert.Null(a.MoreRequestsNeeded);
-        Assert.StartsWith("Tidak ada perbedaan yang berarti", a.SummaryId, StringComparison.Ordinal);
-        Assert.StartsWith("No meaningful difference", a.SummaryEn, StringComparison.Ordinal);
+        Assert.StartsWith("Tidak ada perbedaan yang berarti: varian B berbeda kurang dari 2 poin dari A (A 20,0 %, B 20,1 %)", a.SummaryId, StringComparison.Ordinal);
+        Assert.StartsWith("No meaningful difference: variant B differs from A by less than 2 points (A 20.0%, B 20.1%)", a.SummaryEn, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -285,6 +285,8 @@ public sealed partial class ExperimentStatisticsTests
         Assert.Throws<ArgumentException>(() => ExperimentStatistics.Analyze([new("A", 10, 11), new("B", 10, 1)]));
         Assert.Throws<ArgumentOutOfRangeException>(() => ExperimentStatistics.Analyze([new("A", 10, 1), new("B", 10, 1)], 0));
         Assert.Equal(VerdictKind.NotEnoughData, ExperimentStatistics.Analyze([new("A", 1000, 100)]).Verdict);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ExperimentStatistics.Analyze(
+            [new("A", 10, 1), new("B", 10, 1)], 0.05, new SequentialTestOptions { MixtureVariance = 0 }));
     }
 
     // ---- simulations with a known truth ------------------------------------------------------
@@ -355,6 +357,55 @@ public sealed partial class ExperimentStatisticsTests
         var median = ratios[ratios.Count / 2];
         Log($"{ratios.Count} runs; actual/predicted quartiles {ratios[ratios.Count / 4]:F2} {median:F2} {ratios[ratios.Count * 3 / 4]:F2}");
         Assert.InRange(median, 0.5, 1.5);
+    }
+
+    /// <summary>
+    /// Three variants with unequal weights (2:1:1). A/A/A: the Bonferroni split keeps the chance of any
+    /// false claim in the experiment within α (plus three binomial standard errors over 300 runs).
+    /// A/A/C with C truly 8 points better: C is named the winner in nearly every run.
+    /// </summary>
+    [Fact]
+    public void Simulation_ThreeVariantsUnequalWeights_FamilyWiseErrorHeldAndTheRealWinnerFound()
+    {
+        const int n = 300;
+        const double alpha = 0.05;
+        var rng = new Random(2026_11_25);
+        int[] weights = [50, 25, 25];
+        var null3 = Enumerable.Range(0, n).Select(_ => RunMany(rng, [0.20, 0.20, 0.20], weights)).ToList();
+        var falseClaims = null3.Count(r => r.Verdict is VerdictKind.Winner or VerdictKind.ControlBest) / (double)n;
+        var real = Enumerable.Range(0, 100).Select(_ => RunMany(rng, [0.20, 0.20, 0.28], weights)).ToList();
+        var cWins = real.Count(r => r.Verdict == VerdictKind.Winner && r.Winner == "C");
+        Log($"A/A/A false claims {falseClaims:P2}; C won {cWins} of 100");
+
+        Assert.True(falseClaims <= alpha + 3 * Math.Sqrt(alpha * (1 - alpha) / n), $"false claims {falseClaims:P1}");
+        Assert.True(cWins >= 90, $"C won {cWins} of 100");
+    }
+
+    private static (VerdictKind Verdict, string? Winner) RunMany(Random rng, double[] rates, int[] perLook)
+    {
+        var keys = new[] { "A", "B", "C" };
+        var asked = new long[rates.Length];
+        var converted = new long[rates.Length];
+        for (var look = 0; look < MaxPerVariant / Step; look++)
+        {
+            for (var v = 0; v < rates.Length; v++)
+            {
+                for (var i = 0; i < perLook[v]; i++)
+                {
+                    converted[v] += rng.NextDouble() < rates[v] ? 1 : 0;
+                }
+
+                asked[v] += perLook[v];
+            }
+
+            var a = ExperimentStatistics.Analyze(Enumerable.Range(0, rates.Length).Select(v => new VariantCounts(keys[v], asked[v], converted[v])).ToList());
+            if (a.Verdict is VerdictKind.Winner or VerdictKind.ControlBest)
+            {
+                return (a.Verdict, a.Winner);
+            }
+        }
+
+        return (VerdictKind.NoDifferenceYet, null);
     }
 
     private sealed record SimulationRun(VerdictKind Verdict, string? Winner, long StoppedAtTotal, long? PredictedTotal, bool NaiveRejected);

@@ -166,17 +166,20 @@ public static class ExperimentStatistics
         var threshold = Math.Log(1 / comparisonAlpha);
         var controlResult = results[0];
         var others = results.Skip(1).ToList();
-        var leader = others.MaxBy(r => r.Rate)!; // MaxBy keeps the first of equals.
-        if (leader.Rate > controlResult.Rate && IsSignificant(variants[0], Find(variants, leader.Key), options, threshold))
+        // The leader: the highest rate after the control (the first of equals); by index, not key.
+        var leaderIndex = Enumerable.Range(1, variants.Count - 1).MaxBy(i => results[i].Rate);
+        var leader = results[leaderIndex];
+        var leaderAhead = leader.Rate > controlResult.Rate;
+        if (leaderAhead && IsSignificant(control, variants[leaderIndex], options, threshold))
         {
-            var (id, en) = ExperimentSummaries.Winner(controlResult, leader);
+            var (id, en) = ExperimentSummaries.Winner(controlResult, leader, alpha);
             return new ExperimentAnalysis(results, VerdictKind.Winner, leader.Key, null, id, en);
         }
 
         if (others.All(r => r.DifferenceFromControl < 0) &&
             variants.Skip(1).All(v => IsSignificant(control, v, options, threshold)))
         {
-            var (id, en) = ExperimentSummaries.ControlBest(controlResult, others);
+            var (id, en) = ExperimentSummaries.ControlBest(controlResult, others, alpha);
             return new ExperimentAnalysis(results, VerdictKind.ControlBest, null, null, id, en);
         }
 
@@ -188,7 +191,7 @@ public static class ExperimentStatistics
             return new ExperimentAnalysis(results, VerdictKind.NoDifferenceYet, null, null, id, en);
         }
 
-        var projection = ProjectMoreRequests(variants, leader.Rate > controlResult.Rate ? leader.Key : null, comparisonAlpha, options);
+        var projection = ProjectMoreRequests(variants, leaderAhead ? leaderIndex : null, comparisonAlpha, options);
         var (noId, noEn) = ExperimentSummaries.NoDifferenceYet(controlResult, others, projection, options);
         return new ExperimentAnalysis(results, VerdictKind.NoDifferenceYet, null, projection.Requests, noId, noEn);
     }
@@ -317,8 +320,6 @@ public static class ExperimentStatistics
             PValue(control, v, options.MixtureVariance));
     }
 
-    private static VariantCounts Find(IReadOnlyList<VariantCounts> variants, string key) => variants.First(v => v.Key == key);
-
     private static double Rate(VariantCounts v) => v.Asked == 0 ? 0 : (double)v.Converted / v.Asked;
 
     private static (bool Short, long? MoreRequests) Shortfall(IReadOnlyList<VariantCounts> variants, SequentialTestOptions options)
@@ -357,11 +358,11 @@ public static class ExperimentStatistics
     /// minimum effect is replaced by the minimum effect.
     /// </summary>
     internal static Projection ProjectMoreRequests(
-        IReadOnlyList<VariantCounts> variants, string? leaderKey, double comparisonAlpha, SequentialTestOptions options)
+        IReadOnlyList<VariantCounts> variants, int? leaderIndex, double comparisonAlpha, SequentialTestOptions options)
     {
         var control = variants[0];
         double totalAsked = variants.Sum(v => v.Asked);
-        var targets = leaderKey is null ? variants.Skip(1) : [Find(variants, leaderKey)];
+        var targets = leaderIndex is { } i ? [variants[i]] : variants.Skip(1);
         long requests = 0;
         bool capped = false, assumed = false;
         foreach (var v in targets)

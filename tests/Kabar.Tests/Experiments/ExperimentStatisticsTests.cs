@@ -190,6 +190,14 @@ public sealed partial class ExperimentStatisticsTests
     }
 
     [Fact]
+    public void Analyze_OtherAlpha_SaysItsOwnLevel()
+    {
+        var a = ExperimentStatistics.Analyze([new("A", 1000, 183), new("B", 1000, 241)], 0.1);
+        Assert.Contains("poin, 90 %: +", a.SummaryId, StringComparison.Ordinal);
+        Assert.Contains("points, 90%: +", a.SummaryEn, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Analyze_ControlClearlyBetter_ControlBest()
     {
         var a = ExperimentStatistics.Analyze([new("A", 1000, 241), new("B", 1000, 170), new("C", 1000, 160)]);

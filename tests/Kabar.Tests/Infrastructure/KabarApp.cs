@@ -240,6 +240,8 @@ public sealed class KabarApp : WebApplicationFactory<Program>
                 File.Delete(sqliteFile + suffix);
             }
         }
+
+        LogAudit.AssertMasked(Logs.Lines);
     }
 }
 

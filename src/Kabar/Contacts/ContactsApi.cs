@@ -106,6 +106,10 @@ internal static class ContactsApi
             {
                 contact = new Contact { Id = Guid.CreateVersion7(), Phone = phone, CreatedAt = now };
                 db.Contacts.Add(contact);
+
+                // A number whose owner was erased starts withdrawn; a consent in this request, with
+                // its own evidence, is recorded after it as the newer word.
+                await sp.GetRequiredService<Privacy.ErasureRegistry>().CarryOverAsync(db, contact, now, token);
             }
 
             contact.Name = Trim(request.Name) ?? contact.Name;

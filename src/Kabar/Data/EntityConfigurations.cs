@@ -26,6 +26,8 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.HasIndex(c => c.WaId);
         b.HasIndex(c => c.BusinessScopedUserId).IsUnique();
         b.HasIndex(c => c.WhatsAppConsent);
+        b.Property(c => c.ErasedPhoneHash).HasMaxLength(64);
+        b.HasIndex(c => c.ErasedPhoneHash);
     }
 }
 

@@ -35,6 +35,7 @@ internal static class NotificationsApi
         PhoneNormalizer phones,
         MessageComposer composer,
         NotificationWriter writer,
+        Privacy.ErasureRegistry erasures,
         TimeProvider time,
         CancellationToken ct)
     {
@@ -96,6 +97,7 @@ internal static class NotificationsApi
                 UpdatedAt = now,
             };
             db.Contacts.Add(contact);
+            await erasures.CarryOverAsync(db, contact, now, ct);
         }
 
         var dueAt = request.SendAt?.ToUniversalTime();

@@ -330,6 +330,13 @@ namespace Kabar.Data.Migrations.Postgres
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
+                    b.Property<DateTime?>("ErasedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ErasedPhoneHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -387,6 +394,8 @@ namespace Kabar.Data.Migrations.Postgres
 
                     b.HasIndex("BusinessScopedUserId")
                         .IsUnique();
+
+                    b.HasIndex("ErasedPhoneHash");
 
                     b.HasIndex("Phone")
                         .IsUnique();
@@ -998,6 +1007,53 @@ namespace Kabar.Data.Migrations.Postgres
                     b.ToTable("PermitDocuments");
                 });
 
+            modelBuilder.Entity("Kabar.Privacy.DataSubjectRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AnsweredAt");
+
+                    b.HasIndex("ContactId", "AnsweredAt");
+
+                    b.ToTable("DataSubjectRequests");
+                });
+
             modelBuilder.Entity("Kabar.WhatsApp.InboundMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1254,6 +1310,15 @@ namespace Kabar.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("PermitId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kabar.Privacy.DataSubjectRequest", b =>
+                {
+                    b.HasOne("Kabar.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

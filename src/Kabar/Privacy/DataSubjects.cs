@@ -202,8 +202,8 @@ public sealed class DataSubjects(IServiceScopeFactory scopes, ErasureRegistry er
     {
         if (input.Phone is not null)
         {
-            return ("phone", "A phone number is not corrected in place: a new number is a new WhatsApp identity with its own consent. " +
-                "Create the new number with POST /api/contacts and, if the person asks, erase this contact with DELETE /api/contacts/{id}.");
+            return ("phone", "A phone number is not corrected in place: a new number is a new contact, with its own WhatsApp identity and consent. " +
+                "Create it with POST /api/contacts and, if the person asks, erase this contact with DELETE /api/contacts/{id}.");
         }
 
         if (input.Name is null && input.Email is null && input.Language is null)

@@ -161,6 +161,11 @@ internal static class ContactsApi
                 return (Response: (ConsentChangeResponse?)null, Problem: (ProblemHttpResult?)Problems.NotFound($"No contact has id {id}."));
             }
 
+            if (contact.ErasedAt is not null)
+            {
+                return (null, Problems.Conflict($"Contact {id}'s data was erased; its ledger ends with the erasure. A new consent belongs to the person's number as a new contact."));
+            }
+
             var (appended, problem) = await ApplyConsentAsync(sp, contact, consent!, now, onlyIfChanged: false, token);
             if (problem is not null)
             {

@@ -86,6 +86,12 @@ internal static class NotificationsApi
             return Problems.Validation("contactId", $"No contact has id {request.ContactId}.");
         }
 
+        if (contact?.ErasedAt is not null)
+        {
+            return Problems.Validation("contactId",
+                $"Contact {contact.Id}'s data was erased at their request; notify the person by phone instead, which Kabar treats as a new contact.");
+        }
+
         if (contact is null)
         {
             // A number the office has not registered yet: the person exists from now on, with no consent.

@@ -53,7 +53,7 @@ public sealed class RetentionJob(IServiceScopeFactory scopes, IOptions<PrivacyOp
 
         var files = DeleteOldEmail(cutoff);
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"contents older than {cutoff:yyyy-MM-dd HH:mm} UTC deleted: {inbound} inbound message(s), {notifications} notification(s), {statuses} status recipient(s), {files} e-mail file(s)");
+            $"contents older than {cutoff:d MMM yyyy HH:mm} UTC deleted: {inbound} inbound message(s), {notifications} notification(s), {statuses} status recipient(s), {files} e-mail file(s)");
         logger.LogInformation("Retention: {Summary}", summary);
         return new JobOutcome(inbound + notifications + statuses + files, summary);
     }

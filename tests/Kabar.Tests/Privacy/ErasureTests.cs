@@ -165,5 +165,11 @@ public sealed class ErasureTests(PostgresServer postgres)
         Assert.Equal(NotificationState.Cancelled, n.State);
         Assert.Empty(n.Attempts);
         Assert.Empty(app.Sms().Received("+6281277775010"));
+
+        // Nothing new is addressed to the tombstone.
+        using var enqueue = await api.PostAsJsonAsync("/api/notifications", new { type = "permit_ready", contactId = id, @params = Pipeline.PermitReadyParams });
+        await Http.AssertStatusAsync(enqueue, HttpStatusCode.UnprocessableEntity);
+        using var consent = await api.PostAsJsonAsync($"/api/contacts/{id}/consent", new { scope = "whatsapp", granted = true, source = "api" });
+        await Http.AssertStatusAsync(consent, HttpStatusCode.Conflict);
     }
 }

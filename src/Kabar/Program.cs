@@ -10,6 +10,7 @@ using Kabar.Health;
 using Kabar.Notifications;
 using Kabar.Operations;
 using Kabar.Permits;
+using Kabar.Privacy;
 using Kabar.Simulator;
 using Kabar.Web;
 using Kabar.WhatsApp;
@@ -33,6 +34,7 @@ builder.AddKabarSimulator();
 builder.AddKabarWeb();
 builder.AddKabarAdmin();
 builder.AddKabarPermits();
+builder.AddKabarPrivacy();
 builder.AddKabarOperations();
 
 var app = builder.Build();
@@ -59,6 +61,7 @@ app.MapNotifications();
 app.MapJobs();
 app.MapStats();
 app.MapPermits();
+app.MapPrivacy();
 app.MapKabarSimulator();
 app.MapKabarPages();
 

@@ -78,7 +78,8 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
         var zone = TimeZoneInfo.FindSystemTimeZoneById(policy.Value.TimeZone);
         var offsetHours = zone.GetUtcOffset(now).TotalHours;
 
-        var contacts = await db.Contacts.GroupBy(c => c.WhatsAppConsent).Select(g => new { State = g.Key, Count = g.LongCount() }).ToListAsync(ct);
+        // SPEC §10: all contacts not erased (an erasure records a withdrawal, which is not an opt-out).
+        var contacts = await db.Contacts.Where(c => c.ErasedAt == null).GroupBy(c => c.WhatsAppConsent).Select(g => new { State = g.Key, Count = g.LongCount() }).ToListAsync(ct);
         var allContacts = contacts.Sum(c => c.Count);
         long ContactsIn(ConsentState s) => contacts.Where(c => c.State == s).Sum(c => c.Count);
 

@@ -26,6 +26,16 @@ public sealed class SmsSimulator(TimeProvider time)
         }
     }
 
+    /// <summary>Forgets every SMS sent to <paramref name="to"/>: the person's data was erased.</summary>
+    public void Forget(string to)
+    {
+        lock (gate)
+        {
+            received.RemoveAll(m => m.To == to);
+            failNext.Remove(to);
+        }
+    }
+
     /// <summary>The next send to <paramref name="to"/> fails (once), retryable or not.</summary>
     public void FailNext(string to, bool retryable)
     {

@@ -54,6 +54,10 @@ public sealed class RegistrationService(IServiceScopeFactory scopes, Notificatio
                     UpdatedAt = now,
                 };
                 db.Contacts.Add(contact);
+
+                // A number whose owner was erased starts withdrawn: the tick below then grants
+                // nothing, exactly as for a known person who said STOP.
+                await sp.GetRequiredService<Privacy.ErasureRegistry>().CarryOverAsync(db, contact, now, token);
             }
             else
             {

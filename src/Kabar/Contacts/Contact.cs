@@ -49,6 +49,15 @@ public sealed class Contact
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>Set when the person's data was erased (SPEC §11): the row stays as a tombstone so history and aggregates hold.</summary>
+    public DateTime? ErasedAt { get; set; }
+
+    /// <summary>
+    /// HMAC-SHA256 of the erased phone (E.164) under Kabar's erasure key, so the same number coming
+    /// back is recognised and the person's withdrawal honoured (see <c>Privacy.ErasureRegistry</c>).
+    /// </summary>
+    public string? ErasedPhoneHash { get; set; }
+
     public ConsentState ConsentFor(ConsentScope scope) =>
         scope == ConsentScope.WhatsApp ? WhatsAppConsent : MarketingConsent;
 

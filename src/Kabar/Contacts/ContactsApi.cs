@@ -106,6 +106,10 @@ internal static class ContactsApi
             {
                 contact = new Contact { Id = Guid.CreateVersion7(), Phone = phone, CreatedAt = now };
                 db.Contacts.Add(contact);
+
+                // A number whose owner was erased starts withdrawn; a consent in this request, with
+                // its own evidence, is recorded after it as the newer word.
+                await sp.GetRequiredService<Privacy.ErasureRegistry>().CarryOverAsync(db, contact, now, token);
             }
 
             contact.Name = Trim(request.Name) ?? contact.Name;
@@ -155,6 +159,11 @@ internal static class ContactsApi
             if (contact is null)
             {
                 return (Response: (ConsentChangeResponse?)null, Problem: (ProblemHttpResult?)Problems.NotFound($"No contact has id {id}."));
+            }
+
+            if (contact.ErasedAt is not null)
+            {
+                return (null, Problems.Conflict($"Contact {id}'s data was erased; its ledger ends with the erasure. A new consent belongs to the person's number as a new contact."));
             }
 
             var (appended, problem) = await ApplyConsentAsync(sp, contact, consent!, now, onlyIfChanged: false, token);

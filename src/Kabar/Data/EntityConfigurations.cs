@@ -25,7 +25,10 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.HasIndex(c => c.Phone).IsUnique();
         b.HasIndex(c => c.WaId);
         b.HasIndex(c => c.BusinessScopedUserId).IsUnique();
-        b.HasIndex(c => c.WhatsAppConsent);
+        // The dashboard counts contacts by state among those not erased, from the index alone.
+        b.HasIndex(c => new { c.WhatsAppConsent, c.ErasedAt });
+        b.Property(c => c.ErasedPhoneHash).HasMaxLength(64);
+        b.HasIndex(c => c.ErasedPhoneHash);
     }
 }
 

@@ -43,6 +43,7 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Admin.StatsAttemptDay> StatsAttemptDays => Set<Admin.StatsAttemptDay>();
     public DbSet<Admin.StatsNotificationDay> StatsNotificationDays => Set<Admin.StatsNotificationDay>();
     public DbSet<Admin.StatsConsentDay> StatsConsentDays => Set<Admin.StatsConsentDay>();
+    public DbSet<Privacy.DataSubjectRequest> DataSubjectRequests => Set<Privacy.DataSubjectRequest>();
 
     /// <summary>ASP.NET Core Data Protection keys (antiforgery), shared by every Kabar process.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -70,6 +71,8 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
         configurationBuilder.Properties<LegalBasis>().HaveConversion<EnumTextConverter<LegalBasis>>().HaveMaxLength(16);
         configurationBuilder.Properties<AttemptStatus>().HaveConversion<EnumTextConverter<AttemptStatus>>().HaveMaxLength(16);
         configurationBuilder.Properties<Permits.PermitStatus>().HaveConversion<EnumTextConverter<Permits.PermitStatus>>().HaveMaxLength(32);
+        configurationBuilder.Properties<Privacy.DataSubjectRequestKind>().HaveConversion<EnumTextConverter<Privacy.DataSubjectRequestKind>>().HaveMaxLength(16);
+        configurationBuilder.Properties<Privacy.DataSubjectRequestOutcome>().HaveConversion<EnumTextConverter<Privacy.DataSubjectRequestOutcome>>().HaveMaxLength(16);
         configurationBuilder.Properties<Permits.AssigneeRole>().HaveConversion<EnumTextConverter<Permits.AssigneeRole>>().HaveMaxLength(16);
     }
 

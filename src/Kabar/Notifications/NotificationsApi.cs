@@ -35,6 +35,7 @@ internal static class NotificationsApi
         PhoneNormalizer phones,
         MessageComposer composer,
         NotificationWriter writer,
+        Privacy.ErasureRegistry erasures,
         TimeProvider time,
         CancellationToken ct)
     {
@@ -85,6 +86,12 @@ internal static class NotificationsApi
             return Problems.Validation("contactId", $"No contact has id {request.ContactId}.");
         }
 
+        if (contact?.ErasedAt is not null)
+        {
+            return Problems.Validation("contactId",
+                $"Contact {contact.Id}'s data was erased at their request; notify the person by phone instead, which Kabar treats as a new contact.");
+        }
+
         if (contact is null)
         {
             // A number the office has not registered yet: the person exists from now on, with no consent.
@@ -96,6 +103,7 @@ internal static class NotificationsApi
                 UpdatedAt = now,
             };
             db.Contacts.Add(contact);
+            await erasures.CarryOverAsync(db, contact, now, ct);
         }
 
         var dueAt = request.SendAt?.ToUniversalTime();

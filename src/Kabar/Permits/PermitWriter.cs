@@ -21,7 +21,7 @@ public sealed record PermitOutcome(Permit? Permit, bool Created, string? ErrorFi
 /// all saved by the caller's one <c>SaveChanges</c>. Every notice has a natural idempotency key,
 /// so replaying the same upsert changes nothing and creates nothing.
 /// </summary>
-public sealed class PermitWriter(NotificationWriter writer, PermitNotices notices)
+public sealed class PermitWriter(NotificationWriter writer, PermitNotices notices, Privacy.ErasureRegistry erasures)
 {
     public async Task<PermitOutcome> UpsertAsync(KabarDbContext db, PermitInput input, DateTime now, bool notify, CancellationToken ct)
     {
@@ -36,7 +36,7 @@ public sealed class PermitWriter(NotificationWriter writer, PermitNotices notice
             }
         }
 
-        var holder = await FindOrAddContactAsync(db, input.Holder, now, ct);
+        var holder = await FindOrAddContactAsync(db, input.Holder, now, erasures, ct);
         var permit = db.Permits.Local.FirstOrDefault(p => p.ExternalRef == input.ExternalRef)
             ?? await db.Permits.FirstOrDefaultAsync(p => p.ExternalRef == input.ExternalRef, ct);
         var created = permit is null;
@@ -140,7 +140,7 @@ public sealed class PermitWriter(NotificationWriter writer, PermitNotices notice
         var assignees = new Dictionary<Guid, Contact>();
         foreach (var input in documents)
         {
-            var assignee = await FindOrAddContactAsync(db, input.Assignee, now, ct);
+            var assignee = await FindOrAddContactAsync(db, input.Assignee, now, erasures, ct);
             assignees[assignee.Id] = assignee;
             var doc = existing.FirstOrDefault(d => string.Equals(d.Name, input.Name, StringComparison.OrdinalIgnoreCase));
             if (doc is null)
@@ -230,7 +230,8 @@ public sealed class PermitWriter(NotificationWriter writer, PermitNotices notice
     }
 
     /// <summary>Finds a person by phone (else by e-mail) among this unit's new contacts and the database, or adds them.</summary>
-    public static async Task<Contact> FindOrAddContactAsync(KabarDbContext db, PersonInput person, DateTime now, CancellationToken ct)
+    public static async Task<Contact> FindOrAddContactAsync(KabarDbContext db, PersonInput person, DateTime now,
+        Privacy.ErasureRegistry erasures, CancellationToken ct)
     {
         Contact? contact;
         if (person.Phone is not null)
@@ -248,6 +249,9 @@ public sealed class PermitWriter(NotificationWriter writer, PermitNotices notice
         {
             contact = new Contact { Id = Guid.CreateVersion7(), Phone = person.Phone, CreatedAt = now, UpdatedAt = now };
             db.Contacts.Add(contact);
+
+            // A number whose owner was erased starts withdrawn (SPEC §11); permit notices, a public task, still go by SMS.
+            await erasures.CarryOverAsync(db, contact, now, ct);
         }
 
         if ((person.Name is not null && person.Name != contact.Name) || (person.Email is not null && person.Email != contact.Email)

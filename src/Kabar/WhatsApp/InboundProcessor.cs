@@ -25,9 +25,25 @@ public sealed partial class InboundProcessor(
     IOptions<PolicyOptions> policy,
     IOptions<WhatsAppOptions> whatsApp,
     CrashPoints crash,
+    Privacy.ErasureRegistry erasures,
     TimeProvider time,
     ILogger<InboundProcessor> logger)
 {
+    private readonly HashSet<Guid> checkedNew = [];
+
+    /// <summary>Resolves a contact; one created now whose number was erased before gets its withdrawal back (SPEC §11).</summary>
+    private async Task<Contact> ResolveAsync(ContactResolver contacts, string? waId, string? userId, string? profileName, DateTime now,
+        CancellationToken ct)
+    {
+        var contact = contacts.Resolve(waId, userId, profileName, now);
+        if (!contacts.IsStored(contact.Id) && contact.LedgerSeq == 0 && checkedNew.Add(contact.Id))
+        {
+            await erasures.CarryOverAsync(db, contact, now, ct);
+        }
+
+        return contact;
+    }
+
     public async Task<WebhookOutcome> ProcessAsync(WebhookBatch batch, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -53,7 +69,7 @@ public sealed partial class InboundProcessor(
         var replies = 0;
         foreach (var message in fresh)
         {
-            var contact = contacts.Resolve(message.WaId, message.UserId, message.ProfileName, now);
+            var contact = await ResolveAsync(contacts, message.WaId, message.UserId, message.ProfileName, now, ct);
             var effect = message.Type == "system"
                 ? ApplySystem(contact, message, contacts)
                 : await ApplyMessageAsync(contact, message, now, ct);
@@ -258,7 +274,7 @@ public sealed partial class InboundProcessor(
                 continue;
             }
 
-            var contact = contacts.Resolve(item.WaId, item.UserId, null, now);
+            var contact = await ResolveAsync(contacts, item.WaId, item.UserId, null, now, ct);
             var action = item.Value == "stop" ? ConsentAction.Withdrawn : ConsentAction.Granted;
             var at = ConsentChain.ToMilliseconds(item.At);
             if (!applied.Add((contact.Id, at, action))

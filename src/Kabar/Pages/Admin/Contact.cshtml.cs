@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Kabar.Admin;
 using Kabar.Common;
 using Kabar.Consent;
@@ -5,10 +6,12 @@ using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Notifications;
+using Kabar.Privacy;
 using Kabar.Web;
 using Kabar.WhatsApp;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Kabar.Pages.Admin;
 
@@ -18,7 +21,7 @@ namespace Kabar.Pages.Admin;
 /// operator as evidence.
 /// </summary>
 public sealed class ContactModel(KabarDbContext db, DecisionInputs inputs, IServiceScopeFactory scopes, TimeProvider time,
-    ILogger<ContactModel> logger) : AdminPageModel
+    DataSubjects subjects, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<ContactModel> logger) : AdminPageModel
 {
     public Contact Person { get; private set; } = null!;
 
@@ -36,6 +39,20 @@ public sealed class ContactModel(KabarDbContext db, DecisionInputs inputs, IServ
 
     public string? Error { get; private set; }
 
+    /// <summary>Which data subject form the error belongs to: <c>correct</c> or <c>erase</c>.</summary>
+    public string? ErrorFor { get; private set; }
+
+    [BindProperty] public string? CorrectName { get; set; }
+    [BindProperty] public string? CorrectEmail { get; set; }
+    [BindProperty] public string? CorrectLanguage { get; set; }
+    [BindProperty] public string? RequestReference { get; set; }
+    [BindProperty] public string? ConfirmErase { get; set; }
+
+    /// <summary>What an admin types to confirm an erasure: the phone's last four digits, else the word HAPUS.</summary>
+    public string EraseConfirmation => Person.Phone is { Length: >= 4 } p ? p[^4..] : "HAPUS";
+
+    public IReadOnlyList<DataSubjectRequest> Requests { get; private set; } = [];
+
     public string? Done { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
@@ -46,6 +63,12 @@ public sealed class ContactModel(KabarDbContext db, DecisionInputs inputs, IServ
         if (!CanOperate)
         {
             // Viewers read; only operators and admins change the ledger.
+            return Forbid(AdminAuth.Scheme);
+        }
+
+        if (await db.Contacts.AnyAsync(c => c.Id == id && c.ErasedAt != null, ct))
+        {
+            // An erased person is no longer anyone to ask: the ledger ends with the erasure.
             return Forbid(AdminAuth.Scheme);
         }
 
@@ -85,6 +108,87 @@ public sealed class ContactModel(KabarDbContext db, DecisionInputs inputs, IServ
         return LocalRedirect($"/admin/contacts/{id}?recorded=1");
     }
 
+    /// <summary>Admins only: the person's data as a JSON file (right of access), recorded as a request.</summary>
+    public async Task<IActionResult> OnPostExportAsync(Guid id, CancellationToken ct)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid(AdminAuth.Scheme);
+        }
+
+        var export = await subjects.ExportAsync(id, new RequestContext(Who, Reference(RequestReference)), ct);
+        if (export is null)
+        {
+            return NotFound();
+        }
+
+        Response.Headers.CacheControl = "no-store";
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(export, json.Value.SerializerOptions);
+        return File(bytes, "application/json", $"kabar-contact-{id}.json");
+    }
+
+    /// <summary>Admins only: corrects name, e-mail and language (right to rectification).</summary>
+    public async Task<IActionResult> OnPostCorrectAsync(Guid id, CancellationToken ct)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid(AdminAuth.Scheme);
+        }
+
+        var result = await subjects.CorrectAsync(id,
+            new ContactCorrection(CorrectName ?? "", CorrectEmail ?? "", CorrectLanguage ?? "id"), new RequestContext(Who, Reference(RequestReference)), ct);
+        switch (result.Status)
+        {
+            case DataSubjects.Status.NotFound:
+                return NotFound();
+            case DataSubjects.Status.Done:
+                return LocalRedirect($"/admin/contacts/{id}?corrected=1");
+            default:
+                Error = result.Status == DataSubjects.Status.Erased
+                    ? L("Data kontak ini sudah dihapus.", "This contact's data was erased.")
+                    : result.Field switch
+                    {
+                        "name" => L("Nama wajib diisi, paling banyak 200 huruf.", "A name is required, at most 200 characters."),
+                        "email" => L("Alamat email tidak sah; kosongkan untuk menghapusnya.", "Not an e-mail address; leave it empty to remove it."),
+                        _ => L("Bahasa: id atau en.", "Language: id or en."),
+                    };
+                ErrorFor = "correct";
+                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                return await LoadAsync(id, ct) ? Page() : NotFound();
+        }
+    }
+
+    /// <summary>Admins only: erases the person's data (right to erasure) once the confirmation is typed.</summary>
+    public async Task<IActionResult> OnPostEraseAsync(Guid id, CancellationToken ct)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid(AdminAuth.Scheme);
+        }
+
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        if (!string.Equals(ConfirmErase?.Trim(), EraseConfirmation, StringComparison.OrdinalIgnoreCase))
+        {
+            Error = L($"Ketik {EraseConfirmation} untuk memastikan kontak yang benar yang dihapus.",
+                $"Type {EraseConfirmation} to confirm that this is the contact to erase.");
+            ErrorFor = "erase";
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+
+        var result = await subjects.EraseAsync(id, new RequestContext(Who, Reference(RequestReference)), ct);
+        return result.Status == DataSubjects.Status.NotFound ? NotFound() : LocalRedirect($"/admin/contacts/{id}?erased=1");
+    }
+
+    private string Who => "operator:" + (OperatorEmail ?? "?");
+
+    private static string? Reference(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null : text.Trim() is { Length: > 100 } t ? t[..100] : text.Trim();
+
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
         var contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
@@ -98,9 +202,20 @@ public sealed class ContactModel(KabarDbContext db, DecisionInputs inputs, IServ
         Ledger = await db.ConsentEvents.AsNoTracking().Where(e => e.ContactId == id).OrderByDescending(e => e.Seq).Take(100).ToListAsync(ct);
         Inbound = await db.InboundMessages.AsNoTracking().Where(m => m.ContactId == id).OrderByDescending(m => m.SentAt).Take(50).ToListAsync(ct);
         Sent = await db.Notifications.AsNoTracking().Where(n => n.ContactId == id).OrderByDescending(n => n.CreatedAt).Take(50).ToListAsync(ct);
+        Requests = IsAdmin
+            ? await db.DataSubjectRequests.AsNoTracking().Where(r => r.ContactId == id).OrderByDescending(r => r.AnsweredAt).Take(50).ToListAsync(ct)
+            : [];
         if (Request.Query.ContainsKey("recorded"))
         {
             Done = L("Tercatat di buku persetujuan.", "Recorded in the consent ledger.");
+        }
+        else if (Request.Query.ContainsKey("corrected"))
+        {
+            Done = L("Data kontak diperbaiki dan permintaannya dicatat.", "The contact's details were corrected and the request recorded.");
+        }
+        else if (Request.Query.ContainsKey("erased"))
+        {
+            Done = L("Data pribadi kontak ini dihapus dan permintaannya dicatat.", "This contact's personal data was erased and the request recorded.");
         }
 
         return true;

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Security.Claims;
+using Kabar.Auth;
+using Kabar.Common;
+using Kabar.Contacts;
+using Kabar.Data;
+using Kabar.Decisions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kabar.Privacy;
+
+/// <summary>
+/// Data subject requests over the API (SPEC §11, §13): export, correction, erasure, and the
+/// register of requests. All need a <c>write</c> key: an export is a person's whole record, and
+/// a read key is given to dashboards and reporting tools, not to whoever answers citizens.
+/// </summary>
+internal static class PrivacyApi
+{
+    public static IEndpointRouteBuilder MapPrivacy(this IEndpointRouteBuilder app)
+    {
+        var contacts = app.MapGroup("/api/contacts").WithTags("Data subject requests").RequireAuthorization(ApiAuth.WritePolicy);
+        contacts.MapGet("/{id:guid}/export", Export)
+            .WithSummary("Everything Kabar holds on the contact, as JSON (right of access); recorded as a request");
+        contacts.MapPatch("/{id:guid}", Correct)
+            .WithSummary("Correct name, e-mail or language (right to rectification); recorded as a request");
+        contacts.MapDelete("/{id:guid}", Erase)
+            .WithSummary("Erase the contact's personal data (right to erasure); recorded as a request; repeatable");
+
+        app.MapGroup("/api/data-subject-requests").WithTags("Data subject requests").RequireAuthorization(ApiAuth.WritePolicy)
+            .MapGet("/", List).WithSummary("The register of data subject requests, newest first (?contactId=&kind=&from=&to=&after=)");
+        return app;
+    }
+
+    private static string Who(ClaimsPrincipal user) => "api:" + (user.FindFirstValue(ClaimTypes.Name) ?? "?");
+
+    private static ProblemHttpResult? CheckRequest(string? reference, DateTime? receivedAt, DateTime now)
+    {
+        if (reference is { Length: > 100 })
+        {
+            return Problems.Validation("reference", "The office's case number: at most 100 characters.");
+        }
+
+        if (receivedAt is { } at && at.ToUniversalTime() > now.AddMinutes(5))
+        {
+            return Problems.Validation("receivedAt", "When the person asked: an ISO 8601 time not in the future.");
+        }
+
+        return null;
+    }
+
+    private static async Task<Results<Ok<ContactExport>, ProblemHttpResult>> Export(Guid id, string? reference, DateTime? receivedAt,
+        ClaimsPrincipal user, DataSubjects subjects, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        if (CheckRequest(reference, receivedAt, time.GetUtcNow().UtcDateTime) is { } problem)
+        {
+            return problem;
+        }
+
+        var export = await subjects.ExportAsync(id, new RequestContext(Who(user), Trim(reference), receivedAt?.ToUniversalTime()), ct);
+        if (export is null)
+        {
+            return Problems.NotFound($"No contact has id {id}.");
+        }
+
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"kabar-contact-{id}.json\"";
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(export);
+    }
+
+    private static async Task<Results<Ok<CorrectionResponse>, ProblemHttpResult>> Correct(Guid id, ContactCorrection request,
+        ClaimsPrincipal user, DataSubjects subjects, DecisionInputs inputs, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (CheckRequest(request.Reference, request.ReceivedAt, now) is { } problem)
+        {
+            return problem;
+        }
+
+        var result = await subjects.CorrectAsync(id, request,
+            new RequestContext(Who(user), Trim(request.Reference), request.ReceivedAt?.ToUniversalTime()), ct);
+        return result.Status switch
+        {
+            DataSubjects.Status.NotFound => Problems.NotFound($"No contact has id {id}."),
+            DataSubjects.Status.Invalid => Problems.Validation(result.Field!, result.Problem!),
+            DataSubjects.Status.Erased => Problems.Conflict(result.Problem!),
+            _ => TypedResults.Ok(new CorrectionResponse(result.Value!.Contact.ToResponse(now, inputs.Policy), result.Value!.Request.ToResponse())),
+        };
+    }
+
+    private static async Task<Results<Ok<ErasureResponse>, ProblemHttpResult>> Erase(Guid id, string? reference, DateTime? receivedAt,
+        ClaimsPrincipal user, DataSubjects subjects, TimeProvider time, CancellationToken ct)
+    {
+        if (CheckRequest(reference, receivedAt, time.GetUtcNow().UtcDateTime) is { } problem)
+        {
+            return problem;
+        }
+
+        var result = await subjects.EraseAsync(id, new RequestContext(Who(user), Trim(reference), receivedAt?.ToUniversalTime()), ct);
+        return result.Status == DataSubjects.Status.NotFound
+            ? Problems.NotFound($"No contact has id {id}.")
+            : TypedResults.Ok(new ErasureResponse(id, result.Value!.Contact.ErasedAt!.Value, result.Value!.Request.ToResponse()));
+    }
+
+    private static async Task<Results<Ok<DataSubjectRequestPage>, ProblemHttpResult>> List(Guid? contactId, string? kind,
+        DateTime? from, DateTime? to, string? after, int? limit, KabarDbContext db, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        DataSubjectRequestKind parsedKind = default;
+        if (kind is not null && !EnumText<DataSubjectRequestKind>.TryParse(kind, out parsedKind))
+        {
+            errors.Add("kind", $"Use {EnumText<DataSubjectRequestKind>.Choices}.");
+        }
+
+        var take = limit ?? 50;
+        if (take is < 1 or > 200)
+        {
+            errors.Add("limit", "Between 1 and 200.");
+        }
+
+        (DateTime At, Guid Id)? cursor = null;
+        if (after is not null)
+        {
+            var parts = after.Split('_');
+            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ticks)
+                && Guid.TryParse(parts[1], out var afterId))
+            {
+                cursor = (new DateTime(ticks, DateTimeKind.Utc), afterId);
+            }
+            else
+            {
+                errors.Add("after", "Use the 'next' value of the previous page.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var q = db.DataSubjectRequests.AsNoTracking();
+        if (contactId is { } c)
+        {
+            q = q.Where(r => r.ContactId == c);
+        }
+
+        if (kind is not null)
+        {
+            q = q.Where(r => r.Kind == parsedKind);
+        }
+
+        if (from is { } f)
+        {
+            var fu = f.ToUniversalTime();
+            q = q.Where(r => r.AnsweredAt >= fu);
+        }
+
+        if (to is { } t)
+        {
+            var tu = t.ToUniversalTime();
+            q = q.Where(r => r.AnsweredAt < tu);
+        }
+
+        if (cursor is { } cur)
+        {
+            q = q.Where(r => r.AnsweredAt < cur.At || (r.AnsweredAt == cur.At && r.Id != cur.Id && r.Id.CompareTo(cur.Id) < 0));
+        }
+
+        var page = await q.OrderByDescending(r => r.AnsweredAt).ThenByDescending(r => r.Id).Take(take + 1).ToListAsync(ct);
+        var next = page.Count > take ? $"{page[take - 1].AnsweredAt.Ticks.ToString(CultureInfo.InvariantCulture)}_{page[take - 1].Id}" : null;
+        return TypedResults.Ok(new DataSubjectRequestPage([.. page.Take(take).Select(r => r.ToResponse())], next));
+    }
+
+    private static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}

@@ -11,6 +11,7 @@ using Kabar.Notifications;
 using Kabar.Operations;
 using Kabar.Permits;
 using Kabar.Simulator;
+using Kabar.Transfers;
 using Kabar.Web;
 using Kabar.WhatsApp;
 
@@ -33,6 +34,7 @@ builder.AddKabarSimulator();
 builder.AddKabarWeb();
 builder.AddKabarAdmin();
 builder.AddKabarPermits();
+builder.AddKabarTransfers();
 builder.AddKabarOperations();
 
 var app = builder.Build();
@@ -59,6 +61,7 @@ app.MapNotifications();
 app.MapJobs();
 app.MapStats();
 app.MapPermits();
+app.MapTransfers();
 app.MapKabarSimulator();
 app.MapKabarPages();
 

@@ -43,6 +43,7 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Admin.StatsAttemptDay> StatsAttemptDays => Set<Admin.StatsAttemptDay>();
     public DbSet<Admin.StatsNotificationDay> StatsNotificationDays => Set<Admin.StatsNotificationDay>();
     public DbSet<Admin.StatsConsentDay> StatsConsentDays => Set<Admin.StatsConsentDay>();
+    public DbSet<Transfers.ExportRecord> Exports => Set<Transfers.ExportRecord>();
 
     /// <summary>ASP.NET Core Data Protection keys (antiforgery), shared by every Kabar process.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

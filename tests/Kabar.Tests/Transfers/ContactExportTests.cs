@@ -87,6 +87,12 @@ public abstract class ContactExportTests(Db db, PostgresServer postgres) : IAsyn
         Assert.Contains(verdict.Problems, p => p.Contains("SHA-256", StringComparison.Ordinal));
         Assert.Contains(verdict.Problems, p => p.StartsWith($"line {sitiLine} ", StringComparison.Ordinal));
 
+        // A manifest edited to match an edited file (fewer rows, new hash) no longer carries the office's signature.
+        var forged = manifest with { RowCount = 2, CsvSha256 = new string('a', 64) };
+        var forgedVerdict = await ExportVerifier.VerifyAsync(new MemoryStream(registered), forged, manifest.Signature.KeyFingerprint, CancellationToken.None);
+        Assert.False(forgedVerdict.Intact);
+        Assert.Contains(forgedVerdict.Problems, p => p.Contains("signature does not match", StringComparison.Ordinal));
+
         // Both exports are on record: who, what, how many.
         using (var api = app.Api())
         {

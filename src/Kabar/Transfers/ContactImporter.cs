@@ -115,7 +115,6 @@ public sealed class ContactImporter(IServiceScopeFactory scopes, PhoneNormalizer
         Encoding? encoding = null, IProgress<(int Done, int Total)>? progress = null)
     {
         var errors = new List<ImportRowError>();
-        var notes = new List<ImportRowError>();
         var valid = new List<Row>();
         var rows = 0;
         var now = time.GetUtcNow().UtcDateTime;
@@ -201,8 +200,22 @@ public sealed class ContactImporter(IServiceScopeFactory scopes, PhoneNormalizer
             }
         }
 
-        var outcome = await WriteAsync(valid, dryRun, importedBy, now, errors, notes, rows, progress, ct);
-        return Report(rows, outcome.Created, outcome.Updated, outcome.Consents, outcome.Permits, errors, notes, dryRun);
+        // A webhook changing one of these contacts at the same moment (PostgreSQL) makes the
+        // transaction lose on the ledger's concurrency token; nothing was kept, so run it again.
+        for (var attempt = 1; ; attempt++)
+        {
+            var writeErrors = new List<ImportRowError>(errors);
+            var writeNotes = new List<ImportRowError>();
+            try
+            {
+                var outcome = await WriteAsync(valid, dryRun, importedBy, now, writeErrors, writeNotes, rows, progress, ct);
+                return Report(rows, outcome.Created, outcome.Updated, outcome.Consents, outcome.Permits, writeErrors, writeNotes, dryRun);
+            }
+            catch (Exception ex) when (attempt < 3 && ex.IsRetryableConflict())
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), ct);
+            }
+        }
     }
 
     private static ContactImportReport Report(int rows, int created, int updated, int consents, (int Created, int Updated) permits,

@@ -108,7 +108,7 @@ internal static class TransfersApi
 
     private static async Task<Ok<List<ExportResponse>>> List(KabarDbContext db, int? take, CancellationToken ct)
     {
-        var rows = await db.Set<ExportRecord>().AsNoTracking().OrderByDescending(e => e.CreatedAt).Take(Math.Clamp(take ?? 50, 1, 500))
+        var rows = await db.Set<ExportRecord>().AsNoTracking().OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Take(Math.Clamp(take ?? 50, 1, 500))
             .Select(e => new ExportResponse(e.Id, e.Kind, e.RequestedBy, e.FileName, e.CreatedAt, e.CompletedAt, e.State, e.Rows, e.CsvSha256,
                 e.KeyFingerprint, e.State == "completed" ? "/api/exports/" + e.Id + "/manifest" : null))
             .ToListAsync(ct);

@@ -84,7 +84,7 @@ public sealed class ExportsModel(KabarDbContext db, ContactExporter exporter, Co
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Exports = await db.Exports.AsNoTracking().OrderByDescending(e => e.CreatedAt).Take(50)
+        Exports = await db.Exports.AsNoTracking().OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Take(50)
             .Select(e => new ExportRecord
             {
                 Id = e.Id,

@@ -12,6 +12,7 @@ using Kabar.Operations;
 using Kabar.Permits;
 using Kabar.Privacy;
 using Kabar.Simulator;
+using Kabar.Transfers;
 using Kabar.Web;
 using Kabar.WhatsApp;
 
@@ -35,6 +36,7 @@ builder.AddKabarWeb();
 builder.AddKabarAdmin();
 builder.AddKabarPermits();
 builder.AddKabarPrivacy();
+builder.AddKabarTransfers();
 builder.AddKabarOperations();
 
 var app = builder.Build();
@@ -62,6 +64,7 @@ app.MapJobs();
 app.MapStats();
 app.MapPermits();
 app.MapPrivacy();
+app.MapTransfers();
 app.MapKabarSimulator();
 app.MapKabarPages();
 

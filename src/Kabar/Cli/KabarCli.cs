@@ -3,6 +3,7 @@ using Kabar.Consent;
 using Kabar.Data;
 using Kabar.Jobs;
 using Kabar.Permits;
+using Kabar.Transfers;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Cli;
@@ -10,13 +11,14 @@ namespace Kabar.Cli;
 /// <summary>
 /// The command line of the same executable (SPEC §13): <c>kabar serve</c> (the default),
 /// <c>migrate</c>, <c>apikey create NAME [--read-only]</c>, <c>apikey revoke NAME</c>,
-/// <c>consent verify</c>, <c>job run NAME</c>, <c>import permits FILE [--dry-run]</c>. Each prints one
-/// line on failure and exits non-zero.
+/// <c>consent verify</c>, <c>job run NAME</c>, <c>import permits FILE [--dry-run]</c>,
+/// <c>import contacts FILE [--dry-run]</c>, <c>export contacts [--consented] --out FILE</c>,
+/// <c>export verify FILE</c>, <c>export key</c>. Each prints one line on failure and exits non-zero.
 /// </summary>
 internal static class KabarCli
 {
     private const string Usage =
-        "usage: kabar [serve | migrate | apikey create NAME [--read-only] | apikey revoke NAME | admin add EMAIL [--role admin|operator|viewer] [--password-stdin] | consent verify | job run NAME | import permits FILE [--dry-run]]";
+        "usage: kabar [serve | migrate | apikey create NAME [--read-only] | apikey revoke NAME | admin add EMAIL [--role admin|operator|viewer] [--password-stdin] | consent verify | job run NAME | import permits FILE [--dry-run] [--encoding E] | import contacts FILE [--dry-run] [--encoding E] | export contacts [--consented] [--out FILE|DIR] | export verify FILE [--manifest M] [--public-key PEM|FINGERPRINT] | export key]";
 
     /// <summary>The command words at the start of the arguments; options (--x) belong to the host.</summary>
     public static string[] CommandWords(string[] args) => args.TakeWhile(a => !a.StartsWith('-')).ToArray();
@@ -68,7 +70,22 @@ internal static class KabarCli
 
                 case ["import", "permits", var file]:
                     await MigrateIfAllowedAsync(app, ct);
-                    return await ImportPermitsAsync(app, file, flags.Contains("--dry-run"), ct);
+                    return await ImportPermitsAsync(app, file, flags.Contains("--dry-run"), Flag(flags, "--encoding"), ct);
+
+                case ["import", "contacts", var file]:
+                    await MigrateIfAllowedAsync(app, ct);
+                    return await TransfersCli.ImportContactsAsync(app, file, flags.Contains("--dry-run"), Flag(flags, "--encoding"), ct);
+
+                case ["export", "verify", var file]:
+                    return await TransfersCli.VerifyAsync(app, file, Flag(flags, "--manifest"), Flag(flags, "--public-key"), ct);
+
+                case ["export", "key"]:
+                    await MigrateIfAllowedAsync(app, ct);
+                    return await TransfersCli.PrintKeyAsync(app, ct);
+
+                case ["export", "contacts"] or ["export"]:
+                    await MigrateIfAllowedAsync(app, ct);
+                    return await TransfersCli.ExportAsync(app, flags.Contains("--consented"), Flag(flags, "--out"), ct);
 
                 default:
                     await Console.Error.WriteLineAsync($"kabar: unknown command '{string.Join(' ', words)}'. {Usage}");
@@ -116,7 +133,14 @@ internal static class KabarCli
         return 0;
     }
 
-    private static async Task<int> ImportPermitsAsync(WebApplication app, string file, bool dryRun, CancellationToken ct)
+    /// <summary>The value after <paramref name="name"/> among the options, or null.</summary>
+    public static string? Flag(string[] flags, string name)
+    {
+        var at = Array.IndexOf(flags, name);
+        return at >= 0 && at + 1 < flags.Length ? flags[at + 1] : null;
+    }
+
+    private static async Task<int> ImportPermitsAsync(WebApplication app, string file, bool dryRun, string? encodingName, CancellationToken ct)
     {
         if (!File.Exists(file))
         {
@@ -124,11 +148,18 @@ internal static class KabarCli
             return 1;
         }
 
-        await using var stream = File.OpenRead(file);
-        var report = await app.Services.GetRequiredService<PermitImporter>().ImportAsync(stream, dryRun, ct);
-        foreach (var e in report.Errors)
+        var encoding = Common.CsvImport.ResolveEncoding(encodingName, out var problem);
+        if (problem is not null)
         {
-            Console.WriteLine($"line {e.Line}, column {(e.Column.Length == 0 ? "-" : e.Column)}: {e.Reason}");
+            await Console.Error.WriteLineAsync($"kabar: --encoding: {problem}");
+            return 2;
+        }
+
+        await using var stream = File.OpenRead(file);
+        var report = await app.Services.GetRequiredService<PermitImporter>().ImportAsync(stream, dryRun, ct, encoding);
+        foreach (var line in Common.CsvImport.ReportLines(report.Errors))
+        {
+            Console.WriteLine(line);
         }
 
         Console.WriteLine($"{(dryRun ? "Dry run: would import" : "Imported")} {report.Created} new and {report.Updated} updated permit(s) " +

@@ -44,6 +44,7 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Admin.StatsNotificationDay> StatsNotificationDays => Set<Admin.StatsNotificationDay>();
     public DbSet<Admin.StatsConsentDay> StatsConsentDays => Set<Admin.StatsConsentDay>();
     public DbSet<Privacy.DataSubjectRequest> DataSubjectRequests => Set<Privacy.DataSubjectRequest>();
+    public DbSet<Transfers.ExportRecord> Exports => Set<Transfers.ExportRecord>();
 
     /// <summary>ASP.NET Core Data Protection keys (antiforgery), shared by every Kabar process.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1,4 +1,3 @@
-using CsvHelper;
 using Kabar.Common;
 using Kabar.Contacts;
 using Kabar.Data;
@@ -7,9 +6,6 @@ namespace Kabar.Permits;
 
 /// <summary>The outcome of a permit import: counts and one entry per rejected row.</summary>
 public sealed record PermitImportReport(int Rows, int Created, int Updated, int Rejected, bool DryRun, IReadOnlyList<ImportRowError> Errors);
-
-/// <summary>Why a row was rejected: its line in the file, the column, and what would be accepted.</summary>
-public sealed record ImportRowError(int Line, string Column, string Reason);
 
 /// <summary>
 /// Imports existing permits from CSV (UTF-8, header row; SPEC §9). Valid rows go in, each whole
@@ -49,15 +45,14 @@ public sealed class PermitImporter(IServiceScopeFactory scopes, PhoneNormalizer 
 
     private const int Batch = 500;
 
-    public async Task<PermitImportReport> ImportAsync(Stream csv, bool dryRun, CancellationToken ct)
+    public async Task<PermitImportReport> ImportAsync(Stream csv, bool dryRun, CancellationToken ct, System.Text.Encoding? encoding = null)
     {
         var errors = new List<ImportRowError>();
         var valid = new List<(int Line, PermitInput Input)>();
         var rows = 0;
-        await using (var parser = CsvReader.Create(csv, new CsvReaderOptions { TrackLineNumbers = true, TrimWhitespace = true }, leaveOpen: true))
+        await using (var parser = CsvImport.Open(csv, encoding))
         {
-            await parser.ReadHeaderAsync(ct);
-            var header = parser.Headers.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+            var header = await CsvImport.ReadHeaderAsync(parser, ct);
             if (header.Length == 0 || header.All(h => h.Length == 0))
             {
                 return new PermitImportReport(0, 0, 0, 0, dryRun, [new ImportRowError(1, "", "The file is empty; the first line must name the columns: " + string.Join(",", Columns) + ".")]);
@@ -80,6 +75,19 @@ public sealed class PermitImporter(IServiceScopeFactory scopes, PhoneNormalizer 
             {
                 rows++;
                 var line = (int)parser.LineNumber;
+                if (CsvImport.FirstInvalidUtf8Field(parser) is >= 0 and var bad)
+                {
+                    errors.Add(new ImportRowError(line, bad < header.Length ? header[bad] : "", CsvImport.InvalidUtf8Reason));
+                    continue;
+                }
+
+                if (Enumerable.Range(0, Math.Min(parser.FieldCount, header.Length))
+                        .FirstOrDefault(i => header[i] != "holder_phone" && CsvImport.LooksLikeFormula(parser.GetString(i)), -1) is >= 0 and var formula)
+                {
+                    errors.Add(new ImportRowError(line, header[formula], CsvImport.FormulaReason(parser.GetString(formula))));
+                    continue;
+                }
+
                 string? Get(string column)
                 {
                     var index = Array.IndexOf(header, column);

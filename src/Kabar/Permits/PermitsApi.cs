@@ -70,28 +70,23 @@ internal static class PermitsApi
     }
 
     private static async Task<Results<Ok<PermitImportReport>, ProblemHttpResult>> Import(HttpRequest http, PermitImporter importer,
-        bool? dryRun, CancellationToken ct)
+        bool? dryRun, string? encoding, CancellationToken ct)
     {
-        Stream body;
-        if (http.HasFormContentType)
+        var chosen = CsvImport.ResolveEncoding(encoding, out var problem);
+        if (problem is not null)
         {
-            var form = await http.ReadFormAsync(ct);
-            var file = form.Files.Count > 0 ? form.Files[0] : null;
-            if (file is null)
-            {
-                return Problems.Validation("file", "Upload the CSV as a form file, or send it as the body with Content-Type text/csv.");
-            }
-
-            body = file.OpenReadStream();
+            return Problems.Validation("encoding", problem);
         }
-        else
+
+        var (body, missing) = await Transfers.CsvUpload.OpenAsync(http, ct);
+        if (body is null)
         {
-            body = http.Body;
+            return missing!;
         }
 
         await using (body)
         {
-            return TypedResults.Ok(await importer.ImportAsync(body, dryRun ?? false, ct));
+            return TypedResults.Ok(await importer.ImportAsync(body, dryRun ?? false, ct, chosen));
         }
     }
 

@@ -135,6 +135,24 @@ public sealed class ErasureTests(PostgresServer postgres)
         await Http.AssertStatusAsync(created, HttpStatusCode.Created);
         Assert.Equal("withdrawn", (await KabarApp.ReadAsync<JsonElement>(created)).GetProperty("consent").GetProperty("whatsapp").GetString());
 
+        // The contact import, from an old spreadsheet that still says a third person agreed in 2024:
+        // the row goes in withdrawn, the old consent loses to the erasure, and the report says why.
+        var third = await app.CreateContactAsync("+6281277775004", optedIn: true);
+        using (var erase = await api.DeleteAsync($"/api/contacts/{third}"))
+        {
+            await Http.AssertStatusAsync(erase, HttpStatusCode.OK);
+        }
+
+        var report = await Kabar.Tests.Transfers.TransferSupport.ImportAsync(app, """
+            phone,name,consent,consent_source,consent_at,text_version
+            0812-7777-5004,Dewi,granted,formulir loket,2024-03-15,daftar-v1
+
+            """);
+        Assert.Contains(report.GetProperty("notes").EnumerateArray(), n => n.GetProperty("column").GetString() == "phone"
+            && n.GetProperty("reason").GetString()!.Contains("erased", StringComparison.Ordinal));
+        var imported = await app.WithDbAsync(d => d.Contacts.AsNoTracking().SingleAsync(c => c.Phone == "+6281277775004"));
+        Assert.Equal(ConsentState.Withdrawn, imported.WhatsAppConsent);
+
         // A number never erased is not affected.
         var fresh = await app.CreateContactAsync("+6281277775003", optedIn: false);
         Assert.Equal(0, await app.WithDbAsync(d => d.ConsentEvents.CountAsync(e => e.ContactId == fresh)));

@@ -1,0 +1,156 @@
+using System.Security.Claims;
+using System.Text;
+using Kabar.Auth;
+using Kabar.Common;
+using Kabar.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kabar.Transfers;
+
+public static class TransferExtensions
+{
+    /// <summary>Contact imports and signed contact exports.</summary>
+    public static IHostApplicationBuilder AddKabarTransfers(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptionsWithValidateOnStart<ExportOptions>().BindConfiguration(ExportOptions.Section).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.SigningKey) || IsP256(o.SigningKey),
+                "Kabar:Exports:SigningKey must be a PEM ECDSA P-256 private key (-----BEGIN PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----).");
+        builder.Services.AddSingleton<ExportSigningKey>();
+        builder.Services.AddSingleton<ContactExporter>();
+        builder.Services.AddSingleton<ContactImporter>();
+        return builder;
+    }
+
+    private static bool IsP256(string pem)
+    {
+        try
+        {
+            using var key = ExportSigningKey.FromPem(pem);
+            key.ExportPkcs8PrivateKey();
+            return true;
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>The export's public key, to give to auditors.</summary>
+public sealed record ExportKeyResponse(string Algorithm, string Fingerprint, string PublicKey);
+
+/// <summary>One recorded export.</summary>
+public sealed record ExportResponse(Guid Id, string Kind, string RequestedBy, string FileName, DateTime CreatedAt, DateTime? CompletedAt,
+    string State, int? Rows, string? CsvSha256, string? KeyFingerprint, string? ManifestUrl);
+
+/// <summary>
+/// <c>POST /api/imports/contacts</c> (CSV, report per rejected row), <c>GET /api/exports/contacts.csv</c>
+/// (streamed, signed manifest afterwards at <c>GET /api/exports/{id}/manifest</c>), the list of
+/// exports and the office's export key (SPEC §9, §13).
+/// </summary>
+internal static class TransfersApi
+{
+    public const string ExportIdHeader = "Kabar-Export-Id";
+
+    public static IEndpointRouteBuilder MapTransfers(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/imports/contacts", Import).WithTags("Contacts").RequireAuthorization(ApiAuth.WritePolicy).DisableAntiforgery()
+            .WithSummary("Import contacts (and their consent evidence and permits) from CSV; ?dryRun=true checks without writing");
+
+        // Exports hand over personal data in bulk: a write key is required, as for changes.
+        var exports = app.MapGroup("/api/exports").WithTags("Exports");
+        exports.MapGet("/contacts.csv", Export).RequireAuthorization(ApiAuth.WritePolicy)
+            .WithSummary("Registered (or ?consented=true consented) contacts as CSV; the signed manifest follows at /api/exports/{id}/manifest");
+        exports.MapGet("/", List).RequireAuthorization(ApiAuth.ReadPolicy).WithSummary("Recorded exports, newest first");
+        exports.MapGet("/{id:guid}/manifest", Manifest).RequireAuthorization(ApiAuth.ReadPolicy).WithSummary("The signed manifest of a completed export");
+        exports.MapGet("/key", Key).RequireAuthorization(ApiAuth.ReadPolicy).WithSummary("The office's public key that signs export manifests");
+        return app;
+    }
+
+    /// <summary>Who asked, for the record: the API key's name.</summary>
+    public static string Requester(ClaimsPrincipal user, string channel) => $"{channel}:{user.FindFirstValue(ClaimTypes.Name) ?? "?"}";
+
+    private static async Task<Results<Ok<ContactImportReport>, ProblemHttpResult>> Import(HttpRequest http, ContactImporter importer,
+        bool? dryRun, string? encoding, CancellationToken ct)
+    {
+        var chosen = CsvImport.ResolveEncoding(encoding, out var problem);
+        if (problem is not null)
+        {
+            return Problems.Validation("encoding", problem);
+        }
+
+        var (body, missing) = await CsvUpload.OpenAsync(http, ct);
+        if (body is null)
+        {
+            return missing!;
+        }
+
+        await using (body)
+        {
+            return TypedResults.Ok(await importer.ImportAsync(body, dryRun ?? false, Requester(http.HttpContext.User, "api"), ct, chosen));
+        }
+    }
+
+    private static async Task Export(HttpContext http, ContactExporter exporter, bool? consented, CancellationToken ct)
+    {
+        var record = await exporter.BeginAsync(consented == true ? ExportKind.Consented : ExportKind.Registered,
+            Requester(http.User, "api"), ct);
+        var response = http.Response;
+        response.ContentType = "text/csv; charset=utf-8";
+        response.Headers.ContentDisposition = $"attachment; filename=\"{record.FileName}\"";
+        response.Headers[ExportIdHeader] = record.Id.ToString();
+        response.Headers.Link = $"</api/exports/{record.Id}/manifest>; rel=\"describedby\"";
+        response.Headers.CacheControl = "no-store";
+        await exporter.WriteAsync(record, response.Body, ct);
+    }
+
+    private static async Task<Ok<List<ExportResponse>>> List(KabarDbContext db, int? take, CancellationToken ct)
+    {
+        var rows = await db.Set<ExportRecord>().AsNoTracking().OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Take(Math.Clamp(take ?? 50, 1, 500))
+            .Select(e => new ExportResponse(e.Id, e.Kind, e.RequestedBy, e.FileName, e.CreatedAt, e.CompletedAt, e.State, e.Rows, e.CsvSha256,
+                e.KeyFingerprint, e.State == "completed" ? "/api/exports/" + e.Id + "/manifest" : null))
+            .ToListAsync(ct);
+        return TypedResults.Ok(rows);
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Manifest(Guid id, KabarDbContext db, CancellationToken ct)
+    {
+        var export = await db.Set<ExportRecord>().AsNoTracking().Where(e => e.Id == id).Select(e => new { e.State, e.Manifest })
+            .FirstOrDefaultAsync(ct);
+        if (export is null)
+        {
+            return Problems.NotFound($"No export has id {id}.");
+        }
+
+        return export.Manifest is null
+            ? Problems.Conflict(export.State == "running"
+                ? "The export is still being written; its manifest is signed when the last row is out."
+                : "The export was cut off before its end; it has no manifest. Export again.")
+            : TypedResults.Content(export.Manifest, "application/json", Encoding.UTF8);
+    }
+
+    private static async Task<Ok<ExportKeyResponse>> Key(ExportSigningKey keys, CancellationToken ct)
+    {
+        var key = await keys.GetAsync(ct);
+        return TypedResults.Ok(new ExportKeyResponse(ExportSigningKey.Algorithm, ExportSigningKey.Fingerprint(key), ExportSigningKey.PublicPem(key)));
+    }
+}
+
+/// <summary>A CSV upload: a form file, or the body itself (<c>text/csv</c>).</summary>
+public static class CsvUpload
+{
+    public static async Task<(Stream? Body, ProblemHttpResult? Problem)> OpenAsync(HttpRequest http, CancellationToken ct)
+    {
+        if (!http.HasFormContentType)
+        {
+            return (http.Body, null);
+        }
+
+        var form = await http.ReadFormAsync(ct);
+        var file = form.Files.Count > 0 ? form.Files[0] : null;
+        return file is null
+            ? (null, Problems.Validation("file", "Upload the CSV as a form file, or send it as the body with Content-Type text/csv."))
+            : (file.OpenReadStream(), null);
+    }
+}

@@ -1,5 +1,6 @@
 using Kabar.Admin;
 using Kabar.Auth;
+using Kabar.Campaigns;
 using Kabar.Channels;
 using Kabar.Cli;
 using Kabar.Common;
@@ -33,6 +34,7 @@ builder.AddKabarSimulator();
 builder.AddKabarWeb();
 builder.AddKabarAdmin();
 builder.AddKabarPermits();
+builder.AddKabarCampaigns();
 builder.AddKabarOperations();
 
 var app = builder.Build();
@@ -59,6 +61,7 @@ app.MapNotifications();
 app.MapJobs();
 app.MapStats();
 app.MapPermits();
+app.MapCampaigns();
 app.MapKabarSimulator();
 app.MapKabarPages();
 

@@ -39,6 +39,9 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
     public DbSet<Registration> Registrations => Set<Registration>();
     public DbSet<Admin.ConsoleUser> Operators => Set<Admin.ConsoleUser>();
+    public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
+    public DbSet<Campaigns.CampaignAsk> CampaignAsks => Set<Campaigns.CampaignAsk>();
+    public DbSet<Campaigns.Experiment> Experiments => Set<Campaigns.Experiment>();
 
     /// <summary>ASP.NET Core Data Protection keys (antiforgery), shared by every Kabar process.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -19,7 +19,12 @@ internal static class CampaignsApi
         campaigns.MapPost("", Create).RequireAuthorization(ApiAuth.WritePolicy);
         campaigns.MapGet("", List).RequireAuthorization(ApiAuth.ReadPolicy);
         campaigns.MapGet("/{id:guid}", Get).RequireAuthorization(ApiAuth.ReadPolicy);
-        campaigns.MapPost("/{id:guid}/{action:regex(^(start|pause|resume|complete)$)}", Move).RequireAuthorization(ApiAuth.WritePolicy);
+        foreach (var action in new[] { "start", "pause", "resume", "complete" })
+        {
+            campaigns.MapPost($"/{{id:guid}}/{action}", (Guid id, KabarDbContext db, CampaignService service, CampaignReports reports,
+                ILoggerFactory logs, ClaimsPrincipal user, CancellationToken ct) => Move(id, action, db, service, reports, logs, user, ct))
+                .RequireAuthorization(ApiAuth.WritePolicy);
+        }
 
         var experiments = app.MapGroup("/api/experiments").WithTags("Experiments");
         experiments.MapPost("", CreateExperiment).RequireAuthorization(ApiAuth.WritePolicy);

@@ -109,7 +109,7 @@ public sealed class ExpiryReminderYearTests(PostgresServer postgres)
         {
             var found = await restarted.WithDbAsync(d => d.JobRuns.AsNoTracking()
                 .Where(r => r.StartedAt > new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc)).ToListAsync());
-            return found.Count == 3 ? found : null;
+            return found.Count == 4 ? found : null; // expiry-reminders, document-reminders, template-sync, opt-in-campaigns
         });
         Assert.All(runs, r => Assert.Equal("catch-up", r.Trigger));
         var run = Assert.Single(runs, r => r.Job == "expiry-reminders");

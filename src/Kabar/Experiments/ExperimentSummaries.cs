@@ -35,15 +35,18 @@ internal static class ExperimentSummaries
         return (id, en);
     }
 
-    public static (string Id, string En) Winner(VariantResult control, VariantResult winner) => (
-        $"Varian {winner.Key} lebih baik daripada {control.Key}: {Percent(winner.Rate, Id)} vs {Percent(control.Rate, Id)} ({Difference(winner, Id)}).",
-        $"Variant {winner.Key} is better than {control.Key}: {Percent(winner.Rate, En)} vs {Percent(control.Rate, En)} ({Difference(winner, En)}).");
+    /// <param name="control"></param>
 
-    public static (string Id, string En) ControlBest(VariantResult control, IReadOnlyList<VariantResult> others) => (
+    /// <param name="winner"></param>    /// <param name="alpha">The experiment's α; the intervals hold together at 1 − α, said as "95 %".</param>
+    public static (string Id, string En) Winner(VariantResult control, VariantResult winner, double alpha) => (
+        $"Varian {winner.Key} lebih baik daripada {control.Key}: {Percent(winner.Rate, Id)} vs {Percent(control.Rate, Id)} ({Difference(winner, alpha, Id)}).",
+        $"Variant {winner.Key} is better than {control.Key}: {Percent(winner.Rate, En)} vs {Percent(control.Rate, En)} ({Difference(winner, alpha, En)}).");
+
+    public static (string Id, string En) ControlBest(VariantResult control, IReadOnlyList<VariantResult> others, double alpha) => (
         $"Varian kontrol {control.Key} tetap yang terbaik ({Percent(control.Rate, Id)}): " +
-            string.Join("; ", others.Select(o => $"{o.Key} {Percent(o.Rate, Id)} ({Difference(o, Id)})")) + ".",
+            string.Join("; ", others.Select(o => $"{o.Key} {Percent(o.Rate, Id)} ({Difference(o, alpha, Id)})")) + ".",
         $"The control {control.Key} stays best ({Percent(control.Rate, En)}): " +
-            string.Join("; ", others.Select(o => $"{o.Key} {Percent(o.Rate, En)} ({Difference(o, En)})")) + ".");
+            string.Join("; ", others.Select(o => $"{o.Key} {Percent(o.Rate, En)} ({Difference(o, alpha, En)})")) + ".");
 
     public static (string Id, string En) NoMeaningfulDifference(VariantResult control, IReadOnlyList<VariantResult> others, double minimumEffect)
     {
@@ -97,12 +100,13 @@ internal static class ExperimentSummaries
     private static string Rates(VariantResult control, IReadOnlyList<VariantResult> others, NumberFormatInfo f) =>
         string.Join(", ", others.Prepend(control).Select(v => $"{v.Key} {Percent(v.Rate, f)}"));
 
-    private static string Difference(VariantResult v, NumberFormatInfo f)
+    private static string Difference(VariantResult v, double alpha, NumberFormatInfo f)
     {
         var s = v.DifferenceSequence!.Value;
+        var level = ((1 - alpha) * 100).ToString("0.##", f);
         return f == Id
-            ? $"selisih {Signed(v.DifferenceFromControl!.Value, f)} poin, 95 %: {Signed(s.Low, f)} s.d. {Signed(s.High, f)}"
-            : $"difference {Signed(v.DifferenceFromControl!.Value, f)} points, 95%: {Signed(s.Low, f)} to {Signed(s.High, f)}";
+            ? $"selisih {Signed(v.DifferenceFromControl!.Value, f)} poin, {level} %: {Signed(s.Low, f)} s.d. {Signed(s.High, f)}"
+            : $"difference {Signed(v.DifferenceFromControl!.Value, f)} points, {level}%: {Signed(s.Low, f)} to {Signed(s.High, f)}";
     }
 
     private static string Percent(double rate, NumberFormatInfo f) =>

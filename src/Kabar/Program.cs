@@ -1,5 +1,6 @@
 using Kabar.Admin;
 using Kabar.Auth;
+using Kabar.Campaigns;
 using Kabar.Channels;
 using Kabar.Cli;
 using Kabar.Common;
@@ -37,6 +38,7 @@ builder.AddKabarAdmin();
 builder.AddKabarPermits();
 builder.AddKabarPrivacy();
 builder.AddKabarTransfers();
+builder.AddKabarCampaigns();
 builder.AddKabarOperations();
 
 var app = builder.Build();
@@ -65,6 +67,7 @@ app.MapStats();
 app.MapPermits();
 app.MapPrivacy();
 app.MapTransfers();
+app.MapCampaigns();
 app.MapKabarSimulator();
 app.MapKabarPages();
 

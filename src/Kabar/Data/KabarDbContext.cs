@@ -45,6 +45,9 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Admin.StatsConsentDay> StatsConsentDays => Set<Admin.StatsConsentDay>();
     public DbSet<Privacy.DataSubjectRequest> DataSubjectRequests => Set<Privacy.DataSubjectRequest>();
     public DbSet<Transfers.ExportRecord> Exports => Set<Transfers.ExportRecord>();
+    public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
+    public DbSet<Campaigns.CampaignAsk> CampaignAsks => Set<Campaigns.CampaignAsk>();
+    public DbSet<Campaigns.Experiment> Experiments => Set<Campaigns.Experiment>();
 
     /// <summary>ASP.NET Core Data Protection keys (antiforgery), shared by every Kabar process.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

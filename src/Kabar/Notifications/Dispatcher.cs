@@ -362,7 +362,7 @@ public sealed partial class Dispatcher(
 
                     plan = channel == Channel.Sms
                         ? new Planned(n.Id, n.DueAt, attempt.Id, channel, null,
-                            new SmsMessage(contact.Phone!, composer.Sms(type, parameters, contact.Language, link, contact.Id), attempt.Id.ToString()), null)
+                            new SmsMessage(contact.Phone!, composer.Sms(type, parameters, contact.Language, link, contact.Id, OwnText(n, type)), attempt.Id.ToString()), null)
                         : ComposeEmail(n, attempt, type, parameters, contact, link);
                     n.FallbackTries++;
                 }
@@ -427,7 +427,18 @@ public sealed partial class Dispatcher(
             {
                 var subject = DecisionInputs.From(contact);
                 var channel = SendDecision.FallbackChannel(subject, inputs.Policy);
-                var asked = contact.LastOptInRequestAt is { } a && at - a < inputs.Policy.OptInCooldown;
+                if (n.Channel is Channel.Sms or Channel.Email)
+                {
+                    // A campaign chose the channel when it queued the request (an e-mail-only campaign
+                    // must not turn into an SMS); it still needs the address.
+                    channel = n.Channel == Channel.Email ? (contact.Email is null ? Channel.None : Channel.Email)
+                        : channel == Channel.Sms ? Channel.Sms : Channel.None;
+                }
+
+                // A campaign reserved the cooldown for this very request when it queued it (the
+                // guarded update of LastOptInRequestAt), so its own reservation is not "asked recently".
+                var reserved = n.IdempotencyKey?.StartsWith(Campaigns.CampaignRunner.CampaignKeyPrefix, StringComparison.Ordinal) == true;
+                var asked = !reserved && contact.LastOptInRequestAt is { } a && at - a < inputs.Policy.OptInCooldown;
                 if (channel == Channel.None || asked || contact.WhatsAppConsent != ConsentState.Unknown)
                 {
                     NotificationFlow.Finish(n, NotificationState.Skipped, at);
@@ -471,10 +482,14 @@ public sealed partial class Dispatcher(
     private Planned ComposeEmail(Notification n, DeliveryAttempt attempt, NotificationType type,
         Dictionary<string, string> parameters, Contact contact, string? link)
     {
-        var (subject, body) = composer.Email(type, parameters, contact.Language, link, contact.Id);
+        var (subject, body) = composer.Email(type, parameters, contact.Language, link, contact.Id, OwnText(n, type));
         return new Planned(n.Id, n.DueAt, attempt.Id, Channel.Email, null, null,
             new EmailMessage(contact.Email!, contact.Name, subject, body, null, attempt.Id.ToString()));
     }
+
+    /// <summary>An experiment variant's request text, stored on a campaign's opt-in request when it was queued.</summary>
+    private static string? OwnText(Notification n, NotificationType type) =>
+        type.Name == NotificationCatalog.OptInRequest && !string.IsNullOrEmpty(n.Body) ? n.Body : null;
 
     private bool WindowOpen(Contact contact, DateTime now) =>
         SendDecision.WindowExpiresAt(contact.LastInboundAt, inputs.Policy) is { } e && now < e;

@@ -54,10 +54,12 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
     /// <summary>
     /// The SMS text: the master template, the opt-in link when the decision asked for one, and the
     /// person's stop link (every SMS carries it; <see cref="OptIn.OptOutLinks.EnsureReadyAsync"/> must have run).
+    /// An experiment variant's text, when given, replaces the master template's SMS text.
     /// </summary>
-    public string Sms(NotificationType type, IReadOnlyDictionary<string, string> parameters, string language, string? optInLink, Guid contactId)
+    public string Sms(NotificationType type, IReadOnlyDictionary<string, string> parameters, string language, string? optInLink, Guid contactId,
+        string? text = null)
     {
-        var text = NotificationCatalog.Render(type.Sms.For(language), WithOffice(parameters));
+        text = NotificationCatalog.Render(text ?? type.Sms.For(language), WithOffice(parameters));
         if (optInLink is not null && type.Name != NotificationCatalog.OptInRequest)
         {
             text += language == "en" ? $"\nGet these notices on WhatsApp: {optInLink}" : $"\nTerima info ini lewat WhatsApp: {optInLink}";
@@ -67,13 +69,14 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
         return text + (language == "en" ? $"\nStop WhatsApp messages: {stop}" : $"\nBerhenti pesan WhatsApp: {stop}");
     }
 
-    /// <summary>The e-mail: subject and text body, with the opt-in link when asked for and always the stop link.</summary>
+    /// <summary>The e-mail: subject and text body, with the opt-in link when asked for and always the stop link;
+    /// an experiment variant's text, when given, replaces the master template's body.</summary>
     public (string Subject, string Body) Email(NotificationType type, IReadOnlyDictionary<string, string> parameters, string language,
-        string? optInLink, Guid contactId)
+        string? optInLink, Guid contactId, string? text = null)
     {
         var values = WithOffice(parameters);
         var subject = NotificationCatalog.Render(type.EmailSubject.For(language), values);
-        var body = NotificationCatalog.Render(type.EmailBody.For(language), values);
+        var body = NotificationCatalog.Render(text ?? type.EmailBody.For(language), values);
         if (optInLink is not null && type.Name != NotificationCatalog.OptInRequest)
         {
             body += language == "en"

@@ -2,6 +2,7 @@ using Kabar.Decisions;
 using Kabar.Notifications;
 using Kabar.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kabar.Tests.Permits;
 

@@ -37,10 +37,11 @@ public sealed class JobScheduleSettingsTests(PostgresServer postgres)
         var runs = await app.RunDueJobsAsync();
         Assert.Equal("schedule", Assert.Single(runs, r => r.Job == "document-reminders").Trigger);
 
-        // template-sync's 12:30 came too (and the quarter-hourly stats-rollup); expiry-reminders' next is 06:00 tomorrow.
+        // template-sync's 12:30 came too (and the quarter-hourly stats-rollup, the five-minute opt-in-campaigns); expiry-reminders' next is 06:00 tomorrow.
         var ran = runs.Select(r => r.Job).ToList();
         Assert.Contains("template-sync", ran);
         Assert.Contains("stats-rollup", ran);
+        Assert.Contains("opt-in-campaigns", ran);
         Assert.DoesNotContain("expiry-reminders", ran);
     }
 }

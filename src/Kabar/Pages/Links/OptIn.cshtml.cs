@@ -14,7 +14,7 @@ namespace Kabar.Pages.Links;
 /// page with the way forward.
 /// </summary>
 [EnableRateLimiting(WebExtensions.LinksPolicy)]
-public sealed class OptInModel(LinkConsentService links, ConsentTexts texts, ClickToChat chat) : CitizenPageModel
+public sealed class OptInModel(LinkConsentService links, ConsentTexts texts, ClickToChat chat, Kabar.Campaigns.CampaignOpens opens) : CitizenPageModel
 {
     public enum Outcome
     {
@@ -46,6 +46,12 @@ public sealed class OptInModel(LinkConsentService links, ConsentTexts texts, Cli
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
     {
         var view = await links.ReadOptInAsync(token, ct);
+        if (view.State == LinkState.Valid)
+        {
+            // Only a campaign's analytics mark: the token, consent and contact stay as they were.
+            await opens.MarkAsync(view.Token?.NotificationId, ct);
+        }
+
         return await ShowAsync(view, view.State switch
         {
             LinkState.Valid => Outcome.Ask,

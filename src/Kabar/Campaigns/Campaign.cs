@@ -1,0 +1,102 @@
+using System.Text.Json.Serialization;
+using Kabar.Decisions;
+
+namespace Kabar.Campaigns;
+
+/// <summary>Where a campaign stands: drafted, asking, held by an operator, or done.</summary>
+public enum CampaignState
+{
+    [JsonStringEnumMemberName("draft")] Draft,
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("paused")] Paused,
+    [JsonStringEnumMemberName("completed")] Completed,
+}
+
+/// <summary>Which channels a campaign may ask on. <c>both</c> asks each person once, by SMS when possible, else by e-mail.</summary>
+public enum CampaignChannels
+{
+    [JsonStringEnumMemberName("sms")] Sms,
+    [JsonStringEnumMemberName("email")] Email,
+    [JsonStringEnumMemberName("both")] Both,
+}
+
+/// <summary>What the campaign did for one person.</summary>
+public enum AskOutcome
+{
+    /// <summary>An opt-in request was queued.</summary>
+    [JsonStringEnumMemberName("asked")] Asked,
+
+    /// <summary>The person was selected but not asked (another request within the cooldown, chose meanwhile, no usable address).</summary>
+    [JsonStringEnumMemberName("skipped")] Skipped,
+}
+
+/// <summary>
+/// An opt-in campaign (SPEC §8): opt-in requests by SMS and/or e-mail to the contacts of a segment
+/// whose WhatsApp consent is unknown, at most <see cref="DailyCap"/> a day, only within the sending
+/// hours of the office's day. The asks themselves are <see cref="CampaignAsk"/> rows, which are also
+/// what lets a restarted campaign resume where it stood.
+/// </summary>
+public sealed class Campaign
+{
+    public Guid Id { get; set; }
+    public string Name { get; set; } = "";
+    public CampaignState State { get; set; }
+
+    /// <summary>Only holders (permits) or applicants (registration form) of this permit type; null for everyone.</summary>
+    public string? PermitType { get; set; }
+
+    /// <summary>Only contacts Kabar first recorded on or after this office-zone date.</summary>
+    public DateOnly? RegisteredFrom { get; set; }
+
+    /// <summary>Only contacts Kabar first recorded on or before this office-zone date.</summary>
+    public DateOnly? RegisteredTo { get; set; }
+
+    public CampaignChannels Channels { get; set; }
+    public int DailyCap { get; set; }
+
+    /// <summary>Office-zone time of day from which asks are queued.</summary>
+    public TimeOnly SendFrom { get; set; }
+
+    /// <summary>Office-zone time of day until which asks are queued (exclusive).</summary>
+    public TimeOnly SendUntil { get; set; }
+
+    /// <summary>The experiment whose variant texts the requests use; null for the catalog text.</summary>
+    public Guid? ExperimentId { get; set; }
+
+    public string CreatedBy { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+}
+
+/// <summary>
+/// One person in one campaign: unique per (campaign, contact), so nobody is asked twice by a
+/// campaign even across restarts and several processes. Written in the same transaction as the
+/// notification that carries the request and the contact's <c>LastOptInRequestAt</c>.
+/// </summary>
+public sealed class CampaignAsk
+{
+    public Guid Id { get; set; }
+    public Guid CampaignId { get; set; }
+    public Guid ContactId { get; set; }
+    public AskOutcome Outcome { get; set; }
+
+    /// <summary>Why a selected person was not asked.</summary>
+    public string? SkipReason { get; set; }
+
+    public Channel Channel { get; set; }
+    public Guid? ExperimentId { get; set; }
+    public string? VariantKey { get; set; }
+
+    /// <summary>The <c>opt_in_request</c> notification; its opt-in token carries the same notification id.</summary>
+    public Guid? NotificationId { get; set; }
+
+    public DateTime AskedAt { get; set; }
+
+    /// <summary>A consent granted before this counts as a conversion of the ask (the attribution window).</summary>
+    public DateTime AttributionEndsAt { get; set; }
+
+    /// <summary>The first time the link's page was shown (link previews count too; see docs/campaigns.md).</summary>
+    public DateTime? OpenedAt { get; set; }
+}

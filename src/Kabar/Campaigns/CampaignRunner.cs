@@ -1,0 +1,201 @@
+using Kabar.Common;
+using Kabar.Consent;
+using Kabar.Contacts;
+using Kabar.Data;
+using Kabar.Decisions;
+using Kabar.Jobs;
+using Kabar.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Campaigns;
+
+/// <summary>
+/// The <c>opt-in-campaigns</c> job: for each running campaign inside its sending hours, queues up
+/// to min(what is left of the daily cap, the batch size) opt-in requests. Each batch is one
+/// transaction: the ask rows (unique per campaign and contact), the notifications, and a guarded
+/// update of each contact's <c>LastOptInRequestAt</c> that only succeeds outside the cooldown — so
+/// a crash, a lost job lease or a second process can neither ask a person twice nor lose an ask.
+/// </summary>
+public sealed partial class CampaignRunner(
+    IServiceScopeFactory scopes,
+    NotificationWriter writer,
+    DecisionInputs inputs,
+    IOptions<PolicyOptions> policy,
+    IOptions<CampaignOptions> options,
+    IOptions<ExperimentOptions> experimentOptions,
+    CrashPoints crash,
+    ILogger<CampaignRunner> logger)
+{
+    public const string JobName = "opt-in-campaigns";
+
+    /// <summary>A crash point between writing a batch and committing it (tests stop the process here).</summary>
+    public const string BeforeCommit = "campaign_before_commit";
+
+    /// <summary>The idempotency key of a campaign's request to one person; the dispatcher knows the cooldown was reserved for it.</summary>
+    public static string AskKey(Guid campaignId, Guid contactId) => $"{CampaignKeyPrefix}{campaignId:N}:{contactId:N}";
+
+    public const string CampaignKeyPrefix = "campaign:";
+
+    public async Task<JobOutcome> RunAsync(DateTime now, CancellationToken ct)
+    {
+        List<Guid> running;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+            running = await db.Campaigns.AsNoTracking().Where(c => c.State == CampaignState.Running)
+                .OrderBy(c => c.CreatedAt).Select(c => c.Id).ToListAsync(ct);
+        }
+
+        int asked = 0, skipped = 0, completed = 0;
+        foreach (var id in running)
+        {
+            try
+            {
+                var result = await RunCampaignAsync(id, now, ct);
+                asked += result.Asked;
+                skipped += result.Skipped;
+                completed += result.Completed ? 1 : 0;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ex.IsRetryableConflict())
+            {
+                // Another process asked some of the same people at the same moment: its batch won,
+                // this one rolled back whole; the next run carries on after it.
+                LogLostRace(id);
+            }
+        }
+
+        if (asked > 0)
+        {
+            writer.Wake();
+        }
+
+        return new JobOutcome(asked, $"{running.Count} running campaign(s), {asked} asked, {skipped} skipped, {completed} completed");
+    }
+
+    private sealed record BatchResult(int Asked, int Skipped, bool Completed);
+
+    private async Task<BatchResult> RunCampaignAsync(Guid id, DateTime now, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.State == CampaignState.Running, ct);
+        if (campaign is null)
+        {
+            return new BatchResult(0, 0, false);
+        }
+
+        var p = policy.Value;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(p.TimeZone);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(now, zone);
+        var timeOfDay = TimeOnly.FromDateTime(local);
+        if (timeOfDay < campaign.SendFrom || timeOfDay >= campaign.SendUntil || QuietHours.Until(now, p) is not null)
+        {
+            return new BatchResult(0, 0, false);
+        }
+
+        var dayStart = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local.Date, DateTimeKind.Unspecified), zone);
+        var askedToday = await db.CampaignAsks.CountAsync(a => a.CampaignId == id && a.Outcome == AskOutcome.Asked && a.AskedAt >= dayStart, ct);
+        var take = Math.Min(campaign.DailyCap - askedToday, options.Value.BatchSize);
+        if (take <= 0)
+        {
+            return new BatchResult(0, 0, false);
+        }
+
+        var cutoff = now - p.OptInCooldown;
+        var candidates = await CampaignSegment.Waiting(db, campaign, zone, cutoff)
+            .OrderBy(c => c.Id).Take(take).AsNoTracking().ToListAsync(ct);
+        if (candidates.Count == 0)
+        {
+            await db.Campaigns.Where(c => c.Id == id && c.State == CampaignState.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, CampaignState.Completed)
+                    .SetProperty(c => c.CompletedAt, now).SetProperty(c => c.UpdatedAt, now), ct);
+            LogCompleted(id);
+            return new BatchResult(0, 0, true);
+        }
+
+        Experiment? experiment = campaign.ExperimentId is { } eid ? await db.Experiments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eid, ct) : null;
+        var variants = experiment is null ? null : ExperimentService.ReadVariants(experiment.VariantsJson);
+        var attribution = experiment is null ? experimentOptions.Value.AttributionWindow : TimeSpan.FromDays(experiment.AttributionDays);
+        var type = NotificationCatalog.Find(NotificationCatalog.OptInRequest)!;
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        int asked = 0, skipped = 0;
+        foreach (var contact in candidates)
+        {
+            var ask = new CampaignAsk
+            {
+                Id = Guid.CreateVersion7(),
+                CampaignId = id,
+                ContactId = contact.Id,
+                AskedAt = now,
+                AttributionEndsAt = now + attribution,
+                Outcome = AskOutcome.Skipped,
+            };
+            db.CampaignAsks.Add(ask);
+            var channel = ChannelFor(campaign.Channels, contact);
+            if (channel == Channel.None)
+            {
+                ask.SkipReason = "no_address";
+                skipped++;
+                continue;
+            }
+
+            // The reservation: only one writer can move a person's last request into the cooldown.
+            var contactId = contact.Id;
+            var reserved = await db.Contacts
+                .Where(c => c.Id == contactId && c.WhatsAppConsent == ConsentState.Unknown
+                    && (c.LastOptInRequestAt == null || c.LastOptInRequestAt < cutoff))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastOptInRequestAt, now), ct);
+            if (reserved == 0)
+            {
+                ask.SkipReason = "asked_recently_or_chose";
+                skipped++;
+                continue;
+            }
+
+            var notification = writer.Add(db, contact, type, new Dictionary<string, string>(), now,
+                new NotificationOrigin(IdempotencyKey: AskKey(id, contactId)));
+            notification.Channel = channel;
+            if (variants is not null)
+            {
+                var variant = VariantAssignment.Assign(experiment!.Id, contactId, variants);
+                ask.ExperimentId = experiment.Id;
+                ask.VariantKey = variant.Key;
+                notification.Body = (channel == Channel.Sms ? variant.Sms : variant.Email)?.For(contact.Language);
+            }
+
+            ask.Outcome = AskOutcome.Asked;
+            ask.Channel = channel;
+            ask.NotificationId = notification.Id;
+            asked++;
+        }
+
+        await db.SaveChangesAsync(ct);
+        crash.Hit(BeforeCommit);
+        await tx.CommitAsync(ct);
+        LogBatch(id, asked, skipped);
+        return new BatchResult(asked, skipped, false);
+    }
+
+    private Channel ChannelFor(CampaignChannels channels, Contact contact)
+    {
+        var smsOk = contact.Phone is not null && PhoneNormalizer.RegionOf(contact.Phone) is { } region && inputs.Policy.SmsCountries.Contains(region);
+        var emailOk = contact.Email is not null;
+        return channels switch
+        {
+            CampaignChannels.Sms => smsOk ? Channel.Sms : Channel.None,
+            CampaignChannels.Email => emailOk ? Channel.Email : Channel.None,
+            _ => smsOk ? Channel.Sms : emailOk ? Channel.Email : Channel.None,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId}: queued {Asked} opt-in request(s), skipped {Skipped}")]
+    private partial void LogBatch(Guid campaignId, int asked, int skipped);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} completed: nobody in its segment is left to ask")]
+    private partial void LogCompleted(Guid campaignId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId}: another process queued the same people first; this batch was rolled back")]
+    private partial void LogLostRace(Guid campaignId);
+}

@@ -42,7 +42,9 @@ public sealed class RetentionJob(IServiceScopeFactory scopes, IOptions<PrivacyOp
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.Body, (string?)null).SetProperty(m => m.Payload, (string?)null), t), ct);
 
         var notifications = await InBatchesAsync(
-            db => db.Notifications.Where(n => n.CreatedAt < cutoff && Finished.Contains(n.State) && (n.Body != null || n.ParamsJson != "{}")).Select(n => n.Id),
+            // A notification whose fallback may still go needs its parameters to write it.
+            db => db.Notifications.Where(n => n.CreatedAt < cutoff && Finished.Contains(n.State) && n.FallbackDueAt == null
+                && (n.Body != null || n.ParamsJson != "{}")).Select(n => n.Id),
             (db, ids, t) => db.Notifications.Where(n => ids.Contains(n.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(n => n.Body, (string?)null).SetProperty(n => n.ParamsJson, "{}"), t), ct);
 

@@ -409,6 +409,17 @@ public sealed class ContactImporter(IServiceScopeFactory scopes, PhoneNormalizer
             var existing = await db.Contacts.Where(c => c.Phone != null && chunkPhones.Contains(c.Phone)).ToDictionaryAsync(c => c.Phone!, ct);
             foreach (var row in chunk)
             {
+                // The one thing the permit writer can refuse is checked before the row touches
+                // anything: the contact and its ledger must not be half-changed by a refused row.
+                if (row.Permit is { RenewalOf: { } renewalOf }
+                    && db.Permits.Local.All(p => p.ExternalRef != renewalOf)
+                    && !await db.Permits.AnyAsync(p => p.ExternalRef == renewalOf, ct))
+                {
+                    errors.Add(new ImportRowError(row.Line, "renewal_of",
+                        $"No permit has external_ref '{PermitValidation.Shorten(renewalOf)}'; import the permit being renewed first."));
+                    continue;
+                }
+
                 var isNew = !existing.TryGetValue(row.Phone, out var contact) && db.Contacts.Local.All(c => c.Phone != row.Phone);
                 contact ??= db.Contacts.Local.FirstOrDefault(c => c.Phone == row.Phone);
                 var changed = false;
@@ -441,18 +452,8 @@ public sealed class ContactImporter(IServiceScopeFactory scopes, PhoneNormalizer
                     var outcome = await permits.UpsertAsync(db, permit, now, notify: false, ct);
                     if (outcome.Permit is null)
                     {
-                        // Only a renewal of an unknown permit fails here; the whole row goes.
-                        errors.Add(new ImportRowError(row.Line, PermitColumnOf.GetValueOrDefault(outcome.ErrorField!, outcome.ErrorField!), outcome.Error!));
-                        if (isNew)
-                        {
-                            db.Contacts.Remove(contact);
-                        }
-                        else
-                        {
-                            await db.Entry(contact).ReloadAsync(ct);
-                        }
-
-                        continue;
+                        // Checked above; undoing a contact and ledger change here is not possible.
+                        throw new InvalidOperationException($"Line {row.Line}: the permit writer refused a checked row: {outcome.Error}");
                     }
 
                     cancel.AddRange(outcome.CancelRemindersOf);

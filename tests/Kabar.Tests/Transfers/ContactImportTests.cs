@@ -132,6 +132,28 @@ public abstract class ContactImportTests(Db db, PostgresServer postgres) : IAsyn
     }
 
     [Fact]
+    public async Task Import_ARenewalOfAnUnknownPermit_IsRefusedWhole_AndLeavesThePersonsLedgerWhole()
+    {
+        // The person's consent on one line, a renewal of a permit Kabar never saw on the next.
+        var report = await app.ImportAsync("""
+            phone,name,consent,consent_source,consent_at,text_version,external_ref,permit_type,status,expires_on,renewal_of
+            081277770401,Wayan,granted,formulir loket,2025-02-01,daftar-v1,IMP-R1,Izin Usaha,issued,2027-05-01,
+            081277770401,Wayan,,,,,IMP-R2,Izin Usaha,issued,2028-05-01,IMP-NOWHERE
+            """);
+        Assert.Equal([(3, "renewal_of")], TransferSupport.Errors(report));
+        var contact = await app.WithDbAsync(d => d.Contacts.AsNoTracking().SingleAsync(c => c.Phone == "+6281277770401"));
+        var events = await app.WithDbAsync(d => d.ConsentEvents.AsNoTracking().Where(e => e.ContactId == contact.Id).ToListAsync());
+        Assert.Equal((Kabar.Consent.ConsentState.Granted, 1, 1), (contact.WhatsAppConsent, contact.LedgerSeq, events.Count));
+
+        // The person can still stop: the ledger and the contact agree on where the chain is.
+        using var api = app.Api();
+        using var stop = await api.PostAsJsonAsync($"/api/contacts/{contact.Id}/consent", new { scope = "whatsapp", granted = false, source = "api" });
+        await Http.AssertStatusAsync(stop, System.Net.HttpStatusCode.Created);
+        var (code, output) = await KabarCliRunner.RunAsync(app, "consent", "verify");
+        Assert.True(code == 0, output);
+    }
+
+    [Fact]
     public async Task Import_WithoutAPhoneColumn_NamesIt_AndAReadOnlyKeyCannotImport()
     {
         var report = await app.ImportAsync("nomor,nama\n0812,Ani\n");

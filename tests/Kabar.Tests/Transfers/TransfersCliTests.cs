@@ -61,6 +61,21 @@ public sealed class TransfersCliTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Contains("INTACT", okOut);
         Assert.Contains("office's key", okOut);
 
+        // An auditor's machine with neither the office's database nor its published key: the file
+        // matches its manifest, but that alone proves nothing about who signed it.
+        var elsewhere = Path.Combine(Path.GetTempPath(), $"kabar-auditor-{Guid.NewGuid():N}.db");
+        try
+        {
+            var (unpinnedCode, unpinnedOut) = await KabarCliRunner.RunAsync(Db.Sqlite, $"Data Source={elsewhere}", "export", "verify", csv);
+            Assert.True(unpinnedCode == 3, unpinnedOut);
+            Assert.Contains("SIGNER NOT CHECKED", unpinnedOut);
+            Assert.DoesNotContain("INTACT", unpinnedOut);
+        }
+        finally
+        {
+            File.Delete(elsewhere);
+        }
+
         // One character: Siti becomes Sita.
         var text = await File.ReadAllTextAsync(csv, Encoding.UTF8);
         await File.WriteAllTextAsync(csv, text.Replace("Siti Aminah", "Sita Aminah", StringComparison.Ordinal), new UTF8Encoding(true));

@@ -104,6 +104,20 @@ internal static class DecisionsApi
         return TypedResults.Ok(DecideAllAsync(db, ids, given, normalized!, message, inputs, metrics, time.GetUtcNow().UtcDateTime, ct));
     }
 
+    /// <summary>Only the columns the decision reads.</summary>
+    private static IQueryable<Contact> Subjects(IQueryable<Contact> contacts) => contacts.AsNoTracking().Select(c => new Contact
+    {
+        Id = c.Id,
+        Phone = c.Phone,
+        BusinessScopedUserId = c.BusinessScopedUserId,
+        Email = c.Email,
+        WhatsAppConsent = c.WhatsAppConsent,
+        MarketingConsent = c.MarketingConsent,
+        LastInboundAt = c.LastInboundAt,
+        UndeliverableAt = c.UndeliverableAt,
+        LastOptInRequestAt = c.LastOptInRequestAt,
+    });
+
     /// <summary>Reads the contacts a thousand at a time and writes each decision as it is made.</summary>
     private static async IAsyncEnumerable<BulkDecision> DecideAllAsync(KabarDbContext db, IReadOnlyList<Guid> ids,
         IReadOnlyList<string?> given, string[] normalized, DecisionMessage message, DecisionInputs inputs, KabarMetrics metrics, DateTime now,
@@ -122,7 +136,7 @@ internal static class DecisionsApi
         for (var start = 0; start < ids.Count; start += BulkChunk)
         {
             var chunk = ids.Skip(start).Take(BulkChunk).Distinct().ToList();
-            var found = await db.Contacts.AsNoTracking().Where(c => chunk.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+            var found = await Subjects(db.Contacts.Where(c => chunk.Contains(c.Id))).ToDictionaryAsync(c => c.Id, ct);
             for (var i = start; i < Math.Min(ids.Count, start + BulkChunk); i++)
             {
                 yield return found.TryGetValue(ids[i], out var contact)
@@ -134,7 +148,7 @@ internal static class DecisionsApi
         for (var start = 0; start < normalized.Length; start += BulkChunk)
         {
             var chunk = normalized.Skip(start).Take(BulkChunk).Distinct(StringComparer.Ordinal).ToList();
-            var found = await db.Contacts.AsNoTracking().Where(c => chunk.Contains(c.Phone!)).ToDictionaryAsync(c => c.Phone!, StringComparer.Ordinal, ct);
+            var found = await Subjects(db.Contacts.Where(c => chunk.Contains(c.Phone!))).ToDictionaryAsync(c => c.Phone!, StringComparer.Ordinal, ct);
             for (var i = start; i < Math.Min(normalized.Length, start + BulkChunk); i++)
             {
                 yield return Decide(null, normalized[i], found.GetValueOrDefault(normalized[i]));

@@ -10,18 +10,150 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kabar.Decisions;
 
-/// <summary><c>POST /api/decisions</c>: the decision of SPEC §5 as a dry run; nothing is stored or created.</summary>
+/// <summary>
+/// <c>POST /api/decisions</c>: the decision of SPEC §5 as a dry run; nothing is stored or created.
+/// <c>POST /api/decisions/bulk</c>: the same decision for up to <see cref="BulkLimit"/> people in one call.
+/// </summary>
 internal static class DecisionsApi
 {
+    /// <summary>The most contact ids and phones, together, that one bulk call decides.</summary>
+    public const int BulkLimit = 100_000;
+
+    /// <summary>Contacts read per query in a bulk call.</summary>
+    private const int BulkChunk = 1_000;
+
     public sealed record DecisionRequest(Guid? ContactId, string? Phone, DecisionMessageRequest? Message);
 
     public sealed record DecisionMessageRequest(string? Kind, string? Category, bool? HasTemplateVariant);
+
+    public sealed record BulkDecisionRequest(IReadOnlyList<Guid>? ContactIds, IReadOnlyList<string?>? Phones, DecisionMessageRequest? Message);
+
+    /// <summary>
+    /// One person of a bulk call, in request order (the contact ids, then the phones). <c>found</c> is
+    /// false for an id no contact has (no decision) and for a phone Kabar has never seen (decided as
+    /// a person with no state, like the single call).
+    /// </summary>
+    public sealed record BulkDecision(Guid? ContactId, string? Phone, bool Found, Decision? Decision);
 
     public static IEndpointRouteBuilder MapDecisions(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/decisions").WithTags("Decisions").RequireAuthorization(ApiAuth.ReadPolicy)
             .MapPost("/", Decide).WithSummary("Dry run of the channel decision for a contact or phone and a message; nothing is stored");
+        app.MapGroup("/api/decisions").WithTags("Decisions").RequireAuthorization(ApiAuth.ReadPolicy)
+            .MapPost("/bulk", DecideBulk).WithSummary("Dry run of the channel decision for up to 100,000 contacts or phones and one message; nothing is stored");
         return app;
+    }
+
+    /// <summary>The message both calls describe; field errors for what is missing or unknown.</summary>
+    private static DecisionMessage ReadMessage(DecisionMessageRequest? request, FieldErrors errors)
+    {
+        var kind = MessageKind.Template;
+        var category = MessageCategory.Utility;
+        if (request is null)
+        {
+            errors.Add("message", "Describe the message: { \"kind\": \"template\" or \"text\", \"category\": \"utility\", \"marketing\" or \"authentication\" }.");
+            return new DecisionMessage(kind, category);
+        }
+
+        if (!EnumText<MessageKind>.TryParse(request.Kind, out kind))
+        {
+            errors.Add("message.kind", $"Use {EnumText<MessageKind>.Choices}.");
+        }
+
+        if (request.Category is not null && !EnumText<MessageCategory>.TryParse(request.Category, out category))
+        {
+            errors.Add("message.category", $"Use {EnumText<MessageCategory>.Choices}.");
+        }
+
+        return new DecisionMessage(kind, category, request.HasTemplateVariant ?? false);
+    }
+
+    private static Results<Ok<IAsyncEnumerable<BulkDecision>>, ProblemHttpResult> DecideBulk(BulkDecisionRequest request,
+        KabarDbContext db, PhoneNormalizer phones, DecisionInputs inputs, KabarMetrics metrics, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var ids = request.ContactIds ?? [];
+        var given = request.Phones ?? [];
+        if (ids.Count + given.Count == 0)
+        {
+            errors.Add("contactIds", "Give contactIds, phones or both (at least one person).");
+        }
+        else if (ids.Count + given.Count > BulkLimit)
+        {
+            errors.Add(ids.Count > 0 ? "contactIds" : "phones",
+                $"At most {BulkLimit:N0} contactIds and phones together in one call ({ids.Count + given.Count:N0} given); split the list.");
+        }
+
+        var normalized = new string?[given.Count];
+        var bad = 0;
+        for (var i = 0; i < given.Count && ids.Count + given.Count <= BulkLimit; i++)
+        {
+            normalized[i] = phones.Normalize(given[i]);
+            if (normalized[i] is null && bad++ < 20)
+            {
+                errors.Add($"phones[{i}]", $"Not a usable phone number. Use {PhoneNormalizer.AcceptedForm}.");
+            }
+        }
+
+        var message = ReadMessage(request.Message, errors);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        return TypedResults.Ok(DecideAllAsync(db, ids, given, normalized!, message, inputs, metrics, time.GetUtcNow().UtcDateTime, ct));
+    }
+
+    /// <summary>Only the columns the decision reads.</summary>
+    private static IQueryable<Contact> Subjects(IQueryable<Contact> contacts) => contacts.AsNoTracking().Select(c => new Contact
+    {
+        Id = c.Id,
+        Phone = c.Phone,
+        BusinessScopedUserId = c.BusinessScopedUserId,
+        Email = c.Email,
+        WhatsAppConsent = c.WhatsAppConsent,
+        MarketingConsent = c.MarketingConsent,
+        LastInboundAt = c.LastInboundAt,
+        UndeliverableAt = c.UndeliverableAt,
+        LastOptInRequestAt = c.LastOptInRequestAt,
+    });
+
+    /// <summary>Reads the contacts a thousand at a time and writes each decision as it is made.</summary>
+    private static async IAsyncEnumerable<BulkDecision> DecideAllAsync(KabarDbContext db, IReadOnlyList<Guid> ids,
+        IReadOnlyList<string?> given, string[] normalized, DecisionMessage message, DecisionInputs inputs, KabarMetrics metrics, DateTime now,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        BulkDecision Decide(Guid? id, string? phone, Contact? contact)
+        {
+            var subject = contact is not null
+                ? DecisionInputs.From(contact)
+                : new DecisionContact { Phone = phone, PhoneRegion = PhoneNormalizer.RegionOf(phone), WhatsApp = ConsentState.Unknown };
+            var decision = SendDecision.Decide(subject, message, now, inputs.Policy);
+            metrics.Decided(decision, KabarMetrics.AtDryRun);
+            return new BulkDecision(contact?.Id ?? id, contact?.Phone ?? phone, contact is not null, decision);
+        }
+
+        for (var start = 0; start < ids.Count; start += BulkChunk)
+        {
+            var chunk = ids.Skip(start).Take(BulkChunk).Distinct().ToList();
+            var found = await Subjects(db.Contacts.Where(c => chunk.Contains(c.Id))).ToDictionaryAsync(c => c.Id, ct);
+            for (var i = start; i < Math.Min(ids.Count, start + BulkChunk); i++)
+            {
+                yield return found.TryGetValue(ids[i], out var contact)
+                    ? Decide(ids[i], null, contact)
+                    : new BulkDecision(ids[i], null, false, null);
+            }
+        }
+
+        for (var start = 0; start < normalized.Length; start += BulkChunk)
+        {
+            var chunk = normalized.Skip(start).Take(BulkChunk).Distinct(StringComparer.Ordinal).ToList();
+            var found = await Subjects(db.Contacts.Where(c => chunk.Contains(c.Phone!))).ToDictionaryAsync(c => c.Phone!, StringComparer.Ordinal, ct);
+            for (var i = start; i < Math.Min(normalized.Length, start + BulkChunk); i++)
+            {
+                yield return Decide(null, normalized[i], found.GetValueOrDefault(normalized[i]));
+            }
+        }
     }
 
     private static async Task<Results<Ok<Decision>, ProblemHttpResult>> Decide(DecisionRequest request,
@@ -30,25 +162,7 @@ internal static class DecisionsApi
         var errors = new FieldErrors();
         var phone = phones.NormalizeReference(request.ContactId, request.Phone, errors);
 
-        var kind = MessageKind.Template;
-        var category = MessageCategory.Utility;
-        if (request.Message is null)
-        {
-            errors.Add("message", "Describe the message: { \"kind\": \"template\" or \"text\", \"category\": \"utility\", \"marketing\" or \"authentication\" }.");
-        }
-        else
-        {
-            if (!EnumText<MessageKind>.TryParse(request.Message.Kind, out kind))
-            {
-                errors.Add("message.kind", $"Use {EnumText<MessageKind>.Choices}.");
-            }
-
-            if (request.Message.Category is not null && !EnumText<MessageCategory>.TryParse(request.Message.Category, out category))
-            {
-                errors.Add("message.category", $"Use {EnumText<MessageCategory>.Choices}.");
-            }
-        }
-
+        var message = ReadMessage(request.Message, errors);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -66,7 +180,6 @@ internal static class DecisionsApi
         var subject = contact is not null
             ? DecisionInputs.From(contact)
             : new DecisionContact { Phone = phone, PhoneRegion = PhoneNormalizer.RegionOf(phone), WhatsApp = ConsentState.Unknown };
-        var message = new DecisionMessage(kind, category, request.Message!.HasTemplateVariant ?? false);
         var decision = SendDecision.Decide(subject, message, time.GetUtcNow().UtcDateTime, inputs.Policy);
         metrics.Decided(decision, KabarMetrics.AtDryRun);
         return TypedResults.Ok(decision);

@@ -29,12 +29,29 @@ public static class QueueStore
                 """).ToListAsync(ct);
         }
 
+        // One ordered range of (PhoneNumberId, State, DueAt) per state: with State IN (…) SQLite
+        // would read every due row of the number and sort them all to take the first few.
         return db.Database.SqlQuery<Guid>($"""
             UPDATE "Notifications" SET "LockedUntil" = {leaseUntil}, "LockedBy" = {holder}, "Version" = "Version" + 1
             WHERE "Id" IN (
-                SELECT "Id" FROM "Notifications"
-                WHERE "PhoneNumberId" = {phoneNumberId} AND "State" IN ('queued', 'scheduled', 'sending')
-                  AND "DueAt" <= {now} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
+                SELECT "Id" FROM (
+                    SELECT * FROM (
+                        SELECT "Id", "DueAt" FROM "Notifications"
+                        WHERE "PhoneNumberId" = {phoneNumberId} AND "State" = 'queued'
+                          AND "DueAt" <= {now} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
+                        ORDER BY "DueAt" LIMIT {limit})
+                    UNION ALL
+                    SELECT * FROM (
+                        SELECT "Id", "DueAt" FROM "Notifications"
+                        WHERE "PhoneNumberId" = {phoneNumberId} AND "State" = 'scheduled'
+                          AND "DueAt" <= {now} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
+                        ORDER BY "DueAt" LIMIT {limit})
+                    UNION ALL
+                    SELECT * FROM (
+                        SELECT "Id", "DueAt" FROM "Notifications"
+                        WHERE "PhoneNumberId" = {phoneNumberId} AND "State" = 'sending'
+                          AND "DueAt" <= {now} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
+                        ORDER BY "DueAt" LIMIT {limit}))
                 ORDER BY "DueAt"
                 LIMIT {limit})
             RETURNING "Id" AS "Value"

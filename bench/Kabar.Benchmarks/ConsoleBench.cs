@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Kabar.Bench;
+namespace Kabar.Benchmarks;
 
 /// <summary>
 /// The operator console over a large register: <c>--contacts</c> people (default one million; 60 %

@@ -10,7 +10,7 @@ using Kabar.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Kabar.Bench;
+namespace Kabar.Benchmarks;
 
 /// <summary>A database for one run: a fresh SQLite file or a fresh PostgreSQL database, migrated.</summary>
 public sealed class BenchDatabase : IAsyncDisposable
@@ -128,7 +128,22 @@ public sealed class KabarServer : IAsyncDisposable
             : null;
     }
 
-    public static async Task<KabarServer> StartAsync(BenchDatabase db, IEnumerable<string> settings)
+    /// <summary>Process start to the first 200 from <c>/readyz</c>.</summary>
+    public TimeSpan StartToReady { get; private set; }
+
+    public static Task<KabarServer> StartAsync(BenchDatabase db, IEnumerable<string> settings, bool migrate = false) =>
+        StartProcessAsync(typeof(Kabar.Notifications.Dispatcher).Assembly.Location,
+        [
+            $"--Kabar:Database:Provider={db.Provider}",
+            $"--ConnectionStrings:Kabar={db.ConnectionString}",
+            $"--Kabar:Database:MigrateOnStartup={(migrate ? "true" : "false")}",
+            "--Logging:LogLevel:Default=Warning",
+            .. settings,
+            .. Extra(),
+        ]);
+
+    /// <summary>Starts <c>dotnet DLL --urls URL ARGS</c> and waits for <c>/readyz</c> to answer 200.</summary>
+    public static async Task<KabarServer> StartProcessAsync(string dll, IEnumerable<string> args)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var info = new ProcessStartInfo("dotnet")
@@ -138,15 +153,8 @@ public sealed class KabarServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        info.ArgumentList.Add(typeof(Kabar.Notifications.Dispatcher).Assembly.Location);
-        foreach (var arg in new[]
-        {
-            "--urls", url,
-            $"--Kabar:Database:Provider={db.Provider}",
-            $"--ConnectionStrings:Kabar={db.ConnectionString}",
-            "--Kabar:Database:MigrateOnStartup=false",
-            "--Logging:LogLevel:Default=Warning",
-        }.Concat(settings).Concat(Extra()))
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args.Concat(["--urls", url]))
         {
             info.ArgumentList.Add(arg);
         }
@@ -155,6 +163,7 @@ public sealed class KabarServer : IAsyncDisposable
         var server = new KabarServer(process, url);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        var clock = Stopwatch.StartNew();
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -165,7 +174,7 @@ public sealed class KabarServer : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"Kabar exited with {process.ExitCode}:\n{server.Output}");
+                throw new InvalidOperationException($"{Path.GetFileName(dll)} exited with {process.ExitCode}:\n{server.Output}");
             }
 
             try
@@ -173,6 +182,7 @@ public sealed class KabarServer : IAsyncDisposable
                 using var ready = await client.GetAsync($"{url}/readyz");
                 if (ready.IsSuccessStatusCode)
                 {
+                    server.StartToReady = clock.Elapsed;
                     return server;
                 }
             }
@@ -183,10 +193,10 @@ public sealed class KabarServer : IAsyncDisposable
             {
             }
 
-            await Task.Delay(100);
+            await Task.Delay(10);
         }
 
-        throw new InvalidOperationException($"Kabar did not start:\n{server.Output}");
+        throw new InvalidOperationException($"{Path.GetFileName(dll)} did not start:\n{server.Output}");
     }
 
     /// <summary>More Kabar settings for an experiment: <c>KABAR_BENCH_ARGS="--Kabar:Notifications:BatchSize=250"</c>.</summary>
@@ -234,12 +244,30 @@ public sealed class KabarServer : IAsyncDisposable
     }
 }
 
-/// <summary>The people and notices both scenarios start from.</summary>
+/// <summary>The last line of every scenario's report: its figures as one JSON object.</summary>
+public static class BenchReport
+{
+    public static string Format(string text, IReadOnlyDictionary<string, object?> figures) =>
+        text.TrimEnd() + "\n" + System.Text.Json.JsonSerializer.Serialize(figures);
+
+    public static double Round(double value, int digits = 1) => Math.Round(value, digits, MidpointRounding.AwayFromZero);
+
+    /// <summary>The q-quantile of sorted samples (nearest rank).</summary>
+    public static double Quantile(IReadOnlyList<double> sorted, double q) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    public static long? Megabytes(long? bytes) => bytes / (1024 * 1024);
+}
+
+/// <summary>The people and notices the scenarios start from.</summary>
 public static class BenchSeed
 {
     public const string Number = "900000000000001";
 
-    private const string PermitReadyParams = """{"partner_name":"Siti Aminah","permit_type":"Izin Usaha Mikro","permit_number":"503/0186/IUM/2026","issue_date":"25-11-2026","download_link":"https://perizinan.example.id/izin/0186"}""";
+    /// <summary>The business numbers of a multi-number run: 900000000000001, …02, …</summary>
+    public static string NumberOf(int k) => string.Create(CultureInfo.InvariantCulture, $"90000000000000{k + 1}");
+
+    public const string PermitReadyParams = """{"partner_name":"Siti Aminah","permit_type":"Izin Usaha Mikro","permit_number":"503/0186/IUM/2026","issue_date":"25-11-2026","download_link":"https://perizinan.example.id/izin/0186"}""";
 
     /// <summary>
     /// <paramref name="count"/> opted-in people, each with one queued <c>permit_ready</c> notice;

@@ -4,7 +4,7 @@ using Kabar.Notifications;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace Kabar.Bench;
+namespace Kabar.Benchmarks;
 
 /// <summary>
 /// The daily expiry scan over a large permit register: <c>--count</c> issued permits (default one
@@ -15,8 +15,10 @@ namespace Kabar.Bench;
 /// </summary>
 public static class SchedulerScanBench
 {
-    private const int Due = 10_000;
-    private const int AlreadyReminded = 190_000;
+    /// <summary>1 % of the register due today, 19 % in the windows and reminded already (10,000 and 190,000 of a million).</summary>
+    private static int Due(int count) => Math.Max(1, count / 100);
+
+    private static int AlreadyReminded(int count) => count * 19 / 100;
 
     public static async Task<string> RunAsync(BenchOptions o)
     {
@@ -25,14 +27,14 @@ public static class SchedulerScanBench
             throw new InvalidOperationException("scheduler-scan seeds with SQLite's recursive CTE; run it with --db sqlite.");
         }
 
-        var count = Math.Max(o.Count, Due + AlreadyReminded + 1);
+        var count = Math.Max(o.Count, 100);
         await using var db = await BenchDatabase.CreateAsync(o);
         var seedClock = Stopwatch.StartNew();
         await SeedAsync(db, count);
         var seeded = seedClock.Elapsed;
 
         var clock = Stopwatch.StartNew();
-        var (code, output) = await RunKabarAsync(db, "job", "run", "expiry-reminders");
+        var (code, output, peak) = await RunKabarAsync(db, "job", "run", "expiry-reminders");
         var wall = clock.Elapsed;
         if (code != 0)
         {
@@ -42,12 +44,27 @@ public static class SchedulerScanBench
         await using var context = db.Open();
         var run = await context.JobRuns.AsNoTracking().SingleAsync(r => r.Job == "expiry-reminders");
         var created = await context.Notifications.CountAsync(n => n.Type == "permit_expiry_warning");
-        return string.Create(CultureInfo.InvariantCulture, $"""
-            scheduler-scan ({db.Provider}, {count} permits, {Due} due a reminder, {AlreadyReminded} in the windows already reminded; seeded in {seeded.TotalSeconds:0.0} s)
+        var figures = new Dictionary<string, object?>
+        {
+            ["scenario"] = "scheduler-scan",
+            ["db"] = db.Provider,
+            ["permits"] = count,
+            ["due"] = Due(count),
+            ["seed_s"] = BenchReport.Round(seeded.TotalSeconds),
+            ["scan_s"] = BenchReport.Round(run.DurationMs / 1000.0, 2),
+            ["created"] = run.Created,
+            ["queued"] = created,
+            ["command_s"] = BenchReport.Round(wall.TotalSeconds),
+            ["budget_s"] = 10,
+            ["of_budget"] = BenchReport.Round(run.DurationMs / 10_000.0, 3),
+            ["kabar_peak_rss_mb"] = BenchReport.Megabytes(peak),
+        };
+        return BenchReport.Format(string.Create(CultureInfo.InvariantCulture, $"""
+            scheduler-scan ({db.Provider}, {count} permits, {Due(count)} due a reminder, {AlreadyReminded(count)} in the windows already reminded; seeded in {seeded.TotalSeconds:0.0} s)
               scan:     {run.DurationMs} ms to scan and enqueue {run.Created} reminders ({created} in the queue), as recorded by the job run
               detail:   {run.Detail}
-              command:  {wall.TotalSeconds:0.0} s for the whole `kabar job run expiry-reminders` process (start-up included)
-            """);
+              command:  {wall.TotalSeconds:0.0} s for the whole `kabar job run expiry-reminders` process (start-up included), peak {BenchReport.Megabytes(peak)} MB
+            """), figures);
     }
 
     private static async Task SeedAsync(BenchDatabase db, int count)
@@ -92,8 +109,8 @@ public static class SchedulerScanBench
             command.CommandText = sql;
             command.CommandTimeout = 600;
             command.Parameters.AddWithValue("$count", count);
-            command.Parameters.AddWithValue("$due", Due);
-            command.Parameters.AddWithValue("$reminded", AlreadyReminded);
+            command.Parameters.AddWithValue("$due", Due(count));
+            command.Parameters.AddWithValue("$reminded", AlreadyReminded(count));
             command.Parameters.AddWithValue("$today", today);
             command.Parameters.AddWithValue("$at", at);
             await command.ExecuteNonQueryAsync();
@@ -105,7 +122,7 @@ public static class SchedulerScanBench
         await analyze.ExecuteNonQueryAsync();
     }
 
-    private static async Task<(int Code, string Output)> RunKabarAsync(BenchDatabase db, params string[] args)
+    private static async Task<(int Code, string Output, long? PeakRss)> RunKabarAsync(BenchDatabase db, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -128,7 +145,33 @@ public static class SchedulerScanBench
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        // The peak resident set, read from /proc while the command runs (it is gone once it exits).
+        long? peak = null;
+        while (!process.WaitForExit(25))
+        {
+            peak = Math.Max(peak ?? 0, ReadPeak(process.Id) ?? 0);
+        }
+
         await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
+        return (process.ExitCode, await stdout + await stderr, peak);
+    }
+
+    private static long? ReadPeak(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var kb, ..] && long.TryParse(kb, CultureInfo.InvariantCulture, out var value)
+                ? value * 1024
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

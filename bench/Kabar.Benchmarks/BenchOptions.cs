@@ -1,0 +1,97 @@
+using System.Globalization;
+
+namespace Kabar.Benchmarks;
+
+/// <summary>
+/// Command line of the macro scenarios: <c>SCENARIO [--db sqlite|postgres] [--pg CONNSTR] [--count N] [--mps N]
+/// [--numbers N] [--concurrency N] [--contacts N] [--attempts N] [--runs N] [--no-hangfire]</c>.
+/// </summary>
+public sealed record BenchOptions(string Scenario, string Db, string? Postgres, int Count, int MessagesPerSecond, int Concurrency,
+    int Contacts = 1_000_000, int Attempts = 10_000_000, int Numbers = 1, int Runs = 5, bool Hangfire = true)
+{
+    public const string Usage = """
+        usage: Kabar.Benchmarks SCENARIO [options]        (each scenario prints its figures, then one JSON line)
+          dispatch        [--db sqlite|postgres] [--pg "Host=…;Username=…"] [--numbers 1|4] [--count N] [--mps N] [--no-hangfire]
+          webhooks        [--db …] [--pg …] [--count N attempts] [--concurrency N]
+          scheduler-scan  [--count N permits]                      (SQLite)
+          decisions-bulk  [--db …] [--pg …] [--count N contacts]
+          console         [--contacts N] [--attempts N]            (SQLite)
+          startup         [--runs N]
+          micro           [BenchmarkDotNet arguments: --filter *Signature* …] [--smoke]
+        send and statuses are the former names of dispatch and webhooks.
+        """;
+
+    public static BenchOptions? Parse(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            return null;
+        }
+
+        var scenario = args[0] switch { "send" => "dispatch", "statuses" => "webhooks", var s => s };
+        string db = "sqlite";
+        string? pg = null;
+        int? count = null, mps = null, concurrency = null, contacts = null, attempts = null, numbers = null, runs = null;
+        var hangfire = true;
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (args[i] == "--no-hangfire")
+            {
+                hangfire = false;
+                continue;
+            }
+
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            int? number = int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+            switch (args[i])
+            {
+                case "--db" when value is "sqlite" or "postgres":
+                    db = value;
+                    break;
+                case "--pg" when value is not null:
+                    pg = value;
+                    break;
+                case "--count" when number is not null:
+                    count = number;
+                    break;
+                case "--mps" when number is not null:
+                    mps = number;
+                    break;
+                case "--concurrency" when number is not null:
+                    concurrency = number;
+                    break;
+                case "--contacts" when number is not null:
+                    contacts = number;
+                    break;
+                case "--attempts" when number is not null:
+                    attempts = number;
+                    break;
+                case "--numbers" when number is not null and <= 9:
+                    numbers = number;
+                    break;
+                case "--runs" when number is not null:
+                    runs = number;
+                    break;
+                default:
+                    return null;
+            }
+
+            i++;
+        }
+
+        if (db == "postgres" && pg is null)
+        {
+            return null;
+        }
+
+        var defaultCount = scenario switch
+        {
+            "dispatch" => 20_000 * (numbers ?? 1),
+            "scheduler-scan" => 1_000_000,
+            "decisions-bulk" => 100_000,
+            _ => 50_000,
+        };
+        return new BenchOptions(scenario, db, pg, count ?? defaultCount, mps ?? 1000, concurrency ?? 8,
+            contacts ?? 1_000_000, attempts ?? 10_000_000, numbers ?? 1, runs ?? 5, hangfire);
+    }
+}

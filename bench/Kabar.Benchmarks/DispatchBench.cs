@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Globalization;
+using Kabar.Notifications;
+using Kabar.Simulator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kabar.Benchmarks;
+
+/// <summary>
+/// Opted-in permit notices through Kabar's real dispatcher (Kabar as its own process) to the
+/// standalone Cloud API simulator, over <c>--numbers</c> business numbers, in three runs on fresh
+/// databases in the same invocation:
+/// <list type="number">
+/// <item>backlog: all notices due at once, the simulator and every number at <c>--mps</c> — messages/s against the configured rate
+/// (Meta's ceiling), the most accepted in any one-second window, duplicates, Kabar's peak memory;</item>
+/// <item>paced: notices fall due one after another at 90 % of the ceiling — queue-to-accept latency (accepted at the simulator minus due);</item>
+/// <item>unthrottled (PostgreSQL): the same backlog with the limit out of the way (100,000 mps), beside the
+/// same send job on Hangfire with PostgreSQL storage on the same server — Kabar's throughput as a multiple of Hangfire's.</item>
+/// </list>
+/// </summary>
+public static class DispatchBench
+{
+    private const int Unthrottled = 100_000;
+
+    private sealed record KabarRun(IReadOnlyList<SimMessage> Messages, double Sustained, int MaxWindow, int Duplicates, long Throttled,
+        int Pending, long? PeakRss, double[] LatenciesMs, TimeSpan Drained);
+
+    public static async Task<string> RunAsync(BenchOptions o)
+    {
+        var rate = o.MessagesPerSecond * o.Numbers;
+        var backlog = await RunKabarAsync(o, o.Count, o.MessagesPerSecond, paced: false);
+        var pacedCount = Math.Min(o.Count, rate * 10);
+        var paced = await RunKabarAsync(o, pacedCount, o.MessagesPerSecond, paced: true);
+
+        KabarRun? fast = null;
+        HangfireBaseline.Result? hangfire = null, hangfireTuned = null;
+        // Hangfire does a few hundred a second here: 5,000 jobs are enough for its rate.
+        var compareCount = Math.Min(o.Count, 20_000);
+        var hangfireCount = Math.Min(o.Count, 5_000);
+        if (o.Db == "postgres" && o.Hangfire)
+        {
+            // Alternated, so a drift in the machine's load does not favour one side.
+            hangfire = await HangfireBaseline.RunAsync(o, hangfireCount, workers: null);
+            fast = await RunKabarAsync(o, compareCount, Unthrottled, paced: false);
+            hangfireTuned = await HangfireBaseline.RunAsync(o, hangfireCount, workers: HangfireBaseline.TunedWorkers);
+        }
+
+        var perNumber = backlog.Messages.GroupBy(m => m.PhoneNumberId).ToDictionary(g => g.Key, g => Sustained(g.ToList()));
+        var bestHangfire = Math.Max(hangfire?.MessagesPerSecond ?? 0, hangfireTuned?.MessagesPerSecond ?? 0);
+        var figures = new Dictionary<string, object?>
+        {
+            ["scenario"] = "dispatch",
+            ["db"] = o.Db == "postgres" ? "Postgres" : "Sqlite",
+            ["numbers"] = o.Numbers,
+            ["count"] = o.Count,
+            ["mps_per_number"] = o.MessagesPerSecond,
+            ["messages_per_s"] = BenchReport.Round(backlog.Sustained),
+            ["per_number_messages_per_s"] = perNumber.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => BenchReport.Round(p.Value)).ToList(),
+            ["of_configured_rate"] = BenchReport.Round(backlog.Sustained / rate, 3),
+            ["max_in_any_second_per_number"] = backlog.MaxWindow,
+            ["refused_130429"] = backlog.Throttled,
+            ["duplicates"] = backlog.Duplicates,
+            ["not_sent"] = backlog.Pending,
+            ["drained_s"] = BenchReport.Round(backlog.Drained.TotalSeconds),
+            ["kabar_peak_rss_mb"] = BenchReport.Megabytes(backlog.PeakRss),
+            ["paced_count"] = pacedCount,
+            ["paced_messages_per_s"] = BenchReport.Round(paced.Sustained),
+            ["latency_p50_ms"] = BenchReport.Round(BenchReport.Quantile(paced.LatenciesMs, 0.50)),
+            ["latency_p99_ms"] = BenchReport.Round(BenchReport.Quantile(paced.LatenciesMs, 0.99)),
+            ["paced_max_in_any_second_per_number"] = paced.MaxWindow,
+            ["paced_duplicates"] = paced.Duplicates,
+            ["paced_peak_rss_mb"] = BenchReport.Megabytes(paced.PeakRss),
+            ["unthrottled_count"] = fast is null ? null : compareCount,
+            ["unthrottled_messages_per_s"] = fast is null ? null : BenchReport.Round(fast.Sustained),
+            ["unthrottled_duplicates"] = fast?.Duplicates,
+            ["unthrottled_drained_s"] = fast is null ? null : BenchReport.Round(fast.Drained.TotalSeconds),
+            ["unthrottled_peak_rss_mb"] = fast is null ? null : BenchReport.Megabytes(fast.PeakRss),
+            ["hangfire_count"] = hangfire is null ? null : hangfireCount,
+            ["hangfire_messages_per_s"] = hangfire is null ? null : BenchReport.Round(hangfire.MessagesPerSecond),
+            ["hangfire_workers"] = hangfire?.Workers,
+            ["hangfire_tuned_messages_per_s"] = hangfireTuned is null ? null : BenchReport.Round(hangfireTuned.MessagesPerSecond),
+            ["hangfire_tuned_workers"] = hangfireTuned?.Workers,
+            ["hangfire_duplicates"] = hangfire is null ? null : hangfire.Duplicates + hangfireTuned!.Duplicates,
+            ["ratio_to_hangfire"] = fast is null || bestHangfire == 0 ? null : BenchReport.Round(fast.Sustained / bestHangfire, 2),
+        };
+
+        var text = string.Create(CultureInfo.InvariantCulture, $"""
+            dispatch ({figures["db"]}, {o.Numbers} number(s) at {o.MessagesPerSecond} mps each)
+              backlog of {o.Count}: {backlog.Sustained:0} msg/s = {backlog.Sustained / rate:0.000} of the configured {rate} mps; per number {string.Join(", ", perNumber.Values.Select(v => v.ToString("0", CultureInfo.InvariantCulture)))}
+                max {backlog.MaxWindow} accepted in any one-second window of one number, {backlog.Throttled} refused with 130429, {backlog.Duplicates} duplicates, {backlog.Pending} not sent, peak {BenchReport.Megabytes(backlog.PeakRss)} MB
+              paced ({pacedCount} falling due at {rate * 9 / 10}/s): {paced.Sustained:0} msg/s, queue-to-accept p50 {BenchReport.Quantile(paced.LatenciesMs, 0.5):0} ms, p99 {BenchReport.Quantile(paced.LatenciesMs, 0.99):0} ms
+            """);
+        if (fast is not null)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $"""
+
+                  unthrottled ({compareCount}, limit {Unthrottled} mps): Kabar {fast.Sustained:0} msg/s; Hangfire ({hangfireCount} jobs) {hangfire!.MessagesPerSecond:0} msg/s ({hangfire.Workers} workers), tuned {hangfireTuned!.MessagesPerSecond:0} msg/s ({hangfireTuned.Workers} workers); ratio {fast.Sustained / bestHangfire:0.00}
+                """);
+        }
+
+        return BenchReport.Format(text, figures);
+    }
+
+    private static async Task<KabarRun> RunKabarAsync(BenchOptions o, int count, int mps, bool paced)
+    {
+        await using var db = await BenchDatabase.CreateAsync(o);
+        var rate = mps * o.Numbers;
+
+        // Paced notices arrive at 90 % of the ceiling: at 100 % any jitter queues for good.
+        var arrival = Math.Max(1, rate * 9 / 10);
+
+        // Paced: notice i falls due at start + i / rate. Seeded a day ahead, the whole queue is moved
+        // to start two seconds after Kabar is ready (one update), so its start-up is not in the latency.
+        var start = DateTime.UtcNow.AddDays(paced ? 1 : 0).AddSeconds(-1);
+        await BenchSeed.PermitNoticesAsync(db, count, DateTime.UtcNow.AddSeconds(-1), (_, i, n) =>
+        {
+            n.PhoneNumberId = BenchSeed.NumberOf(i % o.Numbers);
+            n.DueAt = paced ? start.AddTicks(i * TimeSpan.TicksPerSecond / arrival) : start;
+        });
+
+        await using var simHost = await SimulatorHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Kabar:Simulator:MessagesPerSecond"] = mps.ToString(CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        var simUrl = simHost.Urls.First();
+        var sim = simHost.Services.GetRequiredService<CloudApiSimulator>();
+
+        var settings = new List<string>
+        {
+            $"--Kabar:WhatsApp:GraphApiBaseUrl={simUrl}",
+            "--Kabar:WhatsApp:AppSecret=bench-secret",
+            "--Kabar:WhatsApp:MessagingLimit=unlimited",
+            "--Kabar:Simulator:Enabled=false",
+            "--Kabar:Policy:QuietHoursStart=00:00",
+            "--Kabar:Policy:QuietHoursEnd=00:00",
+        };
+        for (var k = 0; k < o.Numbers; k++)
+        {
+            settings.Add($"--Kabar:WhatsApp:Numbers:{k}:PhoneNumberId={BenchSeed.NumberOf(k)}");
+            settings.Add($"--Kabar:WhatsApp:Numbers:{k}:MessagesPerSecond={mps}");
+        }
+
+        var clock = Stopwatch.StartNew();
+        long? peak;
+        await using (var kabar = await KabarServer.StartAsync(db, settings))
+        {
+            if (paced)
+            {
+                var planned = start;
+                start = DateTime.UtcNow.AddSeconds(2);
+                var shift = (planned - start).TotalMilliseconds;
+                await using var context = db.Open();
+                if (db.Provider == "Postgres")
+                {
+                    await context.Database.ExecuteSqlAsync($"UPDATE \"Notifications\" SET \"DueAt\" = \"DueAt\" - make_interval(secs => {shift / 1000})");
+                }
+                else
+                {
+                    await context.Notifications.ExecuteUpdateAsync(u => u.SetProperty(n => n.DueAt, n => n.DueAt.AddMilliseconds(-shift)));
+                }
+                await using var check = db.Open();
+                var first = await check.Notifications.MinAsync(n => n.DueAt);
+                if (Math.Abs((first - start).TotalMilliseconds) > 5)
+                {
+                    throw new InvalidOperationException($"The paced queue was moved to {first:O}, not {start:O}.");
+                }
+            }
+
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(30 + (3.0 * count / Math.Min(rate, 5_000)));
+            while (sim.Stats().Accepted < count && DateTime.UtcNow < until)
+            {
+                await Task.Delay(100);
+            }
+
+            // Let the last answers be recorded before the process goes.
+            await Task.Delay(1000);
+            peak = kabar.PeakResidentBytes();
+        }
+
+        var drained = clock.Elapsed;
+        var messages = sim.Messages(null);
+        var latencies = Array.Empty<double>();
+        if (paced)
+        {
+            latencies = messages
+                .Select(m => (m.ReceivedAt.UtcDateTime - start.AddTicks(Index(m.To) * TimeSpan.TicksPerSecond / arrival)).TotalMilliseconds)
+                .Order()
+                .ToArray();
+        }
+
+        return new KabarRun(
+            messages,
+            Sustained(messages),
+            messages.GroupBy(m => m.PhoneNumberId).Select(g => MaxInAnySecond(g.ToList())).DefaultIfEmpty(0).Max(),
+            messages.GroupBy(m => m.To).Count(g => g.Count() > 1),
+            sim.Stats().RefusedByCode.GetValueOrDefault("130429"),
+            await CountUnsentAsync(db),
+            peak,
+            latencies,
+            drained);
+    }
+
+    /// <summary>Notice i was seeded for +62813 followed by i in eight digits.</summary>
+    private static long Index(string? to) =>
+        to is { Length: >= 8 } ? long.Parse(to.AsSpan(to.Length - 8), CultureInfo.InvariantCulture) : 0;
+
+    private static async Task<int> CountUnsentAsync(BenchDatabase db)
+    {
+        await using var context = db.Open();
+        return context.Notifications.Count(n => n.State == NotificationState.Queued || n.State == NotificationState.Sending);
+    }
+
+    /// <summary>Mean sends per whole second, from the first send to the start of the last, partial second.</summary>
+    public static double Sustained(IReadOnlyList<SimMessage> messages)
+    {
+        if (messages.Count < 2)
+        {
+            return messages.Count;
+        }
+
+        var times = messages.Select(m => m.ReceivedAt.UtcTicks).Order().ToArray();
+        var seconds = (times[^1] - times[0]) / TimeSpan.TicksPerSecond;
+        if (seconds == 0)
+        {
+            // Everything inside one second: the rate from first to last.
+            return (times.Length - 1) / Math.Max((times[^1] - times[0]) / (double)TimeSpan.TicksPerSecond, 1e-3);
+        }
+
+        var cutoff = times[0] + (seconds * TimeSpan.TicksPerSecond);
+        return (double)times.Count(t => t < cutoff) / seconds;
+    }
+
+    private static int MaxInAnySecond(IReadOnlyList<SimMessage> messages)
+    {
+        var times = messages.Select(m => m.ReceivedAt.UtcTicks).Order().ToArray();
+        var max = 0;
+        for (int i = 0, j = 0; i < times.Length; i++)
+        {
+            while (times[i] - times[j] >= TimeSpan.TicksPerSecond)
+            {
+                j++;
+            }
+
+            max = Math.Max(max, i - j + 1);
+        }
+
+        return max;
+    }
+}

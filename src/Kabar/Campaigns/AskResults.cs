@@ -59,6 +59,10 @@ public static class AskResults
             where a.Outcome == AskOutcome.Asked && e.Scope == ConsentScope.WhatsApp && e.Action == ConsentAction.Granted
                 && (e.Source == ConsentSource.OptInLink || e.Source == ConsentSource.InboundKeyword)
                 && e.OccurredAt >= a.AskedAt && e.OccurredAt < a.AttributionEndsAt
+                // A keyword names no request: it answers the latest one before it, so one MULAI is
+                // never a conversion of two asks (the window outlasts the cooldown).
+                && (e.Source == ConsentSource.OptInLink || !db.CampaignAsks.Any(b => b.ContactId == a.ContactId
+                    && b.Outcome == AskOutcome.Asked && b.AskedAt > a.AskedAt && b.AskedAt <= e.OccurredAt))
             select new { a.Id, e.Source, e.TokenId }).AsNoTracking().ToListAsync(ct);
         var byAsk = grants.ToLookup(g => g.Id);
 

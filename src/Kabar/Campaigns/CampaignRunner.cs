@@ -120,6 +120,17 @@ public sealed partial class CampaignRunner(
         var type = NotificationCatalog.Find(NotificationCatalog.OptInRequest)!;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        // Still running, checked and held inside the transaction: a pause or completion committed
+        // since the read above stops this batch, and one arriving now waits for it (a row lock).
+        var stillRunning = await db.Campaigns.Where(c => c.Id == id && c.State == CampaignState.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), ct);
+        if (stillRunning == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return new BatchResult(0, 0, false);
+        }
+
         int asked = 0, skipped = 0;
         foreach (var contact in candidates)
         {

@@ -84,6 +84,8 @@ public sealed class DataSubjects(IServiceScopeFactory scopes, ErasureRegistry er
         var links = await db.OptInTokens.AsNoTracking().Where(o => o.ContactId == id).OrderBy(o => o.CreatedAt)
             .Select(o => new ExportOptInLink(o.Id, o.Scope, o.NotificationId, o.CreatedAt, o.ExpiresAt, o.UsedAt)).ToListAsync(ct);
         var requests = await db.DataSubjectRequests.AsNoTracking().Where(r => r.ContactId == id).OrderBy(r => r.AnsweredAt).ToListAsync(ct);
+        var asks = await db.CampaignAsks.AsNoTracking().Where(a => a.ContactId == id).OrderBy(a => a.AskedAt)
+            .Join(db.Campaigns, a => a.CampaignId, k => k.Id, (a, k) => new { Ask = a, k.Name }).ToListAsync(ct);
 
         return new ContactExport(
             "kabar-contact-export-v1",
@@ -107,6 +109,9 @@ public sealed class DataSubjects(IServiceScopeFactory scopes, ErasureRegistry er
                 p.RegistrationId, p.DownloadLink, p.RenewalLink, p.DetailLink, p.CreatedAt, p.UpdatedAt))],
             [.. documents.Select(d => new ExportDocument(d.Id, d.PermitId, d.Name, d.Role, d.PendingSince, d.DoneAt))],
             links,
+            [.. asks.Select(x => new ExportCampaignAsk(x.Ask.Id, x.Ask.CampaignId, x.Name, Common.EnumText<Campaigns.AskOutcome>.Name(x.Ask.Outcome),
+                x.Ask.SkipReason, x.Ask.Channel, x.Ask.ExperimentId, x.Ask.VariantKey, x.Ask.NotificationId, x.Ask.AskedAt,
+                x.Ask.AttributionEndsAt, x.Ask.OpenedAt))],
             [.. requests.Select(r => r.ToResponse())]);
     }
 

@@ -42,9 +42,11 @@ public sealed class CampaignConsoleTests(Browser browser, PostgresServer postgre
         var first = CitizenPages.OnlyLink(CitizenPages.OptInLink(), CitizenPages.LastSms(App, people[0].Phone!));
         var second = CitizenPages.OnlyLink(CitizenPages.OptInLink(), CitizenPages.LastSms(App, people[1].Phone!));
         var citizen = await Context.NewPageAsync();
-        await citizen.GotoAsync(first);
+        // The page's script reports the open (a POST); a GET alone would record nothing.
+        static bool Opened(IResponse r) => r.Url.Contains("handler=Opened", StringComparison.Ordinal) && r.Status == 204;
+        await citizen.RunAndWaitForResponseAsync(() => citizen.GotoAsync(first), Opened);
         await citizen.GetByRole(AriaRole.Button, new() { Name = "Ya, saya setuju" }).ClickAsync();
-        await citizen.GotoAsync(second);
+        await citizen.RunAndWaitForResponseAsync(() => citizen.GotoAsync(second), Opened);
         await citizen.CloseAsync();
 
         await Page.ReloadAsync();

@@ -123,12 +123,13 @@ public abstract class ExperimentFlowTests(Db db, PostgresServer postgres) : IAsy
         using var browser = app.CreateClient();
         foreach (var phone in openers)
         {
-            using var page = await browser.GetAsync(CitizenPages.PathOf(linkOf[phone]), TestContext.Current.CancellationToken);
-            await Http.AssertStatusAsync(page, HttpStatusCode.OK);
+            await OpenAsync(browser, linkOf[phone]);
         }
 
-        // Previews fetch links again: still one open per person.
-        using (await browser.GetAsync(CitizenPages.PathOf(linkOf[openers[0]]), TestContext.Current.CancellationToken))
+        // A second look is still one open per person; a link preview (a GET that runs no script)
+        // records nothing at all.
+        await OpenAsync(browser, linkOf[openers[0]]);
+        using (await browser.GetAsync(CitizenPages.PathOf(linkOf[phones[10]]), TestContext.Current.CancellationToken))
         {
         }
 
@@ -168,6 +169,17 @@ public abstract class ExperimentFlowTests(Db db, PostgresServer postgres) : IAsy
         // Sixteen asks cannot establish a winner.
         Assert.NotEqual("winner", analysis.GetProperty("verdict").GetString());
         Assert.False(string.IsNullOrWhiteSpace(analysis.GetProperty("summary").GetString()));
+    }
+
+    /// <summary>What the opt-in page's script does in a browser: the page, then its "opened" report.</summary>
+    private static async Task OpenAsync(HttpClient client, string link)
+    {
+        var path = CitizenPages.PathOf(link);
+        var html = await client.GetStringAsync(path);
+        Assert.Contains("js/opened.js", html, StringComparison.Ordinal);
+        using var response = await client.PostAsync(path + "?handler=Opened",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Forms.AntiforgeryToken(html) }));
+        await Http.AssertStatusAsync(response, HttpStatusCode.NoContent);
     }
 
     private static async Task ConfirmAsync(HttpClient client, string link)

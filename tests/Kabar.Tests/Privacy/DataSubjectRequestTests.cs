@@ -51,6 +51,7 @@ public sealed class DataSubjectRequestTests(PostgresServer postgres)
         Assert.Equal(("SICANTIK-2026-PDP-1", "https://perizinan.example.id/izin/0777?t=pribadi"),
             (permit.GetProperty("externalRef").GetString(), permit.GetProperty("downloadLink").GetString()));
         Assert.Equal(JsonValueKind.Array, export.GetProperty("optInLinks").ValueKind);
+        Assert.Equal(JsonValueKind.Array, export.GetProperty("campaignAsks").ValueKind);
 
         // The export lists its own request: who asked, when the person asked, when it was answered.
         var request = Assert.Single(export.GetProperty("requests").EnumerateArray());

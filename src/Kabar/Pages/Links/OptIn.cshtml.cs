@@ -46,12 +46,6 @@ public sealed class OptInModel(LinkConsentService links, ConsentTexts texts, Cli
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
     {
         var view = await links.ReadOptInAsync(token, ct);
-        if (view.State == LinkState.Valid)
-        {
-            // Only a campaign's analytics mark: the token, consent and contact stay as they were.
-            await opens.MarkAsync(view.Token?.NotificationId, ct);
-        }
-
         return await ShowAsync(view, view.State switch
         {
             LinkState.Valid => Outcome.Ask,
@@ -59,6 +53,23 @@ public sealed class OptInModel(LinkConsentService links, ConsentTexts texts, Cli
             LinkState.Expired => Outcome.Expired,
             _ => Outcome.Unknown,
         }, ct);
+    }
+
+    /// <summary>
+    /// The page's script reports that a person's browser showed it: a campaign's "opened". A GET
+    /// changes nothing (SPEC §8: link previews and mail scanners fetch links, and rarely run
+    /// scripts), so the mark comes from this POST, with the page's antiforgery token. Only the
+    /// campaign's figure changes; the token, consent and contact stay as they were.
+    /// </summary>
+    public async Task<IActionResult> OnPostOpenedAsync(string token, CancellationToken ct)
+    {
+        var view = await links.ReadOptInAsync(token, ct);
+        if (view.State == LinkState.Valid)
+        {
+            await opens.MarkAsync(view.Token?.NotificationId, ct);
+        }
+
+        return new NoContentResult();
     }
 
     public async Task<IActionResult> OnPostAsync(string token, CancellationToken ct)

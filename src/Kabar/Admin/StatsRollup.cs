@@ -107,7 +107,7 @@ internal sealed class StatsConsentDayConfiguration : IEntityTypeConfiguration<St
 /// because receipts and fallbacks arrive late; each day is replaced in one transaction, so a
 /// reader sees the old counts or the new ones, never half.
 /// </summary>
-public sealed class StatsRollup(IServiceScopeFactory scopes, IOptions<PolicyOptions> policy, IOptions<StatsOptions> options)
+public sealed class StatsRollup(IServiceScopeFactory scopes, WriteGate gate, IOptions<PolicyOptions> policy, IOptions<StatsOptions> options)
 {
     public const string Name = "stats-rollup";
 
@@ -155,7 +155,7 @@ public sealed class StatsRollup(IServiceScopeFactory scopes, IOptions<PolicyOpti
 
     private static DateTime? Earliest(params DateTime?[] times) => times.Where(t => t is not null).Min();
 
-    private static async Task RollUpAsync(KabarDbContext db, DateOnly day, TimeZoneInfo zone, string zoneId, DateTime now, CancellationToken ct)
+    private async Task RollUpAsync(KabarDbContext db, DateOnly day, TimeZoneInfo zone, string zoneId, DateTime now, CancellationToken ct)
     {
         var start = StatsService.StartOf(day, zone);
         var end = StatsService.StartOf(day.AddDays(1), zone);
@@ -183,6 +183,9 @@ public sealed class StatsRollup(IServiceScopeFactory scopes, IOptions<PolicyOpti
             .Select(g => new StatsConsentDay { Day = day, Action = g.Key.Action, Source = g.Key.Source, Count = g.LongCount() })
             .ToListAsync(ct);
 
+        // The counting above only reads; the swap below is short and, on SQLite, waits its turn
+        // behind the webhook intake and the dispatcher like any background writer.
+        using var turn = await gate.EnterAsync(ct, urgent: false);
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);

@@ -28,4 +28,14 @@ public sealed class LogAuditTests
     [InlineData("attempt 0f8fad5b-d9cb-469f-a165-70867728950e wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABEYEjQ")]
     [InlineData("job took 1764046800123 ticks, 20261125 run")]
     public void Audit_LeavesIdsAlone(string line) => Assert.Empty(LogAudit.Unmasked([line]));
+
+    // A GUID's groups (0892-4905-8791) are no phone number: neither the masking nor the audit touches them.
+    [Theory]
+    [InlineData("Key {fb5d85c7-0892-4905-8791-fb5b8c1d3c80} may be persisted")]
+    [InlineData("attempt 08123456-7890-4905-8791-fb5b8c1d3c80 sent")]
+    public void Guids_AreNeitherMaskedNorFlagged(string line)
+    {
+        Assert.Equal(line, Pii.MaskText(line));
+        Assert.Empty(LogAudit.Unmasked([line]));
+    }
 }

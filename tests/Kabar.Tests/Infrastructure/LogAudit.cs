@@ -10,8 +10,9 @@ namespace Kabar.Tests.Infrastructure;
 public static partial class LogAudit
 {
     // +6281234567890, 6281234567890, 081234567890, with or without spaces, dashes or dots, the '+'
-    // perhaps URL-encoded; a masked number (+62812****7890) breaks the digit run and passes.
-    [GeneratedRegex(@"(?<![\w*])(?:\+|%2[Bb])?(?:62|0)\s?8\d(?:[\s\-.]?\d){6,11}(?![\w*])")]
+    // perhaps URL-encoded; a masked number (+62812****7890) breaks the digit run and passes, and so
+    // does a run inside a GUID (fb5d85c7-0892-4905-8791-…).
+    [GeneratedRegex(@"(?<![\w*\-])(?:\+|%2[Bb])?(?:62|0)\s?8\d(?:[\s\-.]?\d){6,11}(?![\w*]|-[0-9A-Fa-f])")]
     private static partial Regex Phone();
 
     // Masked addresses (s***@example.id) have no letter or digit right before the '@'.

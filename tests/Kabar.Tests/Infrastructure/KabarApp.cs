@@ -152,7 +152,13 @@ public sealed class KabarApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        // Only the captured, masked lines: hundreds of hosts writing every log line to the test
+        // process's stdout fill the pipe the test runner reads, and a full pipe blocks the logger.
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(Logs);
+        });
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kabar.Campaigns;
 using Kabar.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -55,28 +54,13 @@ public abstract class CampaignCrashTests(Db db, PostgresServer postgres) : IAsyn
         Assert.All(OptInSmsByPhone(app, people.Select(p => p.Phone!)), p => Assert.True(p.Value == 1, $"{p.Key} got {p.Value}"));
     }
 
-    private async Task<(int Code, string Output)> RunJobProcessAsync(string crashAt)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in new[] { "job", "run", CampaignRunner.JobName })
+    private Task<(int Code, string Output)> RunJobProcessAsync(string crashAt) =>
+        KabarCliRunner.RunAsync(app.Db, app.ConnectionString, new Dictionary<string, string>
         {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["Kabar__Database__Provider"] = app.Db.ToString();
-        info.Environment["ConnectionStrings__Kabar"] = app.ConnectionString;
-        info.Environment["Kabar__Database__MigrateOnStartup"] = "false";
-        info.Environment["Kabar__Testing__CrashAt"] = crashAt;
-        info.Environment["Kabar__Policy__QuietHoursStart"] = "00:00";
-        info.Environment["Kabar__Policy__QuietHoursEnd"] = "00:00";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
+            ["Kabar__Testing__CrashAt"] = crashAt,
+            ["Kabar__Policy__QuietHoursStart"] = "00:00",
+            ["Kabar__Policy__QuietHoursEnd"] = "00:00",
+        }, "job", "run", CampaignRunner.JobName);
 }
 
 public sealed class CampaignCrashTests_Sqlite(PostgresServer postgres) : CampaignCrashTests(Db.Sqlite, postgres);

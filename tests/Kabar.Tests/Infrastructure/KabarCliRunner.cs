@@ -9,7 +9,12 @@ public static class KabarCliRunner
         RunAsync(app.Db, app.ConnectionString, args);
 
     /// <summary>Runs <c>kabar ARGS</c> on a SQLite file or PostgreSQL database, without migrating it; standard output, then standard error.</summary>
-    public static async Task<(int Code, string Output)> RunAsync(Db db, string connectionString, params string[] args)
+    public static Task<(int Code, string Output)> RunAsync(Db db, string connectionString, params string[] args) =>
+        RunAsync(db, connectionString, new Dictionary<string, string>(), args);
+
+    /// <summary>The command with extra settings given as environment variables (<c>Kabar__Section__Key</c>).</summary>
+    public static async Task<(int Code, string Output)> RunAsync(Db db, string connectionString, IReadOnlyDictionary<string, string> environment,
+        params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(typeof(Program).Assembly.Location);
@@ -22,6 +27,11 @@ public static class KabarCliRunner
         info.Environment["ConnectionStrings__Kabar"] = connectionString;
         info.Environment["Kabar__Database__MigrateOnStartup"] = "false";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -41,13 +41,13 @@ public sealed class CampaignConsoleTests(Browser browser, PostgresServer postgre
         await App.DispatchAsync();
         var first = CitizenPages.OnlyLink(CitizenPages.OptInLink(), CitizenPages.LastSms(App, people[0].Phone!));
         var second = CitizenPages.OnlyLink(CitizenPages.OptInLink(), CitizenPages.LastSms(App, people[1].Phone!));
-        var citizen = await Context.NewPageAsync();
+        var citizen = await Bounded(Context.NewPageAsync(), "open a page");
         // The page's script reports the open (a POST); a GET alone would record nothing.
         static bool Opened(IResponse r) => r.Url.Contains("handler=Opened", StringComparison.Ordinal) && r.Status == 204;
         await citizen.RunAndWaitForResponseAsync(() => citizen.GotoAsync(first), Opened);
         await citizen.GetByRole(AriaRole.Button, new() { Name = "Ya, saya setuju" }).ClickAsync();
         await citizen.RunAndWaitForResponseAsync(() => citizen.GotoAsync(second), Opened);
-        await citizen.CloseAsync();
+        await Bounded(citizen.CloseAsync(), "close a page");
 
         await Page.ReloadAsync();
         await Assertions.Expect(Page.GetByTestId("asked")).ToHaveTextAsync("3");
@@ -71,14 +71,14 @@ public sealed class CampaignConsoleTests(Browser browser, PostgresServer postgre
         }
 
         await App.DispatchAsync();
-        var citizen = await Context.NewPageAsync();
+        var citizen = await Bounded(Context.NewPageAsync(), "open a page");
         foreach (var p in people.Take(3))
         {
             await citizen.GotoAsync(CitizenPages.OnlyLink(CitizenPages.OptInLink(), CitizenPages.LastSms(App, p.Phone!)));
             await citizen.GetByRole(AriaRole.Button, new() { Name = "Ya, saya setuju" }).ClickAsync();
         }
 
-        await citizen.CloseAsync();
+        await Bounded(citizen.CloseAsync(), "close a page");
         using var api = App.Api();
         using var response = await api.GetAsync($"/api/experiments/{experiment}", TestContext.Current.CancellationToken);
         await Http.AssertStatusAsync(response, HttpStatusCode.OK);

@@ -29,6 +29,16 @@ public sealed class LogAuditTests
     [InlineData("job took 1764046800123 ticks, 20261125 run")]
     public void Audit_LeavesIdsAlone(string line) => Assert.Empty(LogAudit.Unmasked([line]));
 
+    // Dates in log lines (Data Protection's key dates, a permit's expiry) are no phone number either.
+    [Theory]
+    [InlineData("Creating key with creation date 2026-11-25 21:30:28Z, and expiration date 2027-02-23 21:30:28Z.")]
+    [InlineData("reminder for the permit expiring 25-11-2026 08:00 sent")]
+    public void Dates_AreNeitherMaskedNorFlagged(string line)
+    {
+        Assert.Equal(line, Pii.MaskText(line));
+        Assert.Empty(LogAudit.Unmasked([line]));
+    }
+
     // A GUID's groups (0892-4905-8791) are no phone number: neither the masking nor the audit touches them.
     [Theory]
     [InlineData("Key {fb5d85c7-0892-4905-8791-fb5b8c1d3c80} may be persisted")]

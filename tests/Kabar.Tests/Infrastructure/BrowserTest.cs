@@ -19,14 +19,43 @@ public abstract class BrowserTest(Browser browser, PostgresServer postgres, int 
     public async ValueTask InitializeAsync()
     {
         App = await KabarApp.StartAsync(Db.Sqlite, postgres, kestrel: true);
-        Context = await browser.NewContextAsync(App.BaseUrl, width);
-        Page = await Context.NewPageAsync();
+        Context = await Bounded(browser.NewContextAsync(App.BaseUrl, width), "open a browser context");
+        Page = await Bounded(Context.NewPageAsync(), "open a page");
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Context.DisposeAsync();
-        await App.DisposeAsync();
+        try
+        {
+            await Bounded(Context.DisposeAsync().AsTask(), "close the browser context");
+        }
+        finally
+        {
+            await App.DisposeAsync();
+        }
+
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Playwright's actions time out on their own, opening and closing do not: a browser that
+    /// stopped answering fails the test with this message instead of holding the whole run.
+    /// </summary>
+    protected static async Task<T> Bounded<T>(Task<T> step, string what)
+    {
+        await Bounded((Task)step, what);
+        return await step;
+    }
+
+    protected static async Task Bounded(Task step, string what)
+    {
+        try
+        {
+            await step.WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"Chromium did not {what} within 2 minutes.");
+        }
     }
 }

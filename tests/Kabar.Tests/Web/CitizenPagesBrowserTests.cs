@@ -136,7 +136,7 @@ public sealed class CitizenPagesBrowserTests(Browser browser, PostgresServer pos
         Assert.Null((await App.WithDbAsync(db => db.OptInTokens.AsNoTracking().SingleAsync())).UsedAt);
 
         // A second tab opened before confirming: its button must not grant twice.
-        var stale = await Context.NewPageAsync();
+        var stale = await Bounded(Context.NewPageAsync(), "open a page");
         await stale.GotoAsync(PathOf(link));
 
         await Page.GotoAsync(PathOf(link));

@@ -7,7 +7,7 @@ namespace Kabar.Benchmarks;
 /// [--numbers N] [--concurrency N] [--contacts N] [--attempts N] [--runs N] [--no-hangfire]</c>.
 /// </summary>
 public sealed record BenchOptions(string Scenario, string Db, string? Postgres, int Count, int MessagesPerSecond, int Concurrency,
-    int Contacts = 1_000_000, int Attempts = 10_000_000, int Numbers = 1, int Runs = 5, bool Hangfire = true)
+    int Contacts = 1_000_000, int Attempts = 10_000_000, int Numbers = 1, int Runs = 5, bool Hangfire = true, string? Published = null)
 {
     public const string Usage = """
         usage: Kabar.Benchmarks SCENARIO [options]        (each scenario prints its figures, then one JSON line)
@@ -16,7 +16,7 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
           scheduler-scan  [--count N permits]                      (SQLite)
           decisions-bulk  [--db …] [--pg …] [--count N contacts]
           console         [--contacts N] [--attempts N]            (SQLite)
-          startup         [--runs N]
+          startup         [--runs N] [--published DIR]            (DIR: `dotnet publish -r linux-x64 -p:PublishReadyToRun=true` output)
           micro           [BenchmarkDotNet arguments: --filter *Signature* …] [--smoke]
         send and statuses are the former names of dispatch and webhooks.
         """;
@@ -31,6 +31,7 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
         var scenario = args[0] switch { "send" => "dispatch", "statuses" => "webhooks", var s => s };
         string db = "sqlite";
         string? pg = null;
+        string? published = null;
         int? count = null, mps = null, concurrency = null, contacts = null, attempts = null, numbers = null, runs = null;
         var hangfire = true;
         for (var i = 1; i < args.Length; i++)
@@ -50,6 +51,9 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
                     break;
                 case "--pg" when value is not null:
                     pg = value;
+                    break;
+                case "--published" when value is not null && File.Exists(Path.Combine(value, "kabar.dll")):
+                    published = Path.GetFullPath(value);
                     break;
                 case "--count" when number is not null:
                     count = number;
@@ -92,6 +96,6 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
             _ => 50_000,
         };
         return new BenchOptions(scenario, db, pg, count ?? defaultCount, mps ?? 1000, concurrency ?? 8,
-            contacts ?? 1_000_000, attempts ?? 10_000_000, numbers ?? 1, runs ?? 5, hangfire);
+            contacts ?? 1_000_000, attempts ?? 10_000_000, numbers ?? 1, runs ?? 5, hangfire, published);
     }
 }

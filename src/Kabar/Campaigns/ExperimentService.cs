@@ -49,6 +49,12 @@ public sealed partial class ExperimentService(IOptions<ExperimentOptions> option
         {
             var v = input[i];
             var field = $"variants[{i}]";
+            if (v is null)
+            {
+                errors.Add(field, "Give each variant as an object: { \"key\": \"a\", \"weight\": 1, \"sms\": { \"id\": …, \"en\": … } }.");
+                continue;
+            }
+
             var key = v.Key?.Trim().ToLowerInvariant() ?? "";
             if (!KeyPattern().IsMatch(key))
             {

@@ -33,8 +33,7 @@ public static class DataExtensions
                 var sqlite = PrepareSqlite(connectionString ?? DatabaseOptions.DefaultSqliteConnectionString,
                     builder.Environment.ContentRootPath);
                 builder.Services.AddDbContext<KabarDbContext, SqliteKabarDbContext>(o =>
-                    o.UseSqlite(sqlite, s => s.MigrationsHistoryTable("__ef_migrations")).AddInterceptors(SqliteSetup));
-                builder.Services.AddHostedService(sp => new WalCheckpointer(sqlite, sp.GetRequiredService<ILogger<WalCheckpointer>>()));
+                    o.UseSqlite(sqlite, s => s.MigrationsHistoryTable("__ef_migrations")));
                 break;
         }
 
@@ -44,8 +43,6 @@ public static class DataExtensions
         builder.Services.AddScoped<BuiltInConsentTexts>();
         return builder;
     }
-
-    private static readonly SqliteConnectionSetup SqliteSetup = new();
 
     /// <summary>Creates the folder of a file database and sets a generous busy timeout.</summary>
     internal static string PrepareSqlite(string connectionString, string contentRoot)

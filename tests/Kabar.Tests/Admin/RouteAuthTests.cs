@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Kabar.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
@@ -12,14 +11,11 @@ namespace Kabar.Tests.Admin;
 /// new route is checked without touching this test), refuses a request without credentials:
 /// 401 for the API, a redirect to the sign-in page for the console. Only the sign-in page is open.
 /// </summary>
-public sealed partial class RouteAuthTests(PostgresServer postgres)
+public sealed class RouteAuthTests(PostgresServer postgres)
 {
     private static readonly string[] OpenConsolePages = ["/admin/login"];
 
-    [GeneratedRegex(@"\{\*{0,2}([^}:?=]+)(?::([^}?=]+))?[?]?(?:=[^}]*)?\}")]
-    private static partial Regex Parameter();
-
-    private static string Concrete(string pattern) => "/" + Parameter().Replace(pattern.TrimStart('/'), m => m.Groups[2].Value switch
+    private static string Concrete(string pattern) => "/" + Routes.Parameter().Replace(pattern.TrimStart('/'), m => m.Groups[2].Value switch
     {
         "guid" => Guid.NewGuid().ToString(),
         "int" or "long" => "1",

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Kabar.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
@@ -13,11 +12,8 @@ namespace Kabar.Tests.Reliability;
 /// <c>nosniff</c>, <c>Referrer-Policy</c>, <c>X-Frame-Options</c> and HSTS; every HTML answer a
 /// Content-Security-Policy that forbids framing and <c>Cache-Control: no-store</c>.
 /// </summary>
-public sealed partial class SecurityHeadersTests(PostgresServer postgres)
+public sealed class SecurityHeadersTests(PostgresServer postgres)
 {
-    [GeneratedRegex(@"\{\*{0,2}([^}:?=]+)(?::([^}?=]+))?[?]?(?:=[^}]*)?\}")]
-    private static partial Regex Parameter();
-
     [Fact]
     public async Task EveryGetRoute_AnonymousAndSignedIn_CarriesTheSecurityHeaders()
     {
@@ -26,7 +22,7 @@ public sealed partial class SecurityHeadersTests(PostgresServer postgres)
         var contact = await app.CreateContactAsync("+6281277003001", optedIn: true);
         var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains("GET") ?? true)
-            .Select(e => "/" + Parameter().Replace((e.RoutePattern.RawText ?? "").Trim('/'),
+            .Select(e => "/" + Routes.Parameter().Replace((e.RoutePattern.RawText ?? "").Trim('/'),
                 m => m.Groups[2].Value == "guid" || m.Groups[1].Value.Equals("id", StringComparison.OrdinalIgnoreCase) ? contact.ToString() : "x"))
             .Distinct()
             .ToList();

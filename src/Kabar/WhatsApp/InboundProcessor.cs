@@ -342,8 +342,11 @@ public sealed partial class InboundProcessor(
             return fresh.Count;
         }
 
+        // Every batch takes the unique index's row locks in the same order: Meta delivers the same
+        // status in several batches at once, and two batches inserting shared keys in different
+        // orders deadlock (PostgreSQL then aborts one after a second; seen in the webhook storm).
         var inserted = 0;
-        foreach (var chunk in events.Chunk(100))
+        foreach (var chunk in events.OrderBy(e => e.Wamid, StringComparer.Ordinal).ThenBy(e => e.Status, StringComparer.Ordinal).Chunk(100))
         {
             var sql = new System.Text.StringBuilder("""
                 INSERT INTO "WhatsAppStatusEvents" ("Wamid", "Status", "OccurredAt", "RecipientId", "RecipientUserId",

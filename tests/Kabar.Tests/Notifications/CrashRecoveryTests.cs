@@ -103,16 +103,7 @@ public sealed class CrashRecoveryTests(PostgresServer postgres) : IAsyncLifetime
         {
             await setup.WaitUntilReadyAsync(KabarUrl, TimeSpan.FromSeconds(60));
             using var api = Api();
-            foreach (var phone in Phones.Append(StopPhone))
-            {
-                using var created = await api.PostAsJsonAsync("/api/contacts", new
-                {
-                    phone,
-                    name = "Warga",
-                    consent = new { scope = "whatsapp", granted = true, source = "registration_form", textVersion = "daftar-v1" },
-                });
-                await Http.AssertStatusAsync(created, System.Net.HttpStatusCode.Created);
-            }
+            await CreateOptedInAsync(api, Phones.Append(StopPhone));
 
             Simulator.Inbound(new InboundRequest(StopPhone, "STOP"));
             await WaitUntilAsync(async () =>
@@ -131,17 +122,7 @@ public sealed class CrashRecoveryTests(PostgresServer postgres) : IAsyncLifetime
             await doomed.WaitUntilReadyAsync(KabarUrl, TimeSpan.FromSeconds(60));
             using var api = Api();
             var sendAt = DateTime.UtcNow.AddSeconds(6); // all in before the first is due, so the crash cannot cut the enqueueing short
-            foreach (var phone in Phones.Append(StopPhone))
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/notifications")
-                {
-                    Content = JsonContent.Create(new { type = "permit_ready", phone, sendAt, @params = Pipeline.PermitReadyParams }),
-                };
-                request.Headers.Add("Idempotency-Key", $"{crashAt}-{phone}");
-                using var response = await api.SendAsync(request);
-                await Http.AssertStatusAsync(response, System.Net.HttpStatusCode.Accepted);
-                ids.Add((await KabarApp.ReadAsync<JsonElement>(response)).GetProperty("id").GetGuid());
-            }
+            ids.AddRange(await EnqueueAsync(api, Phones.Append(StopPhone), sendAt, crashAt));
 
             Assert.True(await doomed.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"Kabar did not reach {crashAt}:\n{doomed.Output}");
             Assert.Contains($"crash point {crashAt} reached", doomed.Output, StringComparison.Ordinal);
@@ -154,12 +135,7 @@ public sealed class CrashRecoveryTests(PostgresServer postgres) : IAsyncLifetime
         List<NotificationResponse> final = [];
         await WaitUntilAsync(async () =>
         {
-            final = [];
-            foreach (var id in ids)
-            {
-                final.Add((await client.GetFromJsonAsync<NotificationResponse>($"/api/notifications/{id}", KabarApp.Json))!);
-            }
-
+            final = await ReadAllAsync(client, ids);
             return final.Take(Phones.Length).All(n => n.State is NotificationState.Delivered or NotificationState.Read)
                 && final[^1].State is NotificationState.Sent or NotificationState.Delivered;
         }, "every notification to settle", survivor);
@@ -231,29 +207,9 @@ public sealed class CrashRecoveryTests(PostgresServer postgres) : IAsyncLifetime
             {
                 await doomed.WaitUntilReadyAsync(KabarUrl, TimeSpan.FromSeconds(60));
                 using var api = Api();
-                foreach (var phone in phones)
-                {
-                    using var created = await api.PostAsJsonAsync("/api/contacts", new
-                    {
-                        phone,
-                        name = "Warga",
-                        consent = new { scope = "whatsapp", granted = true, source = "registration_form", textVersion = "daftar-v1" },
-                    });
-                    await Http.AssertStatusAsync(created, System.Net.HttpStatusCode.Created);
-                }
-
+                await CreateOptedInAsync(api, phones);
                 var sendAt = DateTime.UtcNow.AddSeconds(1.5);
-                foreach (var phone in phones)
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/notifications")
-                    {
-                        Content = JsonContent.Create(new { type = "permit_ready", phone, sendAt, @params = Pipeline.PermitReadyParams }),
-                    };
-                    request.Headers.Add("Idempotency-Key", $"trial-{trial}-{phone}");
-                    using var response = await api.SendAsync(request);
-                    await Http.AssertStatusAsync(response, System.Net.HttpStatusCode.Accepted);
-                    ids.Add((await KabarApp.ReadAsync<JsonElement>(response)).GetProperty("id").GetGuid());
-                }
+                ids.AddRange(await EnqueueAsync(api, phones, sendAt, $"trial-{trial}"));
 
                 var wait = sendAt + killOffset - DateTime.UtcNow;
                 if (wait > TimeSpan.Zero)
@@ -271,12 +227,7 @@ public sealed class CrashRecoveryTests(PostgresServer postgres) : IAsyncLifetime
             List<NotificationResponse> final = [];
             await WaitUntilAsync(async () =>
             {
-                final = [];
-                foreach (var id in ids)
-                {
-                    final.Add((await client.GetFromJsonAsync<NotificationResponse>($"/api/notifications/{id}", KabarApp.Json))!);
-                }
-
+                final = await ReadAllAsync(client, ids);
                 return final.All(n => n.State is NotificationState.Delivered or NotificationState.Read);
             }, $"every notification of trial {trial} to settle ({string.Join("; ", log)})", survivor);
             var duplicates = AssertNothingLostNoSilentDuplicate(final);
@@ -284,6 +235,51 @@ public sealed class CrashRecoveryTests(PostgresServer postgres) : IAsyncLifetime
         }
 
         TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", log));
+    }
+
+    /// <summary>Registers each phone with WhatsApp consent from the registration form.</summary>
+    private static async Task CreateOptedInAsync(HttpClient api, IEnumerable<string> phones)
+    {
+        foreach (var phone in phones)
+        {
+            using var created = await api.PostAsJsonAsync("/api/contacts", new
+            {
+                phone,
+                name = "Warga",
+                consent = new { scope = "whatsapp", granted = true, source = "registration_form", textVersion = "daftar-v1" },
+            });
+            await Http.AssertStatusAsync(created, System.Net.HttpStatusCode.Created);
+        }
+    }
+
+    /// <summary>Queues a <c>permit_ready</c> for each phone, due at <paramref name="sendAt"/>; returns their ids.</summary>
+    private static async Task<List<Guid>> EnqueueAsync(HttpClient api, IEnumerable<string> phones, DateTime sendAt, string keyPrefix)
+    {
+        var ids = new List<Guid>();
+        foreach (var phone in phones)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/notifications")
+            {
+                Content = JsonContent.Create(new { type = "permit_ready", phone, sendAt, @params = Pipeline.PermitReadyParams }),
+            };
+            request.Headers.Add("Idempotency-Key", $"{keyPrefix}-{phone}");
+            using var response = await api.SendAsync(request);
+            await Http.AssertStatusAsync(response, System.Net.HttpStatusCode.Accepted);
+            ids.Add((await KabarApp.ReadAsync<JsonElement>(response)).GetProperty("id").GetGuid());
+        }
+
+        return ids;
+    }
+
+    private static async Task<List<NotificationResponse>> ReadAllAsync(HttpClient client, IEnumerable<Guid> ids)
+    {
+        var all = new List<NotificationResponse>();
+        foreach (var id in ids)
+        {
+            all.Add((await client.GetFromJsonAsync<NotificationResponse>($"/api/notifications/{id}", KabarApp.Json))!);
+        }
+
+        return all;
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, KabarProcess process)

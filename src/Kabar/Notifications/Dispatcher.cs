@@ -45,6 +45,7 @@ public sealed partial class Dispatcher(
 
     private readonly ConcurrentDictionary<string, SendLimiter> limiters = new();
     private readonly ConcurrentDictionary<string, DateTime> notBefore = new();
+    private readonly ConcurrentDictionary<string, OutageBreaker> breakers = new();
 
     /// <summary>This process's name in leases.</summary>
     public string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -55,6 +56,18 @@ public sealed partial class Dispatcher(
 
     public SendLimiter LimiterFor(WhatsAppNumberOptions number) =>
         limiters.GetOrAdd(number.PhoneNumberId, _ => new SendLimiter(number.MessagesPerSecond));
+
+    /// <summary>The outage breaker of a business number, or of the SMS or e-mail provider.</summary>
+    public OutageBreaker BreakerFor(string provider) => breakers.GetOrAdd(provider, p => new OutageBreaker(p, () => O));
+
+    public static string WhatsAppProvider(string phoneNumberId) => $"whatsapp:{phoneNumberId}";
+
+    private OutageBreaker BreakerFor(Channel channel, string phoneNumberId) => BreakerFor(channel switch
+    {
+        Channel.WhatsApp => WhatsAppProvider(phoneNumberId),
+        Channel.Sms => "sms",
+        _ => "email",
+    });
 
     /// <summary>One pass for one business number; never waits for time to pass.</summary>
     public async Task<DispatchPass> RunOnceAsync(WhatsAppNumberOptions number, CancellationToken ct)
@@ -81,6 +94,12 @@ public sealed partial class Dispatcher(
             await SweepAsync(db, number.PhoneNumberId, now, ct);
         }
 
+        var breaker = BreakerFor(Channel.WhatsApp, number.PhoneNumberId);
+        if (sender.PausedAt is null)
+        {
+            breaker.Resumed();
+        }
+
         var limiter = LimiterFor(number);
         List<Planned> plans;
         int claimed;
@@ -91,6 +110,11 @@ public sealed partial class Dispatcher(
             // Claim no more than the number may send now: a claim that must be handed back
             // costs two writes and sends nothing.
             var room = Math.Min(O.BatchSize, limiter.Available(now, now + O.SendLookahead));
+            if (breaker.WantsProbe(now))
+            {
+                // The provider was down and the pause is over: one send finds out whether it is back.
+                room = Math.Min(room, 1);
+            }
             if (room == 0)
             {
                 return new DispatchPass(0, 0, limiter.NextFree(now));
@@ -168,15 +192,17 @@ public sealed partial class Dispatcher(
     }
 
     /// <summary>One send to make; <paramref name="DueAt"/> (when the notification became due) starts its send latency.</summary>
-    private sealed record Planned(Guid NotificationId, DateTime DueAt, Guid AttemptId, Channel Channel,
+    private sealed record Planned(Guid NotificationId, DateTime DueAt, Guid AttemptId, Channel Channel, OutageBreaker Breaker,
         WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime? ReadyAt = null);
 
-    private sealed record Result(Planned Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At);
+    /// <summary>A send's answer; <paramref name="Held"/>: it never left, because its provider went down or its number was paused meanwhile.</summary>
+    private sealed record Result(Planned Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At, bool Held = false);
 
     private async Task<List<Planned>> PlanAsync(IServiceProvider services, KabarDbContext db, List<Guid> ids,
         WhatsAppNumberOptions number, SendLimiter limiter, DateTime? whatsAppClosedUntil, DateTime now, CancellationToken ct)
     {
         var flow = services.GetRequiredService<NotificationFlow>();
+        var whatsAppBreaker = BreakerFor(Channel.WhatsApp, number.PhoneNumberId);
         var notifications = await db.Notifications.Where(n => ids.Contains(n.Id)).OrderBy(n => n.DueAt).ToListAsync(ct);
         var contactIds = notifications.Where(n => n.ContactId != null).Select(n => n.ContactId!.Value).Distinct().ToList();
         var contacts = await db.Contacts.Where(c => contactIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
@@ -302,6 +328,13 @@ public sealed partial class Dispatcher(
                         continue;
                     }
 
+                    if (!whatsAppBreaker.TryPass(now, out var heldUntil))
+                    {
+                        limiter.Return();
+                        HoldForOutage(n, whatsAppBreaker, heldUntil);
+                        continue;
+                    }
+
                     reach.Add(contact.Id, counts);
                     lastWhatsApp[contact.Id] = now;
                     attempt = NewAttempt(n, contact, Channel.WhatsApp, now);
@@ -321,13 +354,20 @@ public sealed partial class Dispatcher(
                         attempt.TemplateName = template.Name;
                     }
 
-                    plan = new Planned(n.Id, n.DueAt, attempt.Id, Channel.WhatsApp,
+                    plan = new Planned(n.Id, n.DueAt, attempt.Id, Channel.WhatsApp, whatsAppBreaker,
                         new WhatsAppSendRequest(number.PhoneNumberId, number.AccessToken, to, userId, attempt.Id.ToString(),
                             template, template is null ? n.Body : null), null, null, readyAt > now ? readyAt : null);
                     n.WhatsAppTries++;
                 }
                 else
                 {
+                    var channelBreaker = BreakerFor(channel, number.PhoneNumberId);
+                    if (!channelBreaker.TryPass(now, out var heldUntil))
+                    {
+                        Requeue(n, heldUntil);
+                        continue;
+                    }
+
                     attempt = NewAttempt(n, contact, channel, now);
                     string? link = null;
                     if (optInLink)
@@ -361,9 +401,9 @@ public sealed partial class Dispatcher(
                     }
 
                     plan = channel == Channel.Sms
-                        ? new Planned(n.Id, n.DueAt, attempt.Id, channel, null,
+                        ? new Planned(n.Id, n.DueAt, attempt.Id, channel, channelBreaker, null,
                             new SmsMessage(contact.Phone!, composer.Sms(type, parameters, contact.Language, link, contact.Id, OwnText(n, type)), attempt.Id.ToString()), null)
-                        : ComposeEmail(n, attempt, type, parameters, contact, link);
+                        : ComposeEmail(n, attempt, type, parameters, contact, link, channelBreaker);
                     n.FallbackTries++;
                 }
 
@@ -388,12 +428,24 @@ public sealed partial class Dispatcher(
 
         void Requeue(Notification n, DateTime dueAt) => NotificationFlow.Requeue(n, dueAt, now);
 
+        void HoldForOutage(Notification n, OutageBreaker breaker, DateTime heldUntil)
+        {
+            if (OutageFallbackDue(n, breaker, now))
+            {
+                flow.FallBack(n, "whatsapp_outage", now);
+            }
+            else
+            {
+                Requeue(n, heldUntil);
+            }
+        }
+
         (Channel, Decision?, bool)? Route(Notification n, NotificationType? type, Contact contact, DeliveryAttempt? before, DateTime at)
         {
             if (n.FallbackReason is not null)
             {
                 var fallback = SendDecision.FallbackChannel(DecisionInputs.From(contact), inputs.Policy);
-                if (fallback == Channel.Sms && before is { Channel: Channel.Sms, Status: AttemptStatus.Failed })
+                if (fallback == Channel.Sms && before is { Channel: Channel.Sms, Status: AttemptStatus.Failed } && n.Channel == Channel.Email)
                 {
                     // The SMS could not be delivered: e-mail is the last way to reach the person.
                     fallback = contact.Email is not null ? Channel.Email : Channel.None;
@@ -480,16 +532,20 @@ public sealed partial class Dispatcher(
     }
 
     private Planned ComposeEmail(Notification n, DeliveryAttempt attempt, NotificationType type,
-        Dictionary<string, string> parameters, Contact contact, string? link)
+        Dictionary<string, string> parameters, Contact contact, string? link, OutageBreaker breaker)
     {
         var (subject, body) = composer.Email(type, parameters, contact.Language, link, contact.Id, OwnText(n, type));
-        return new Planned(n.Id, n.DueAt, attempt.Id, Channel.Email, null, null,
+        return new Planned(n.Id, n.DueAt, attempt.Id, Channel.Email, breaker, null, null,
             new EmailMessage(contact.Email!, contact.Name, subject, body, null, attempt.Id.ToString()));
     }
 
     /// <summary>An experiment variant's request text, stored on a campaign's opt-in request when it was queued.</summary>
     private static string? OwnText(Notification n, NotificationType type) =>
         type.Name == NotificationCatalog.OptInRequest && !string.IsNullOrEmpty(n.Body) ? n.Body : null;
+
+    /// <summary>An essential notice held by a WhatsApp outage longer than <see cref="NotificationOptions.OutageFallbackAfter"/> goes by SMS/e-mail.</summary>
+    private bool OutageFallbackDue(Notification n, OutageBreaker breaker, DateTime now) =>
+        n.Essential && breaker.OutageSince is { } since && now - since >= O.OutageFallbackAfter;
 
     private bool WindowOpen(Contact contact, DateTime now) =>
         SendDecision.WindowExpiresAt(contact.LastInboundAt, inputs.Policy) is { } e && now < e;
@@ -544,6 +600,12 @@ public sealed partial class Dispatcher(
     private async Task<Result> SendOneAsync(Planned plan, SendLimiter limiter, CancellationToken ct)
     {
         var result = await SendOrCrashAsync(plan, limiter, ct);
+        if (result.Held)
+        {
+            return result;
+        }
+
+        Report(result);
         // Counted here, once per answer, not where answers are recorded: recording is retried
         // as a whole on a write conflict and would count the same send twice.
         var outcome = result.WhatsApp?.Outcome ?? result.Other!.Outcome;
@@ -563,6 +625,7 @@ public sealed partial class Dispatcher(
             switch (plan.Channel)
             {
                 case Channel.WhatsApp:
+                    var left = false;
                     try
                     {
                         // Timers round to whole milliseconds and may wake a little early: wait
@@ -572,14 +635,29 @@ public sealed partial class Dispatcher(
                             await Task.Delay(readyAt - Now + TimeSpan.FromMilliseconds(1), time, ct);
                         }
 
+                        if (plan.Breaker.Holds(Now))
+                        {
+                            return new Result(plan, null, null, Now, Held: true);
+                        }
+
+                        left = true;
                         var answer = await client.SendAsync(plan.WhatsApp!, ct);
                         return new Result(plan, answer, null, Now);
                     }
                     finally
                     {
-                        limiter.Release(Now);
+                        if (left)
+                        {
+                            limiter.Release(Now);
+                        }
+                        else
+                        {
+                            limiter.Return(); // the slot was never used
+                        }
                     }
 
+                case var _ when plan.Breaker.Holds(Now):
+                    return new Result(plan, null, null, Now, Held: true);
                 case Channel.Sms:
                     return new Result(plan, null, await sms.SendAsync(plan.Sms!, ct), Now);
                 default:
@@ -596,6 +674,38 @@ public sealed partial class Dispatcher(
         }
     }
 
+    /// <summary>Tells the provider's breaker how it answered, in the order the answers came.</summary>
+    private void Report(Result result)
+    {
+        var breaker = result.Plan.Breaker;
+        bool? working = result switch
+        {
+            { WhatsApp.Outcome: SendOutcome.Accepted } or { Other.Outcome: SendOutcome.Accepted } => true,
+            { WhatsApp.Outcome: SendOutcome.Unknown } or { Other.Outcome: SendOutcome.Unknown } => false,
+            { WhatsApp: { } wa } => ErrorTable.For(wa.ErrorCode) switch
+            {
+                ErrorAction.Retry => false,
+                ErrorAction.AccountProblem => null,
+                _ => true, // refused for this message's own reasons: the provider is up
+            },
+            { Other: { } other } => !other.Retryable,
+            _ => null,
+        };
+        if (result.WhatsApp is { Outcome: SendOutcome.Failed } failed && ErrorTable.For(failed.ErrorCode) == ErrorAction.AccountProblem)
+        {
+            breaker.Pause(); // what has not left yet of this pass stays unsent
+        }
+
+        if (working == true && breaker.Succeeded(result.At) is { } lasted)
+        {
+            LogProviderBack(breaker.Provider, lasted);
+        }
+        else if (working == false && breaker.Failed(result.At, result.WhatsApp?.RetryAfter) is { } until)
+        {
+            LogProviderDown(breaker.Provider, until - result.At, result.WhatsApp?.ErrorCode);
+        }
+    }
+
     private Task<bool> RecordAsync(List<Result> results, CancellationToken ct) => scopes.RunWithRetryAsync(async (sp, token) =>
     {
         var db = sp.GetRequiredService<KabarDbContext>();
@@ -608,10 +718,22 @@ public sealed partial class Dispatcher(
         {
             var n = notifications[r.Plan.NotificationId];
             var a = attempts[r.Plan.AttemptId];
-            if (r.WhatsApp is { } wa)
+            var heldUntil = r.Plan.Breaker.HeldUntil(r.At);
+            if (r.Held)
+            {
+                flow.HeldByOutage(n, a, null, heldUntil is null ? "Not sent: held back while the provider was failing."
+                        : "Not sent: the provider is failing or the number is paused; waiting for it.",
+                    heldUntil ?? r.At, r.Plan.Channel == Channel.WhatsApp && OutageFallbackDue(n, r.Plan.Breaker, r.At), r.At);
+            }
+            else if (r.WhatsApp is { } wa)
             {
                 switch (wa.Outcome)
                 {
+                    case SendOutcome.Failed when heldUntil is { } until && ErrorTable.For(wa.ErrorCode) == ErrorAction.Retry:
+                        // The provider is down, not this person's message: wait for it, keep the try.
+                        flow.HeldByOutage(n, a, wa.ErrorCode, wa.ErrorTitle ?? $"HTTP {wa.HttpStatus}", until,
+                            OutageFallbackDue(n, r.Plan.Breaker, r.At), r.At);
+                        break;
                     case SendOutcome.Accepted:
                         a.ProviderMessageId ??= wa.MessageId;
                         flow.Advance(a, AttemptStatus.Accepted, r.At, r.At);
@@ -630,6 +752,9 @@ public sealed partial class Dispatcher(
             {
                 switch (other.Outcome)
                 {
+                    case SendOutcome.Failed when heldUntil is { } until && other.Retryable:
+                        flow.HeldByOutage(n, a, null, other.Error, until, false, r.At);
+                        break;
                     case SendOutcome.Accepted:
                         a.ProviderMessageId ??= other.ProviderMessageId;
                         flow.Advance(a, AttemptStatus.Accepted, r.At, r.At);
@@ -648,6 +773,12 @@ public sealed partial class Dispatcher(
         await db.SaveChangesAsync(token);
         return true;
     }, ct);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} is failing (last error {Code}): its sends are held for {Pause} and then one probe goes; nobody's tries are spent meanwhile")]
+    private partial void LogProviderDown(string provider, TimeSpan pause, int? code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} answers again after {Lasted}: the held sends go now")]
+    private partial void LogProviderBack(string provider, TimeSpan lasted);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sending notification {NotificationId} threw; its outcome is treated as unknown")]
     private partial void LogSendCrashed(Exception ex, Guid notificationId);

@@ -193,6 +193,46 @@ public sealed partial class NotificationFlow(
         }
     }
 
+    /// <summary>
+    /// A send that failed transiently, or never left, while its provider is down or its number paused
+    /// (<see cref="OutageBreaker"/>): nobody's fault, so the try is given back and the notice waits
+    /// until <paramref name="until"/> — or, for an essential notice held too long, falls back now.
+    /// </summary>
+    public void HeldByOutage(Notification n, DeliveryAttempt attempt, int? code, string? error, DateTime until, bool fallBack, DateTime now)
+    {
+        if (!Advance(attempt, AttemptStatus.Failed, now, now, code))
+        {
+            return;
+        }
+
+        attempt.ErrorCode ??= code;
+        attempt.Error ??= Trim(error);
+        if (n.CurrentAttemptId != attempt.Id || IsFinal(n.State) || n.State is NotificationState.Delivered or NotificationState.Read)
+        {
+            return;
+        }
+
+        if (attempt.Channel == Channel.WhatsApp)
+        {
+            n.WhatsAppTries = Math.Max(0, n.WhatsAppTries - 1);
+        }
+        else
+        {
+            n.FallbackTries = Math.Max(0, n.FallbackTries - 1);
+        }
+
+        n.LastErrorCode = code;
+        n.LastError = Trim(error);
+        if (fallBack)
+        {
+            FallBack(n, "whatsapp_outage", now);
+        }
+        else
+        {
+            Requeue(n, until, now);
+        }
+    }
+
     /// <summary>An SMS or e-mail provider refused or could not be reached.</summary>
     public void ChannelFailed(Notification n, DeliveryAttempt attempt, ChannelSendResult result, DateTime now)
     {
@@ -210,8 +250,10 @@ public sealed partial class NotificationFlow(
         }
         else if (attempt.Channel == Channel.Sms)
         {
-            // The dispatcher tries e-mail next, if the person has an address.
+            // SMS is given up: the dispatcher tries e-mail next, if the person has an address. A
+            // retryable failure above keeps the channel, so its retry goes by SMS again.
             n.FallbackReason ??= "sms_failed";
+            n.Channel = Channel.Email;
             Requeue(n, now, now);
         }
         else

@@ -63,6 +63,25 @@ public sealed class NotificationOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Transient failures in a row (HTTP 5xx, throughput codes, timeouts) after which a provider is
+    /// taken to be down: its sends are held, without spending anyone's tries, until a probe gets through.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int OutageFailures { get; set; } = 10;
+
+    /// <summary>The first probe after a provider went down goes after this; each failed probe doubles it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan OutageProbeMin { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between probes while a provider stays down.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan OutageProbeMax { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Essential notices held by a WhatsApp outage this long go by SMS/e-mail; routine ones wait for WhatsApp.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan OutageFallbackAfter { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Meta's pair rate: at most one message to the same person per this interval, no bursts.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan PairRateInterval { get; set; } = TimeSpan.FromSeconds(6);

@@ -40,7 +40,8 @@ public sealed class SmsDeliveryReports(KabarDbContext db, NotificationFlow flow,
                 attempt.Error = $"SMS gateway reported '{status}'.";
                 n.LastError = attempt.Error;
                 n.FallbackReason ??= "sms_failed";
-                NotificationFlow.Requeue(n, now, now); // e-mail next, if the person has an address
+                n.Channel = Decisions.Channel.Email; // e-mail next, if the person has an address
+                NotificationFlow.Requeue(n, now, now);
             }
         }
         else if (flow.Advance(attempt, mapped.Value, at, now))

@@ -27,6 +27,7 @@ public sealed class CloudApiSimulator
     private readonly Random? seeded;
     private readonly Lock faultsGate = new();
     private readonly List<Fault> faults = [];
+    private readonly Queue<SimFaultHit> faultHits = new();
     private readonly HashSet<string> notOnWhatsApp;
     private ConcurrentDictionary<string, SimMessage> messages = new(StringComparer.Ordinal);
     private ConcurrentQueue<SimMessage> order = new();
@@ -51,10 +52,13 @@ public sealed class CloudApiSimulator
         templates = SeedTemplates();
     }
 
-    private sealed class Fault(FaultRequest request)
+    private sealed class Fault(FaultRequest request, DateTimeOffset? until)
     {
         public FaultRequest Request { get; } = request;
         public int Remaining { get; set; } = Math.Max(1, request.Times);
+
+        /// <summary>Set for an outage (<see cref="FaultRequest.ForSeconds"/>): it applies until then, however many sends.</summary>
+        public DateTimeOffset? Until { get; } = until;
     }
 
     private sealed class NumberState
@@ -162,9 +166,16 @@ public sealed class CloudApiSimulator
         }
 
         var fault = TakeFault(to);
-        if (fault is { Mode: "sync" })
+        var delay = fault?.DelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : TimeSpan.Zero;
+        switch (fault?.Mode)
         {
-            return Refuse(Error(fault.Code, fault.RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null));
+            case "sync":
+                return Refuse(Error(fault.Code, fault.RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null)) with { Delay = delay };
+            case "timeout":
+                return new SimSendResult(null, null, Unanswered: true, Delay: fault.DelayMs is null ? TimeSpan.FromMinutes(2) : delay);
+            case "slow" when fault.DelayMs is null:
+                delay = TimeSpan.FromSeconds(2);
+                break;
         }
 
         var now = time.GetUtcNow();
@@ -197,7 +208,7 @@ public sealed class CloudApiSimulator
         }
 
         ScheduleStatuses(message, template, fault, now);
-        return new SimSendResult(null, message, Hang: fault is { Mode: "hang" });
+        return new SimSendResult(null, message, Hang: fault is { Mode: "hang" }, Delay: fault is { Mode: "slow" } ? delay : TimeSpan.Zero);
     }
 
     /// <summary>A page of templates: <paramref name="after"/> is the cursor of the previous page.</summary>
@@ -281,11 +292,34 @@ public sealed class CloudApiSimulator
         return wamid;
     }
 
+    /// <summary>The simulator's clock, for answers it delays.</summary>
+    public TimeProvider Time => time;
+
     public void AddFault(FaultRequest fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        var until = fault.ForSeconds is { } seconds ? time.GetUtcNow() + TimeSpan.FromSeconds(seconds) : (DateTimeOffset?)null;
+        lock (faultsGate)
+        {
+            faults.Add(new Fault(fault, until));
+        }
+    }
+
+    /// <summary>Ends every fault at once (the outage is over, the account fixed).</summary>
+    public void ClearFaults()
     {
         lock (faultsGate)
         {
-            faults.Add(new Fault(fault));
+            faults.Clear();
+        }
+    }
+
+    /// <summary>Every send a fault applied to, oldest first.</summary>
+    public IReadOnlyList<SimFaultHit> FaultHits()
+    {
+        lock (faultsGate)
+        {
+            return faultHits.ToArray();
         }
     }
 
@@ -330,6 +364,7 @@ public sealed class CloudApiSimulator
         lock (faultsGate)
         {
             faults.Clear();
+            faultHits.Clear();
             templates = SeedTemplates();
         }
 
@@ -505,21 +540,38 @@ public sealed class CloudApiSimulator
 
     private FaultRequest? TakeFault(string? to)
     {
+        var now = time.GetUtcNow();
         lock (faultsGate)
         {
+            faults.RemoveAll(f => f.Until <= now);
             var digits = to is null ? null : Digits(to);
-            var fault = faults.FirstOrDefault(f => f.Request.To is null || (digits is not null && Digits(f.Request.To) == digits));
-            if (fault is null)
+            foreach (var fault in faults)
             {
-                return null;
+                if (fault.Request.To is not null && (digits is null || Digits(fault.Request.To) != digits))
+                {
+                    continue;
+                }
+
+                if (fault.Request.Share is { } share && (seeded ?? Random.Shared).NextDouble() >= share)
+                {
+                    continue; // this send is one of those the fault spares
+                }
+
+                if (fault.Until is null && --fault.Remaining <= 0)
+                {
+                    faults.Remove(fault);
+                }
+
+                faultHits.Enqueue(new SimFaultHit(now, fault.Request.Code, fault.Request.Mode, to));
+                if (faultHits.Count > InboundCapacity * 10)
+                {
+                    faultHits.Dequeue(); // a long outage in the sandbox must not grow the record without end
+                }
+
+                return fault.Request;
             }
 
-            if (--fault.Remaining <= 0)
-            {
-                faults.Remove(fault);
-            }
-
-            return fault.Request;
+            return null;
         }
     }
 

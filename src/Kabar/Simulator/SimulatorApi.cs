@@ -32,13 +32,19 @@ public static class SimulatorApi
             TypedResults.Ok(sim.Messages(to).Select(SimMessageView.From).ToList()));
         control.MapPost("/faults", Results<Ok, ProblemHttpResult> (CloudApiSimulator sim, FaultRequest fault) =>
         {
-            if (fault.Mode is not ("sync" or "status" or "hang"))
+            if (fault.Problem() is { } problem)
             {
-                return TypedResults.Problem(statusCode: 400, title: "Unknown fault mode", detail: "mode must be sync, status or hang.");
+                return TypedResults.Problem(statusCode: 400, title: "Invalid fault", detail: problem);
             }
 
             sim.AddFault(fault);
             return TypedResults.Ok();
+        });
+        control.MapGet("/faults", (CloudApiSimulator sim) => TypedResults.Ok(sim.FaultHits()));
+        control.MapDelete("/faults", (CloudApiSimulator sim) =>
+        {
+            sim.ClearFaults();
+            return TypedResults.NoContent();
         });
         control.MapPost("/inbound", Results<Ok<InboundResponse>, ProblemHttpResult> (CloudApiSimulator sim, InboundRequest inbound) =>
             string.IsNullOrWhiteSpace(inbound.From) || inbound.Text is null
@@ -70,6 +76,33 @@ public static class SimulatorApi
         using (document)
         {
             var result = sim.Send(phoneNumberId, http.Request.Headers.Authorization.ToString(), document.RootElement);
+            if (result.Unanswered)
+            {
+                // Meta is down: the request is neither taken nor answered until the client gives up.
+                try
+                {
+                    await Task.Delay(result.Delay, sim.Time, http.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                http.Abort();
+                return Results.Empty;
+            }
+
+            if (result.Delay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(result.Delay, sim.Time, http.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Results.Empty; // the client gave up; a taken message stays taken
+                }
+            }
+
             if (result.Error is { } error)
             {
                 return ErrorResult(http, error);

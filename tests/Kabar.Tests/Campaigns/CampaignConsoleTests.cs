@@ -47,7 +47,7 @@ public sealed class CampaignConsoleTests(Browser browser, PostgresServer postgre
         await citizen.RunAndWaitForResponseAsync(() => citizen.GotoAsync(first), Opened);
         await citizen.GetByRole(AriaRole.Button, new() { Name = "Ya, saya setuju" }).ClickAsync();
         await citizen.RunAndWaitForResponseAsync(() => citizen.GotoAsync(second), Opened);
-        await Bounded(citizen.CloseAsync(), "close a page");
+        await CloseAsync(citizen);
 
         await Page.ReloadAsync();
         await Assertions.Expect(Page.GetByTestId("asked")).ToHaveTextAsync("3");
@@ -76,9 +76,10 @@ public sealed class CampaignConsoleTests(Browser browser, PostgresServer postgre
         {
             await citizen.GotoAsync(CitizenPages.OnlyLink(CitizenPages.OptInLink(), CitizenPages.LastSms(App, p.Phone!)));
             await citizen.GetByRole(AriaRole.Button, new() { Name = "Ya, saya setuju" }).ClickAsync();
+            await Assertions.Expect(citizen.Locator("h1")).ToHaveTextAsync("Terima kasih, Anda sudah setuju");
         }
 
-        await Bounded(citizen.CloseAsync(), "close a page");
+        await CloseAsync(citizen);
         using var api = App.Api();
         using var response = await api.GetAsync($"/api/experiments/{experiment}", TestContext.Current.CancellationToken);
         await Http.AssertStatusAsync(response, HttpStatusCode.OK);

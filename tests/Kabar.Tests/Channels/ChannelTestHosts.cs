@@ -146,14 +146,15 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>Completes when a message's DATA has arrived, before the server answers it.</summary>
     public TaskCompletionSource DataArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Starts listening; <paramref name="port"/> is one chosen beforehand (a mail server that comes up later), a free one when null.</summary>
     public static async Task<TestSmtpServer> StartAsync(
-        (string User, string Password)? login = null, Func<string, bool>? acceptRecipient = null, bool silentAfterData = false)
+        (string User, string Password)? login = null, Func<string, bool>? acceptRecipient = null, bool silentAfterData = false, int? port = null)
     {
-        var port = ChannelHost.ClosedPort();
+        var listenOn = port ?? ChannelHost.ClosedPort();
         var options = new SmtpServerOptionsBuilder()
             .ServerName("localhost")
             .Endpoint(b => b
-                .Endpoint(new IPEndPoint(IPAddress.Loopback, port))
+                .Endpoint(new IPEndPoint(IPAddress.Loopback, listenOn))
                 .AllowUnsecureAuthentication(login is not null)
                 .AuthenticationRequired(login is not null))
             .Build();
@@ -170,7 +171,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
             }));
         }
 
-        self = new TestSmtpServer(new SmtpServer.SmtpServer(options, services), port);
+        self = new TestSmtpServer(new SmtpServer.SmtpServer(options, services), listenOn);
         await self.WaitUntilListeningAsync();
         return self;
     }

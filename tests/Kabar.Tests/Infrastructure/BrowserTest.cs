@@ -38,6 +38,36 @@ public abstract class BrowserTest(Browser browser, PostgresServer postgres, int 
     }
 
     /// <summary>
+    /// Closes a second page once its navigation has settled. Chromium can acknowledge a close that
+    /// races a navigation commit and never carry it out (crbug.com/536385539; playwright#41900):
+    /// a page closed straight after a click that submits a form then hangs the test. If a close
+    /// is still not done after five seconds it is sent again, as the Playwright fix does.
+    /// </summary>
+    protected static async Task CloseAsync(IPage page)
+    {
+        try
+        {
+            await page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = 30_000 });
+        }
+        catch (TimeoutException)
+        {
+            // Close it anyway; the retries below cover a close that races the late commit.
+        }
+
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var close = page.CloseAsync();
+            if (await Task.WhenAny(close, Task.Delay(TimeSpan.FromSeconds(5))) == close)
+            {
+                await close;
+                return;
+            }
+        }
+
+        await Bounded(page.CloseAsync(), "close a page");
+    }
+
+    /// <summary>
     /// Playwright's actions time out on their own, opening and closing do not: a browser that
     /// stopped answering fails the test with this message instead of holding the whole run.
     /// </summary>

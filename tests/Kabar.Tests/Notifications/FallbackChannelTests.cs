@@ -60,6 +60,33 @@ public sealed class FallbackChannelTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task HttpGateway_BusyOnce_TheRetryGoesBySmsAgain_NotByEmail()
+    {
+        var calls = 0;
+        await using var gateway = await TestHttpServer.StartAsync(context => Interlocked.Increment(ref calls) == 1
+            ? TestHttpServer.Answer(503, "<html>busy</html>", "text/html")(context)
+            : TestHttpServer.Answer(202, """{"id":"gw-2"}""")(context));
+        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres, new()
+        {
+            ["Kabar:Sms:Provider"] = "Http",
+            ["Kabar:Sms:Http:Url"] = gateway.Url + "/sms",
+        });
+        await app.CreateContactAsync("081277774002", optedIn: false, email: "warga3@example.id");
+        var id = await app.PermitReadyAsync("081277774002");
+
+        await app.SendAndSettleAsync();
+        await app.AdvanceAsync(TimeSpan.FromMinutes(1)); // past the backoff
+
+        // A busy gateway is worth another try by SMS; e-mail is for when SMS is given up.
+        var n = await app.NotificationAsync(id);
+        Assert.Equal((NotificationState.Sent, Channel.Sms), (n.State, n.Channel));
+        Assert.Equal([AttemptStatus.Failed, AttemptStatus.Accepted], n.Attempts.OrderBy(a => a.CreatedAt).Select(a => a.Status));
+        Assert.All(n.Attempts, a => Assert.Equal(Channel.Sms, a.Channel));
+        Assert.Equal(2, gateway.Requests.Count);
+        Assert.False(Directory.Exists(app.Outbox) && Directory.GetFiles(app.Outbox, "*.eml", SearchOption.AllDirectories).Length > 0);
+    }
+
+    [Fact]
     public async Task ForeignNumberWithEmail_GoesByEmailOverSmtp_WithTheOptInLink()
     {
         await using var smtp = await TestSmtpServer.StartAsync();

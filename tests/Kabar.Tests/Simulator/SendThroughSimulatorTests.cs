@@ -183,6 +183,92 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     }
 
     [Fact]
+    public async Task OutageFault_FailsEverySendForItsDuration_ThenSendsGoThrough()
+    {
+        using var fault = await Control.PostAsJsonAsync("faults", new { code = 131016, forSeconds = 1.5 });
+        await Tests.Infrastructure.Http.AssertStatusAsync(fault, HttpStatusCode.OK);
+
+        var during = new List<Kabar.WhatsApp.WhatsAppSendResult>();
+        for (var i = 0; i < 5; i++)
+        {
+            during.Add(await Client.SendAsync(Template($"+628127777003{i}", $"attempt-outage-{i}"), CancellationToken.None));
+        }
+
+        await Task.Delay(1600);
+        var after = await Client.SendAsync(Template("+6281277770039", "attempt-after"), CancellationToken.None);
+
+        // Not "times = 1": every send inside the window fails, as in an outage.
+        Assert.All(during, r => Assert.Equal((SendOutcome.Failed, 131016, 503), (r.Outcome, r.ErrorCode, r.HttpStatus)));
+        Assert.Equal(SendOutcome.Accepted, after.Outcome);
+        var hits = await Control.GetFromJsonAsync<JsonElement>("faults");
+        Assert.Equal(5, hits.GetArrayLength());
+        Assert.All(hits.EnumerateArray(), h => Assert.Equal(131016, h.GetProperty("code").GetInt32()));
+    }
+
+    [Fact]
+    public async Task TimeoutFault_NotTakenAndNoAnswer_ClientGivesUpWithUnknown()
+    {
+        using var fault = await Control.PostAsJsonAsync("faults", new { code = 0, mode = "timeout", delayMs = 30_000 });
+        await Tests.Infrastructure.Http.AssertStatusAsync(fault, HttpStatusCode.OK);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await Client.SendAsync(Template("+6281277770040", "attempt-timeout"), CancellationToken.None);
+
+        // The client's own timeout (5 s here) ended the wait; Meta never took the message.
+        Assert.Equal(SendOutcome.Unknown, result.Outcome);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(4.5), TimeSpan.FromSeconds(29));
+        Assert.Empty(await ControlMessagesAsync("+6281277770040"));
+    }
+
+    [Fact]
+    public async Task SlowFault_AnswersLate_MessageTaken()
+    {
+        using var fault = await Control.PostAsJsonAsync("faults", new { code = 0, mode = "slow", delayMs = 800 });
+        await Tests.Infrastructure.Http.AssertStatusAsync(fault, HttpStatusCode.OK);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await Client.SendAsync(Template("+6281277770041", "attempt-slow"), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Accepted, result.Outcome);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(750), $"answered after {clock.Elapsed}");
+        Assert.Single(await ControlMessagesAsync("+6281277770041"));
+    }
+
+    [Fact]
+    public async Task SharedFault_AppliesToAboutItsShare_AndClearingEndsIt()
+    {
+        using var fault = await Control.PostAsJsonAsync("faults", new { code = 131000, forSeconds = 600, share = 0.5 });
+        await Tests.Infrastructure.Http.AssertStatusAsync(fault, HttpStatusCode.OK);
+
+        var results = new List<SendOutcome>();
+        for (var i = 0; i < 60; i++)
+        {
+            results.Add((await Client.SendAsync(Template($"+62812777710{i:00}", $"attempt-share-{i}"), CancellationToken.None)).Outcome);
+        }
+
+        using var cleared = await Control.DeleteAsync("faults");
+        await Tests.Infrastructure.Http.AssertStatusAsync(cleared, HttpStatusCode.NoContent);
+        var afterClear = await Client.SendAsync(Template("+6281277771099", "attempt-cleared"), CancellationToken.None);
+
+        // Half on average: 60 draws land between 12 and 48 failures with overwhelming probability.
+        Assert.InRange(results.Count(r => r == SendOutcome.Failed), 12, 48);
+        Assert.Equal(SendOutcome.Accepted, afterClear.Outcome);
+    }
+
+    [Theory]
+    [InlineData("""{"code":2,"mode":"sometimes"}""", "mode")]
+    [InlineData("""{"code":2,"forSeconds":0}""", "forSeconds")]
+    [InlineData("""{"code":2,"share":1.5}""", "share")]
+    [InlineData("""{"code":2,"mode":"slow","delayMs":-1}""", "delayMs")]
+    public async Task Fault_Invalid_400NamesTheField(string body, string field)
+    {
+        using var response = await Control.PostAsync("faults", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Send_ConnectionRefused_FailedWithoutCode()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

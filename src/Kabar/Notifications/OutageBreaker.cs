@@ -1,0 +1,175 @@
+namespace Kabar.Notifications;
+
+/// <summary>
+/// Tells a provider's outage from one message's trouble (SPEC §6, the transient row). Transient
+/// failures (HTTP 5xx, throughput codes, timeouts) are retried per notification with backoff; but
+/// after <see cref="NotificationOptions.OutageFailures"/> of them in a row, or an answer carrying
+/// <c>Retry-After</c>, the provider is taken to be down: its sends are held without spending
+/// anyone's tries, and a single probe goes out after a pause that doubles from
+/// <see cref="NotificationOptions.OutageProbeMin"/> up to <see cref="NotificationOptions.OutageProbeMax"/>.
+/// The first answer from a working provider closes the breaker and the backlog goes at full rate.
+/// An account-level error (the number is paused) holds sends the same way until the pause is lifted.
+/// One per provider (a business number, the SMS gateway, the mail server) in the process that
+/// holds the sending lease; thread-safe.
+/// </summary>
+public sealed class OutageBreaker(string provider, Func<NotificationOptions> options)
+{
+    private static readonly TimeSpan ProbeAbandoned = TimeSpan.FromMinutes(1);
+    private readonly Lock gate = new();
+    private int failures;
+    private int openings;
+    private DateTime? openUntil;
+    private DateTime? probeSince;
+    private bool paused;
+
+    /// <summary>What it guards: <c>whatsapp:{phone number id}</c>, <c>sms</c> or <c>email</c>.</summary>
+    public string Provider { get; } = provider;
+
+    /// <summary>When the current outage was recognised; null while the provider works.</summary>
+    public DateTime? OutageSince { get; private set; }
+
+    private NotificationOptions O => options();
+
+    /// <summary>
+    /// Whether a send may be planned now. While open, no; once the pause is over, one probe may
+    /// go (the caller must then send it and report its answer) and the others wait for its answer.
+    /// </summary>
+    public bool TryPass(DateTime now, out DateTime heldUntil)
+    {
+        lock (gate)
+        {
+            heldUntil = default;
+            if (paused)
+            {
+                heldUntil = now + TimeSpan.FromMinutes(1);
+                return false;
+            }
+
+            if (openUntil is not { } until)
+            {
+                return true;
+            }
+
+            if (now < until)
+            {
+                heldUntil = until;
+                return false;
+            }
+
+            if (probeSince is { } since && now - since < ProbeAbandoned)
+            {
+                heldUntil = now + O.OutageProbeMin;
+                return false;
+            }
+
+            probeSince = now;
+            return true;
+        }
+    }
+
+    /// <summary>The pause is over and no probe has gone yet: the next pass should plan just one send.</summary>
+    public bool WantsProbe(DateTime now)
+    {
+        lock (gate)
+        {
+            return !paused && openUntil is { } until && now >= until && probeSince is null;
+        }
+    }
+
+    /// <summary>Whether a send that was planned must stay unsent: the breaker opened, or the number was paused, since.</summary>
+    public bool Holds(DateTime now)
+    {
+        lock (gate)
+        {
+            return paused || (openUntil is { } until && now < until);
+        }
+    }
+
+    /// <summary>Until when sends are held, or null when they may go.</summary>
+    public DateTime? HeldUntil(DateTime now)
+    {
+        lock (gate)
+        {
+            if (paused)
+            {
+                return now + TimeSpan.FromMinutes(1);
+            }
+
+            return openUntil is { } until ? (until > now ? until : now + O.OutageProbeMin) : null;
+        }
+    }
+
+    /// <summary>The provider answered as a working one does. Returns how long the outage lasted, if one just ended.</summary>
+    public TimeSpan? Succeeded(DateTime now)
+    {
+        lock (gate)
+        {
+            failures = 0;
+            if (openUntil is null)
+            {
+                return null;
+            }
+
+            var lasted = now - (OutageSince ?? now);
+            openUntil = null;
+            probeSince = null;
+            openings = 0;
+            OutageSince = null;
+            return lasted;
+        }
+    }
+
+    /// <summary>
+    /// A transient failure, with the provider's Retry-After if it gave one. Returns the end of the
+    /// hold when this failure opened (or re-opened) the breaker, else null.
+    /// </summary>
+    public DateTime? Failed(DateTime now, TimeSpan? retryAfter)
+    {
+        lock (gate)
+        {
+            failures++;
+            var told = retryAfter is { } ra && ra > TimeSpan.Zero ? now + ra : (DateTime?)null;
+            if (openUntil is { } until && now < until)
+            {
+                // Already holding: an answer to a send that left before; only a later Retry-After moves the end.
+                if (told > until)
+                {
+                    openUntil = told;
+                }
+
+                return null;
+            }
+
+            var probeFailed = openUntil is not null;
+            if (!probeFailed && failures < O.OutageFailures && told is null)
+            {
+                return null;
+            }
+
+            var pause = TimeSpan.FromTicks(Math.Min(O.OutageProbeMax.Ticks, O.OutageProbeMin.Ticks * (1L << Math.Min(openings, 20))));
+            openings++;
+            openUntil = told is { } t && t > now + pause ? t : now + pause;
+            probeSince = null;
+            OutageSince ??= now;
+            return openUntil;
+        }
+    }
+
+    /// <summary>An account-level error: hold every send until <see cref="Resumed"/>.</summary>
+    public void Pause()
+    {
+        lock (gate)
+        {
+            paused = true;
+        }
+    }
+
+    /// <summary>The number is no longer paused (an operator resumed it).</summary>
+    public void Resumed()
+    {
+        lock (gate)
+        {
+            paused = false;
+        }
+    }
+}

@@ -89,6 +89,8 @@ public sealed partial class Dispatcher(
                 // Taking the number over from another process: its last sends are not in this
                 // process's limiter, so wait a second past the end of its lease.
                 notBefore[number.PhoneNumberId] = previousUntil + TimeSpan.FromSeconds(1);
+                // What this process once knew of the provider is stale; it learns afresh.
+                BreakerFor(Channel.WhatsApp, number.PhoneNumberId).Reset();
             }
 
             await SweepAsync(db, number.PhoneNumberId, now, ct);
@@ -192,8 +194,10 @@ public sealed partial class Dispatcher(
     }
 
     /// <summary>One send to make; <paramref name="DueAt"/> (when the notification became due) starts its send latency.</summary>
+    /// <summary>One send to make; <paramref name="DueAt"/> (when the notification became due) starts its send latency;
+    /// <paramref name="Probe"/>: the one send that finds out whether a failing provider is back.</summary>
     private sealed record Planned(Guid NotificationId, DateTime DueAt, Guid AttemptId, Channel Channel, OutageBreaker Breaker,
-        WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime? ReadyAt = null);
+        WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime? ReadyAt = null, bool Probe = false);
 
     /// <summary>A send's answer; <paramref name="Held"/>: it never left, because its provider went down or its number was paused meanwhile.</summary>
     private sealed record Result(Planned Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At, bool Held = false);
@@ -227,10 +231,16 @@ public sealed partial class Dispatcher(
         }
         catch
         {
-            // Nothing was sent: give the reserved slots back, or the number would stall.
+            // Nothing was sent: give the reserved slots back, or the number would stall, and
+            // let the next pass probe a failing provider without waiting for a probe that never went.
             foreach (var plan in plans.Where(p => p.Channel == Channel.WhatsApp))
             {
                 limiter.Return();
+            }
+
+            foreach (var breaker in new[] { whatsAppBreaker, BreakerFor(Channel.Sms, number.PhoneNumberId), BreakerFor(Channel.Email, number.PhoneNumberId) })
+            {
+                breaker.AbandonProbe();
             }
 
             throw;
@@ -322,18 +332,21 @@ public sealed partial class Dispatcher(
                         continue;
                     }
 
+                    // Asked before a slot is taken: a slot reserved ahead cannot be handed back as it was.
+                    if (!whatsAppBreaker.Admits(now, out var heldUntil))
+                    {
+                        HoldForOutage(n, whatsAppBreaker, heldUntil);
+                        continue;
+                    }
+
                     if (!limiter.TryReserve(now, now + O.SendLookahead, out var readyAt))
                     {
                         Release(n);
                         continue;
                     }
 
-                    if (!whatsAppBreaker.TryPass(now, out var heldUntil))
-                    {
-                        limiter.Return();
-                        HoldForOutage(n, whatsAppBreaker, heldUntil);
-                        continue;
-                    }
+                    // Only this number's dispatcher plans its sends, so what Admits said still holds.
+                    whatsAppBreaker.TryPass(now, out _, out var probe);
 
                     reach.Add(contact.Id, counts);
                     lastWhatsApp[contact.Id] = now;
@@ -356,13 +369,20 @@ public sealed partial class Dispatcher(
 
                     plan = new Planned(n.Id, n.DueAt, attempt.Id, Channel.WhatsApp, whatsAppBreaker,
                         new WhatsAppSendRequest(number.PhoneNumberId, number.AccessToken, to, userId, attempt.Id.ToString(),
-                            template, template is null ? n.Body : null), null, null, readyAt > now ? readyAt : null);
+                            template, template is null ? n.Body : null), null, null, readyAt > now ? readyAt : null, probe);
                     n.WhatsAppTries++;
                 }
                 else
                 {
+                    if (type is null)
+                    {
+                        NotificationFlow.Finish(n, NotificationState.Failed, now);
+                        n.LastError = $"No SMS or e-mail text for type {n.Type}.";
+                        continue;
+                    }
+
                     var channelBreaker = BreakerFor(channel, number.PhoneNumberId);
-                    if (!channelBreaker.TryPass(now, out var heldUntil))
+                    if (!channelBreaker.TryPass(now, out var heldUntil, out var probe))
                     {
                         Requeue(n, heldUntil);
                         continue;
@@ -388,12 +408,6 @@ public sealed partial class Dispatcher(
                     }
 
                     var parameters = MessageComposer.ReadParams(n.ParamsJson);
-                    if (type is null)
-                    {
-                        NotificationFlow.Finish(n, NotificationState.Failed, now);
-                        n.LastError = $"No SMS or e-mail text for type {n.Type}.";
-                        continue;
-                    }
 
                     if (type.Name == NotificationCatalog.OptInRequest)
                     {
@@ -402,8 +416,8 @@ public sealed partial class Dispatcher(
 
                     plan = channel == Channel.Sms
                         ? new Planned(n.Id, n.DueAt, attempt.Id, channel, channelBreaker, null,
-                            new SmsMessage(contact.Phone!, composer.Sms(type, parameters, contact.Language, link, contact.Id, OwnText(n, type)), attempt.Id.ToString()), null)
-                        : ComposeEmail(n, attempt, type, parameters, contact, link, channelBreaker);
+                            new SmsMessage(contact.Phone!, composer.Sms(type, parameters, contact.Language, link, contact.Id, OwnText(n, type)), attempt.Id.ToString()), null, Probe: probe)
+                        : ComposeEmail(n, attempt, type, parameters, contact, link, channelBreaker) with { Probe = probe };
                     n.FallbackTries++;
                 }
 
@@ -445,7 +459,7 @@ public sealed partial class Dispatcher(
             if (n.FallbackReason is not null)
             {
                 var fallback = SendDecision.FallbackChannel(DecisionInputs.From(contact), inputs.Policy);
-                if (fallback == Channel.Sms && before is { Channel: Channel.Sms, Status: AttemptStatus.Failed } && n.Channel == Channel.Email)
+                if (fallback == Channel.Sms && before is not null && n.Channel == Channel.Email)
                 {
                     // The SMS could not be delivered: e-mail is the last way to reach the person.
                     fallback = contact.Email is not null ? Channel.Email : Channel.None;
@@ -490,7 +504,9 @@ public sealed partial class Dispatcher(
                 // A campaign reserved the cooldown for this very request when it queued it (the
                 // guarded update of LastOptInRequestAt), so its own reservation is not "asked recently".
                 var reserved = n.IdempotencyKey?.StartsWith(Campaigns.CampaignRunner.CampaignKeyPrefix, StringComparison.Ordinal) == true;
-                var asked = !reserved && contact.LastOptInRequestAt is { } a && at - a < inputs.Policy.OptInCooldown;
+                // Nor is a request this very notice made before, whose send failed or was held.
+                var asked = !reserved && contact.LastOptInRequestAt is { } a && at - a < inputs.Policy.OptInCooldown
+                    && !(before is not null && a >= before.CreatedAt);
                 if (channel == Channel.None || asked || contact.WhatsAppConsent != ConsentState.Unknown)
                 {
                     NotificationFlow.Finish(n, NotificationState.Skipped, at);
@@ -635,7 +651,7 @@ public sealed partial class Dispatcher(
                             await Task.Delay(readyAt - Now + TimeSpan.FromMilliseconds(1), time, ct);
                         }
 
-                        if (plan.Breaker.Holds(Now))
+                        if (!plan.Probe && plan.Breaker.Holds())
                         {
                             return new Result(plan, null, null, Now, Held: true);
                         }
@@ -656,7 +672,7 @@ public sealed partial class Dispatcher(
                         }
                     }
 
-                case var _ when plan.Breaker.Holds(Now):
+                case var _ when !plan.Probe && plan.Breaker.Holds():
                     return new Result(plan, null, null, Now, Held: true);
                 case Channel.Sms:
                     return new Result(plan, null, await sms.SendAsync(plan.Sms!, ct), Now);
@@ -673,6 +689,9 @@ public sealed partial class Dispatcher(
                 : new Result(plan, null, new ChannelSendResult(SendOutcome.Unknown, Error: ex.GetType().Name), Now);
         }
     }
+
+    /// <summary>A failed probe's notice waits past the next probe, so probes go round the backlog.</summary>
+    private DateTime AfterProbe(Planned plan, DateTime until) => plan.Probe ? until + O.OutageProbeMax : until;
 
     /// <summary>Tells the provider's breaker how it answered, in the order the answers came.</summary>
     private void Report(Result result)
@@ -700,7 +719,7 @@ public sealed partial class Dispatcher(
         {
             LogProviderBack(breaker.Provider, lasted);
         }
-        else if (working == false && breaker.Failed(result.At, result.WhatsApp?.RetryAfter) is { } until)
+        else if (working == false && breaker.Failed(result.At, result.WhatsApp?.RetryAfter, result.Plan.Probe) is { } until)
         {
             LogProviderDown(breaker.Provider, until - result.At, result.WhatsApp?.ErrorCode);
         }
@@ -723,16 +742,20 @@ public sealed partial class Dispatcher(
             {
                 flow.HeldByOutage(n, a, null, heldUntil is null ? "Not sent: held back while the provider was failing."
                         : "Not sent: the provider is failing or the number is paused; waiting for it.",
-                    heldUntil ?? r.At, r.Plan.Channel == Channel.WhatsApp && OutageFallbackDue(n, r.Plan.Breaker, r.At), r.At);
+                    heldUntil ?? r.At, r.Plan.Channel == Channel.WhatsApp && OutageFallbackDue(n, r.Plan.Breaker, r.At), refund: true, r.At);
             }
             else if (r.WhatsApp is { } wa)
             {
                 switch (wa.Outcome)
                 {
-                    case SendOutcome.Failed when heldUntil is { } until && ErrorTable.For(wa.ErrorCode) == ErrorAction.Retry:
-                        // The provider is down, not this person's message: wait for it, keep the try.
-                        flow.HeldByOutage(n, a, wa.ErrorCode, wa.ErrorTitle ?? $"HTTP {wa.HttpStatus}", until,
-                            OutageFallbackDue(n, r.Plan.Breaker, r.At), r.At);
+                    case SendOutcome.Failed when heldUntil is { } until && ErrorTable.For(wa.ErrorCode) == ErrorAction.Retry
+                        && (r.Plan.Probe || n.WhatsAppTries < O.MaxWhatsAppTries):
+                        // The provider is down: wait for it rather than back off alone. The try is
+                        // spent (it went out), so a message that keeps failing still ends in the
+                        // fallback — except a failed probe's, which measured the provider, not the
+                        // message, and goes to the back so the next probe is another notice.
+                        flow.HeldByOutage(n, a, wa.ErrorCode, wa.ErrorTitle ?? $"HTTP {wa.HttpStatus}", AfterProbe(r.Plan, until),
+                            OutageFallbackDue(n, r.Plan.Breaker, r.At), refund: r.Plan.Probe, r.At);
                         break;
                     case SendOutcome.Accepted:
                         a.ProviderMessageId ??= wa.MessageId;
@@ -752,8 +775,8 @@ public sealed partial class Dispatcher(
             {
                 switch (other.Outcome)
                 {
-                    case SendOutcome.Failed when heldUntil is { } until && other.Retryable:
-                        flow.HeldByOutage(n, a, null, other.Error, until, false, r.At);
+                    case SendOutcome.Failed when heldUntil is { } until && other.Retryable && (r.Plan.Probe || n.FallbackTries < O.MaxFallbackTries):
+                        flow.HeldByOutage(n, a, null, other.Error, AfterProbe(r.Plan, until), fallBack: false, refund: r.Plan.Probe, r.At);
                         break;
                     case SendOutcome.Accepted:
                         a.ProviderMessageId ??= other.ProviderMessageId;

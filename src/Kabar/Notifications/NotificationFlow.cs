@@ -195,10 +195,11 @@ public sealed partial class NotificationFlow(
 
     /// <summary>
     /// A send that failed transiently, or never left, while its provider is down or its number paused
-    /// (<see cref="OutageBreaker"/>): nobody's fault, so the try is given back and the notice waits
-    /// until <paramref name="until"/> — or, for an essential notice held too long, falls back now.
+    /// (<see cref="OutageBreaker"/>): the notice waits until <paramref name="until"/> — or, for an
+    /// essential notice held too long, falls back now. A send that never left gets its try back
+    /// (<paramref name="refund"/>); one that went out and failed has spent it.
     /// </summary>
-    public void HeldByOutage(Notification n, DeliveryAttempt attempt, int? code, string? error, DateTime until, bool fallBack, DateTime now)
+    public void HeldByOutage(Notification n, DeliveryAttempt attempt, int? code, string? error, DateTime until, bool fallBack, bool refund, DateTime now)
     {
         if (!Advance(attempt, AttemptStatus.Failed, now, now, code))
         {
@@ -212,11 +213,11 @@ public sealed partial class NotificationFlow(
             return;
         }
 
-        if (attempt.Channel == Channel.WhatsApp)
+        if (refund && attempt.Channel == Channel.WhatsApp)
         {
             n.WhatsAppTries = Math.Max(0, n.WhatsAppTries - 1);
         }
-        else
+        else if (refund)
         {
             n.FallbackTries = Math.Max(0, n.FallbackTries - 1);
         }

@@ -25,18 +25,47 @@ public sealed class OutageBreaker(string provider, Func<NotificationOptions> opt
     /// <summary>What it guards: <c>whatsapp:{phone number id}</c>, <c>sms</c> or <c>email</c>.</summary>
     public string Provider { get; } = provider;
 
+    private DateTime? outageSince;
+
     /// <summary>When the current outage was recognised; null while the provider works.</summary>
-    public DateTime? OutageSince { get; private set; }
+    public DateTime? OutageSince
+    {
+        get
+        {
+            lock (gate)
+            {
+                return outageSince;
+            }
+        }
+    }
 
     private NotificationOptions O => options();
 
-    /// <summary>
-    /// Whether a send may be planned now. While open, no; once the pause is over, one probe may
-    /// go (the caller must then send it and report its answer) and the others wait for its answer.
-    /// </summary>
-    public bool TryPass(DateTime now, out DateTime heldUntil)
+    /// <summary>Whether <see cref="TryPass"/> would let a send through now, without taking the probe.</summary>
+    public bool Admits(DateTime now, out DateTime heldUntil)
     {
         lock (gate)
+        {
+            return Admits(now, out heldUntil, take: false);
+        }
+    }
+
+    /// <summary>
+    /// Whether a send may be planned now. While open, no; once the pause is over, one probe may
+    /// go (<paramref name="probe"/>: the caller must send it and report its answer as the probe's)
+    /// and the others wait for its answer.
+    /// </summary>
+    public bool TryPass(DateTime now, out DateTime heldUntil, out bool probe)
+    {
+        lock (gate)
+        {
+            probe = openUntil is not null;
+            return Admits(now, out heldUntil, take: true);
+        }
+    }
+
+    private bool Admits(DateTime now, out DateTime heldUntil, bool take)
+    {
         {
             heldUntil = default;
             if (paused)
@@ -62,8 +91,35 @@ public sealed class OutageBreaker(string provider, Func<NotificationOptions> opt
                 return false;
             }
 
-            probeSince = now;
+            if (take)
+            {
+                probeSince = now;
+            }
+
             return true;
+        }
+    }
+
+    /// <summary>A probe that was granted but will not be sent (its pass failed): the next pass may probe at once.</summary>
+    public void AbandonProbe()
+    {
+        lock (gate)
+        {
+            probeSince = null;
+        }
+    }
+
+    /// <summary>Forgets everything (this process has just taken the provider over from another).</summary>
+    public void Reset()
+    {
+        lock (gate)
+        {
+            failures = 0;
+            openings = 0;
+            openUntil = null;
+            probeSince = null;
+            outageSince = null;
+            paused = false;
         }
     }
 
@@ -76,12 +132,15 @@ public sealed class OutageBreaker(string provider, Func<NotificationOptions> opt
         }
     }
 
-    /// <summary>Whether a send that was planned must stay unsent: the breaker opened, or the number was paused, since.</summary>
-    public bool Holds(DateTime now)
+    /// <summary>
+    /// Whether a send that was planned (other than the probe) must stay unsent: the breaker opened,
+    /// or the number was paused, since. Until the probe has answered, nothing else goes.
+    /// </summary>
+    public bool Holds()
     {
         lock (gate)
         {
-            return paused || (openUntil is { } until && now < until);
+            return paused || openUntil is not null;
         }
     }
 
@@ -110,28 +169,30 @@ public sealed class OutageBreaker(string provider, Func<NotificationOptions> opt
                 return null;
             }
 
-            var lasted = now - (OutageSince ?? now);
+            var lasted = now - (outageSince ?? now);
             openUntil = null;
             probeSince = null;
             openings = 0;
-            OutageSince = null;
+            outageSince = null;
             return lasted;
         }
     }
 
     /// <summary>
-    /// A transient failure, with the provider's Retry-After if it gave one. Returns the end of the
-    /// hold when this failure opened (or re-opened) the breaker, else null.
+    /// A transient failure, with the provider's Retry-After if it gave one; <paramref name="probe"/>
+    /// when it answers the probe. Returns the end of the hold when this failure opened (or
+    /// re-opened) the breaker, else null.
     /// </summary>
-    public DateTime? Failed(DateTime now, TimeSpan? retryAfter)
+    public DateTime? Failed(DateTime now, TimeSpan? retryAfter, bool probe)
     {
         lock (gate)
         {
             failures++;
             var told = retryAfter is { } ra && ra > TimeSpan.Zero ? now + ra : (DateTime?)null;
-            if (openUntil is { } until && now < until)
+            if (openUntil is { } until && !probe)
             {
-                // Already holding: an answer to a send that left before; only a later Retry-After moves the end.
+                // Already holding: a late answer to a send that left before it opened; only a
+                // later Retry-After moves the end.
                 if (told > until)
                 {
                     openUntil = told;
@@ -140,8 +201,7 @@ public sealed class OutageBreaker(string provider, Func<NotificationOptions> opt
                 return null;
             }
 
-            var probeFailed = openUntil is not null;
-            if (!probeFailed && failures < O.OutageFailures && told is null)
+            if (openUntil is null && failures < O.OutageFailures && told is null)
             {
                 return null;
             }
@@ -150,7 +210,7 @@ public sealed class OutageBreaker(string provider, Func<NotificationOptions> opt
             openings++;
             openUntil = told is { } t && t > now + pause ? t : now + pause;
             probeSince = null;
-            OutageSince ??= now;
+            outageSince ??= now;
             return openUntil;
         }
     }
@@ -161,6 +221,7 @@ public sealed class OutageBreaker(string provider, Func<NotificationOptions> opt
         lock (gate)
         {
             paused = true;
+            probeSince = null;
         }
     }
 

@@ -552,7 +552,7 @@ public sealed class CloudApiSimulator
                     continue;
                 }
 
-                if (fault.Request.Share is { } share && (seeded ?? Random.Shared).NextDouble() >= share)
+                if (fault.Request.Share is { } share && NextDouble() >= share)
                 {
                     continue; // this send is one of those the fault spares
                 }

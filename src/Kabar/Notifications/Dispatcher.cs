@@ -797,7 +797,7 @@ public sealed partial class Dispatcher(
         return true;
     }, ct);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} is failing (last error {Code}): its sends are held for {Pause} and then one probe goes; nobody's tries are spent meanwhile")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} is failing (last error {Code}): its sends are held for {Pause}, then one probe goes alone; sends that had not left keep their tries")]
     private partial void LogProviderDown(string provider, TimeSpan pause, int? code);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} answers again after {Lasted}: the held sends go now")]

@@ -92,13 +92,57 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
+    /// <summary>
+    /// Saves a unit of work whose context is not used afterwards, in the write turn, with the
+    /// change detection done before the turn is taken and the rows written by
+    /// <see cref="BatchSave"/> where it can, so on SQLite the turn (one writer for every number
+    /// and webhook) holds little more than the writes themselves. The context's tracked
+    /// entities are detached afterwards.
+    /// </summary>
+    public async Task SaveChangesInTurnAsync(WriteGate gate, CancellationToken ct, bool urgent = true)
+    {
+        ChangeTracker.DetectChanges();
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            BumpVersions();
+            var entries = ChangeTracker.Entries().Where(e => e.State is not (EntityState.Unchanged or EntityState.Detached)).ToList();
+            if (entries.Count == 0)
+            {
+                return;
+            }
+
+            var batch = BatchSave.CanSave(entries);
+            using (await gate.EnterAsync(ct, urgent))
+            {
+                if (batch)
+                {
+                    await BatchSave.SaveAsync(this, entries, ct);
+                }
+                else
+                {
+                    await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
+                }
+            }
+
+            ChangeTracker.Clear();
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
+
     private void BumpVersions()
     {
         foreach (var entry in ChangeTracker.Entries<IVersioned>())
         {
             if (entry.State == EntityState.Modified)
             {
-                entry.Entity.Version++;
+                // Through the entry, so the change is known without another detection pass.
+                var version = entry.Property(e => e.Version);
+                version.CurrentValue = entry.Entity.Version + 1;
             }
         }
     }

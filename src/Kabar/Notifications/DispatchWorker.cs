@@ -127,7 +127,6 @@ public sealed partial class DispatchWorker(
 /// </summary>
 public sealed partial class StatusWorker(
     IServiceScopeFactory scopes,
-    WriteGate gate,
     StatusSignal signal,
     IOptions<NotificationOptions> options,
     TimeProvider time,
@@ -149,11 +148,9 @@ public sealed partial class StatusWorker(
             try
             {
                 var after = cursor;
-                using (await gate.EnterAsync(stoppingToken, urgent: false))
-                {
-                    (taken, cursor) = await scopes.RunWithRetryAsync((sp, ct) =>
-                        sp.GetRequiredService<StatusApplier>().ApplyPendingAsync(time.GetUtcNow().UtcDateTime, Batch, after, ct), stoppingToken);
-                }
+                // The applier takes SQLite's write turn itself, for its writes only.
+                (taken, cursor) = await scopes.RunWithRetryAsync((sp, ct) =>
+                    sp.GetRequiredService<StatusApplier>().ApplyPendingAsync(time.GetUtcNow().UtcDateTime, Batch, after, ct), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -46,6 +46,10 @@ public sealed partial class Dispatcher(
     private readonly ConcurrentDictionary<string, SendLimiter> limiters = new();
     private readonly ConcurrentDictionary<string, DateTime> notBefore = new();
     private readonly ConcurrentDictionary<string, OutageBreaker> breakers = new();
+    private readonly ConcurrentDictionary<string, DateTime> lastSweep = new();
+
+    /// <summary>How often a pass renews its number's lease and sweeps for overdue deliveries.</summary>
+    private static readonly TimeSpan SenderRenewEvery = TimeSpan.FromSeconds(1);
 
     /// <summary>This process's name in leases.</summary>
     public string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -78,7 +82,34 @@ public sealed partial class Dispatcher(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
-            sender = await QueueStore.HoldSenderAsync(db, number.PhoneNumberId, Holder, now, O.SenderLease, ct);
+            // The number's row is read every pass (a pause set elsewhere must stop this pass); the
+            // lease is written only when it is due for renewal and the sweep runs once a second:
+            // on SQLite each write takes the one writer's turn, which sending needs.
+            sender = await db.SenderNumbers.AsNoTracking().FirstOrDefaultAsync(s => s.PhoneNumberId == number.PhoneNumberId, ct);
+            var renew = sender is not { LeaseUntil: { } until } || sender.LeaseHolder != Holder
+                || until - now < O.SenderLease - SenderRenewEvery;
+            var sweep = !lastSweep.TryGetValue(number.PhoneNumberId, out var swept) || now - swept >= SenderRenewEvery;
+            if (renew || sweep)
+            {
+                using (await gate.EnterAsync(ct))
+                {
+                    if (renew)
+                    {
+                        sender = await QueueStore.HoldSenderAsync(db, number.PhoneNumberId, Holder, now, O.SenderLease, ct);
+                        if (sender is null)
+                        {
+                            return DispatchPass.NotHolder;
+                        }
+                    }
+
+                    if (sweep)
+                    {
+                        await SweepAsync(db, number.PhoneNumberId, now, ct);
+                        lastSweep[number.PhoneNumberId] = now;
+                    }
+                }
+            }
+
             if (sender is null)
             {
                 return DispatchPass.NotHolder;
@@ -92,8 +123,6 @@ public sealed partial class Dispatcher(
                 // What this process once knew of the provider is stale; it learns afresh.
                 BreakerFor(Channel.WhatsApp, number.PhoneNumberId).Reset();
             }
-
-            await SweepAsync(db, number.PhoneNumberId, now, ct);
         }
 
         var breaker = BreakerFor(Channel.WhatsApp, number.PhoneNumberId);
@@ -105,7 +134,6 @@ public sealed partial class Dispatcher(
         var limiter = LimiterFor(number);
         List<Planned> plans;
         int claimed;
-        using (await gate.EnterAsync(ct))
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
@@ -122,7 +150,12 @@ public sealed partial class Dispatcher(
                 return new DispatchPass(0, 0, limiter.NextFree(now));
             }
 
-            var ids = await QueueStore.ClaimAsync(db, number.PhoneNumberId, now, room, now + O.ClaimLease, Holder, ct);
+            List<Guid> ids;
+            using (await gate.EnterAsync(ct))
+            {
+                ids = await QueueStore.ClaimAsync(db, number.PhoneNumberId, now, room, now + O.ClaimLease, Holder, ct);
+            }
+
             claimed = ids.Count;
             if (claimed == 0)
             {
@@ -133,7 +166,22 @@ public sealed partial class Dispatcher(
             // While paused, look again in a minute; resuming wakes the queue at once.
             DateTime? whatsAppClosedUntil = sender.PausedAt is not null ? now + TimeSpan.FromMinutes(1)
                 : notBefore.TryGetValue(number.PhoneNumberId, out var nb) && nb > now ? nb : null;
-            plans = await PlanAsync(scope.ServiceProvider, db, ids, number, limiter, whatsAppClosedUntil, now, ct);
+            try
+            {
+                plans = await PlanAsync(scope.ServiceProvider, db, ids, number, limiter, whatsAppClosedUntil, now, ct);
+            }
+            catch (Exception ex) when (ex.IsRetryableConflict())
+            {
+                // Another writer changed one of these notices while the pass decided (a late status
+                // of an earlier try): nothing was written, and the next pass takes them up again.
+                await using var again = scopes.CreateAsyncScope();
+                using (await gate.EnterAsync(ct))
+                {
+                    await QueueStore.UnclaimAsync(again.ServiceProvider.GetRequiredService<KabarDbContext>(), ids, Holder, ct);
+                }
+
+                throw;
+            }
         }
 
         crash.Hit(CrashPoints.AfterClaim);
@@ -143,11 +191,7 @@ public sealed partial class Dispatcher(
         }
 
         var results = await SendAllAsync(plans, limiter, ct);
-        using (await gate.EnterAsync(ct))
-        {
-            await RecordAsync(results, ct);
-        }
-
+        await RecordAsync(results, ct);
         crash.Hit(CrashPoints.AfterCommit);
         return new DispatchPass(claimed, plans.Count, limiter.NextFree(Now));
     }
@@ -437,7 +481,9 @@ public sealed partial class Dispatcher(
                 plans.Add(plan);
             }
 
-            await db.SaveChangesAsync(ct);
+            // Only the writes take the write turn (SQLite's one writer): the reads and the
+            // decisions above run beside the other numbers' writes.
+            await db.SaveChangesInTurnAsync(gate, ct);
         }
 
         void Requeue(Notification n, DateTime dueAt) => NotificationFlow.Requeue(n, dueAt, now);
@@ -767,7 +813,15 @@ public sealed partial class Dispatcher(
                         await flow.WhatsAppFailedAsync(n, a, wa.ErrorCode, wa.ErrorTitle ?? $"HTTP {wa.HttpStatus}", wa.RetryAfter, r.At, r.At, token);
                         break;
                     default:
-                        flow.Unknown(n, a, r.At, "No answer from the WhatsApp Cloud API.");
+                        if (r.Plan.Probe && heldUntil is { } probedUntil)
+                        {
+                            flow.UnknownProbe(n, a, AfterProbe(r.Plan, probedUntil), r.At);
+                        }
+                        else
+                        {
+                            flow.Unknown(n, a, r.At, "No answer from the WhatsApp Cloud API.");
+                        }
+
                         break;
                 }
             }
@@ -793,7 +847,7 @@ public sealed partial class Dispatcher(
             }
         }
 
-        await db.SaveChangesAsync(token);
+        await db.SaveChangesInTurnAsync(gate, token);
         return true;
     }, ct);
 

@@ -234,6 +234,26 @@ public sealed partial class NotificationFlow(
         }
     }
 
+    /// <summary>
+    /// A probe of a failing provider (<see cref="OutageBreaker"/>) that got no answer: it measured
+    /// the provider, not the message, so its try comes back and the notice goes behind the backlog
+    /// (<paramref name="behind"/>), so the next probe is another notice. Like any unanswered send
+    /// it is not sent again before the grace for a status is over, and then as a possible duplicate.
+    /// </summary>
+    public void UnknownProbe(Notification n, DeliveryAttempt attempt, DateTime behind, DateTime now)
+    {
+        var waiting = n.CurrentAttemptId == attempt.Id && n.State == NotificationState.Sending;
+        Unknown(n, attempt, now, "No answer from the WhatsApp Cloud API.");
+        if (waiting && attempt.Channel == Channel.WhatsApp)
+        {
+            n.WhatsAppTries = Math.Max(0, n.WhatsAppTries - 1);
+            if (n.DueAt < behind)
+            {
+                n.DueAt = behind;
+            }
+        }
+    }
+
     /// <summary>An SMS or e-mail provider refused or could not be reached.</summary>
     public void ChannelFailed(Notification n, DeliveryAttempt attempt, ChannelSendResult result, DateTime now)
     {

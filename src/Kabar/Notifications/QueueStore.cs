@@ -100,6 +100,12 @@ public static class QueueStore
         return null;
     }
 
+    /// <summary>Hands claimed notifications back at once (a pass that could not plan them), instead of after the claim's lease.</summary>
+    public static Task UnclaimAsync(KabarDbContext db, List<Guid> ids, string holder, CancellationToken ct) =>
+        db.Notifications.Where(n => ids.Contains(n.Id) && n.LockedBy == holder)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.LockedUntil, (DateTime?)null).SetProperty(n => n.LockedBy, (string?)null)
+                .SetProperty(n => n.Version, n => n.Version + 1), ct);
+
     /// <summary>
     /// Gives the sending lease up (shutdown), so another process need not wait for it to expire.
     /// The lease end is kept as "now": a successor still waits one second after it.

@@ -11,7 +11,7 @@ namespace Kabar.Notifications;
 /// events are stored once per pair); <c>failed</c> goes through the error table. Run by
 /// <see cref="StatusWorker"/> right after webhooks store the statuses.
 /// </summary>
-public sealed class StatusApplier(KabarDbContext db, NotificationFlow flow)
+public sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, WriteGate gate)
 {
     public async Task<int> ApplyAsync(IReadOnlyList<WhatsAppStatusEvent> events, DateTime now, CancellationToken ct)
     {
@@ -86,16 +86,33 @@ public sealed class StatusApplier(KabarDbContext db, NotificationFlow flow)
     public async Task<(int Taken, long LastId)> ApplyPendingAsync(DateTime now, int batch, long afterId, CancellationToken ct)
     {
         var since = now - TimeSpan.FromDays(1);
+        if (!db.Database.IsNpgsql())
+        {
+            // SQLite has one writer: the batch is read and worked out beside the other writers and
+            // only its writes take the write turn, so webhook intake and sending never wait behind
+            // the reading. A dispatcher pass that changed the same attempt or notice meanwhile
+            // shows as a version conflict, and the batch is worked out again.
+            var pending = await db.WhatsAppStatusEvents.Where(e => e.AppliedAt == null && e.ReceivedAt > since && e.Id > afterId)
+                .OrderBy(e => e.Id).Take(batch).ToListAsync(ct);
+            if (pending.Count == 0)
+            {
+                return (0, afterId);
+            }
+
+            await ApplyAsync(pending, now, ct);
+            GiveUpStale(pending, now);
+            var last = pending[^1].Id;
+            await db.SaveChangesInTurnAsync(gate, ct, urgent: false);
+            return (pending.Count, last);
+        }
+
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        List<long> ids = db.Database.IsNpgsql()
-            ? await db.Database.SqlQuery<long>($"""
-                SELECT "Id" AS "Value" FROM "WhatsAppStatusEvents"
-                WHERE "AppliedAt" IS NULL AND "ReceivedAt" > {since} AND "Id" > {afterId}
-                ORDER BY "Id" LIMIT {batch}
-                FOR UPDATE SKIP LOCKED
-                """).ToListAsync(ct)
-            : await db.WhatsAppStatusEvents.Where(e => e.AppliedAt == null && e.ReceivedAt > since && e.Id > afterId)
-                .OrderBy(e => e.Id).Select(e => e.Id).Take(batch).ToListAsync(ct);
+        var ids = await db.Database.SqlQuery<long>($"""
+            SELECT "Id" AS "Value" FROM "WhatsAppStatusEvents"
+            WHERE "AppliedAt" IS NULL AND "ReceivedAt" > {since} AND "Id" > {afterId}
+            ORDER BY "Id" LIMIT {batch}
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(ct);
         if (ids.Count == 0)
         {
             return (0, afterId);
@@ -103,14 +120,19 @@ public sealed class StatusApplier(KabarDbContext db, NotificationFlow flow)
 
         var events = await db.WhatsAppStatusEvents.Where(e => ids.Contains(e.Id)).ToListAsync(ct);
         await ApplyAsync(events, now, ct);
-        foreach (var e in events.Where(e => e.AppliedAt is null && e.ReceivedAt < now - TimeSpan.FromMinutes(10)))
-        {
-            e.AppliedAt = now; // no attempt of Kabar's has this message: not ours to apply
-        }
-
+        GiveUpStale(events, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (ids.Count, ids.Max());
+    }
+
+    /// <summary>A status whose attempt is still unknown after ten minutes is not Kabar's to apply.</summary>
+    private static void GiveUpStale(List<WhatsAppStatusEvent> events, DateTime now)
+    {
+        foreach (var e in events.Where(e => e.AppliedAt is null && e.ReceivedAt < now - TimeSpan.FromMinutes(10)))
+        {
+            e.AppliedAt = now;
+        }
     }
 
     private static AttemptStatus? Map(string status) => status switch

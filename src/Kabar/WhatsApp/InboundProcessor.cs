@@ -4,6 +4,7 @@ using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Notifications;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.WhatsApp;
@@ -330,16 +331,31 @@ public sealed partial class InboundProcessor(
 
         if (db.Database.IsSqlite())
         {
-            // SQLite is in-process and holds the write lock already: checking first and inserting
-            // row by row measured faster there than one statement with a thousand parameters.
-            var wamids = events.Select(e => e.Wamid).Distinct().ToList();
-            var stored = (await db.WhatsAppStatusEvents.Where(e => wamids.Contains(e.Wamid))
-                    .Select(e => new { e.Wamid, e.Status }).ToListAsync(ct))
-                .Select(e => (e.Wamid, e.Status)).ToHashSet();
-            var fresh = events.Where(e => !stored.Contains((e.Wamid, e.Status))).ToList();
-            db.WhatsAppStatusEvents.AddRange(fresh);
-            await db.SaveChangesAsync(ct);
-            return fresh.Count;
+            // SQLite is in-process and holds the write lock already: one prepared statement run
+            // row by row, the unique index skipping what is stored, is the cheapest way in.
+            var type = db.Model.FindEntityType(typeof(WhatsAppStatusEvent))!;
+            var columns = StatusColumns.Select(c => type.FindProperty(c)!).ToList();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = $"""
+                INSERT INTO "WhatsAppStatusEvents" ({string.Join(", ", StatusColumns.Select(c => $"\"{c}\""))})
+                VALUES ({string.Join(", ", StatusColumns.Select((_, i) => $"@s{i}"))})
+                ON CONFLICT ("Wamid", "Status") DO NOTHING
+                """;
+            var fresh = 0;
+            foreach (var e in events)
+            {
+                command.Parameters.Clear();
+                var row = StatusRow(e);
+                for (var c = 0; c < row.Length; c++)
+                {
+                    command.Parameters.Add(columns[c].GetRelationalTypeMapping().CreateParameter(command, $"@s{c}", row[c], columns[c].IsNullable));
+                }
+
+                fresh += await command.ExecuteNonQueryAsync(ct);
+            }
+
+            return fresh;
         }
 
         // Every batch takes the unique index's row locks in the same order: Meta delivers the same
@@ -348,9 +364,8 @@ public sealed partial class InboundProcessor(
         var inserted = 0;
         foreach (var chunk in events.OrderBy(e => e.Wamid, StringComparer.Ordinal).ThenBy(e => e.Status, StringComparer.Ordinal).Chunk(100))
         {
-            var sql = new System.Text.StringBuilder("""
-                INSERT INTO "WhatsAppStatusEvents" ("Wamid", "Status", "OccurredAt", "RecipientId", "RecipientUserId",
-                    "BizOpaqueCallbackData", "ErrorCode", "ErrorTitle", "PricingCategory", "PricingType", "Billable", "ReceivedAt")
+            var sql = new System.Text.StringBuilder($"""
+                INSERT INTO "WhatsAppStatusEvents" ({string.Join(", ", StatusColumns.Select(c => $"\"{c}\""))})
                 VALUES
                 """);
             var parameters = new List<System.Data.Common.DbParameter>(chunk.Length * 12);
@@ -358,8 +373,7 @@ public sealed partial class InboundProcessor(
             foreach (var e in chunk)
             {
                 sql.Append(parameters.Count == 0 ? "\n(" : ",\n(");
-                object?[] row = [e.Wamid, e.Status, e.OccurredAt, e.RecipientId, e.RecipientUserId, e.BizOpaqueCallbackData,
-                    e.ErrorCode, e.ErrorTitle, e.PricingCategory, e.PricingType, e.Billable, e.ReceivedAt];
+                var row = StatusRow(e);
                 for (var c = 0; c < row.Length; c++)
                 {
                     var parameter = factory.CreateParameter();
@@ -378,6 +392,19 @@ public sealed partial class InboundProcessor(
 
         return inserted;
     }
+
+    /// <summary>The columns a new status is inserted with, in the order of <see cref="StatusRow"/>.</summary>
+    private static readonly string[] StatusColumns =
+    [
+        nameof(WhatsAppStatusEvent.Wamid), nameof(WhatsAppStatusEvent.Status), nameof(WhatsAppStatusEvent.OccurredAt),
+        nameof(WhatsAppStatusEvent.RecipientId), nameof(WhatsAppStatusEvent.RecipientUserId), nameof(WhatsAppStatusEvent.BizOpaqueCallbackData),
+        nameof(WhatsAppStatusEvent.ErrorCode), nameof(WhatsAppStatusEvent.ErrorTitle), nameof(WhatsAppStatusEvent.PricingCategory),
+        nameof(WhatsAppStatusEvent.PricingType), nameof(WhatsAppStatusEvent.Billable), nameof(WhatsAppStatusEvent.ReceivedAt),
+    ];
+
+    private static object?[] StatusRow(WhatsAppStatusEvent e) =>
+        [e.Wamid, e.Status, e.OccurredAt, e.RecipientId, e.RecipientUserId, e.BizOpaqueCallbackData,
+            e.ErrorCode, e.ErrorTitle, e.PricingCategory, e.PricingType, e.Billable, e.ReceivedAt];
 
     private async Task RecordTemplateEventsAsync(List<TemplateStatusItem> items, DateTime now, CancellationToken ct)
     {

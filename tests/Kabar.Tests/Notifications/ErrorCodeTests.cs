@@ -3,6 +3,7 @@ using Kabar.Decisions;
 using Kabar.Notifications;
 using Kabar.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kabar.Tests.Notifications;
 
@@ -238,5 +239,39 @@ public sealed class ErrorCodeTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Equal(NotificationState.Delivered, n.State);
         Assert.Equal(AttemptStatus.Delivered, Assert.Single(n.Attempts).Status);
         Assert.Single(app.WhatsAppTo(Phone));
+    }
+
+    [Fact]
+    public async Task ProbeWithoutAnswer_GivesItsTryBack_AndGoesBehindTheBacklog()
+    {
+        // While a provider is down, one probe at a time finds out whether it is back. A probe that
+        // times out measured the provider, not the message: had its try been spent, the notice
+        // picked as the probe again and again would fall back to SMS during an outage it waited out.
+        await using var scope = app.Services.CreateAsyncScope();
+        var flow = scope.ServiceProvider.GetRequiredService<NotificationFlow>();
+        var grace = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<NotificationOptions>>().Value.UnknownOutcomeGrace;
+        var now = app.Time.GetUtcNow().UtcDateTime;
+        (Notification, DeliveryAttempt) Sending()
+        {
+            var attempt = new DeliveryAttempt { Id = Guid.NewGuid(), Channel = Channel.WhatsApp, Status = AttemptStatus.Pending };
+            return (new Notification { Id = Guid.NewGuid(), State = NotificationState.Sending, CurrentAttemptId = attempt.Id, WhatsAppTries = 2, DueAt = now }, attempt);
+        }
+
+        var (probe, probeAttempt) = Sending();
+        flow.UnknownProbe(probe, probeAttempt, now + grace + TimeSpan.FromMinutes(1), now);
+        Assert.Equal(AttemptStatus.Unknown, probeAttempt.Status);
+        Assert.Equal(NotificationState.Queued, probe.State);
+        Assert.Equal(1, probe.WhatsAppTries);
+        Assert.Equal(now + grace + TimeSpan.FromMinutes(1), probe.DueAt);
+
+        // Behind the backlog, but never before the grace a status needs.
+        var (early, earlyAttempt) = Sending();
+        flow.UnknownProbe(early, earlyAttempt, now + TimeSpan.FromSeconds(5), now);
+        Assert.Equal(now + grace, early.DueAt);
+
+        // An ordinary send without an answer keeps its try spent.
+        var (plain, plainAttempt) = Sending();
+        flow.Unknown(plain, plainAttempt, now, "No answer from the WhatsApp Cloud API.");
+        Assert.Equal(2, plain.WhatsAppTries);
     }
 }

@@ -58,13 +58,17 @@ internal static class BatchSave
     /// <summary>Writes the changes <see cref="CanSave"/> accepted, in a transaction of its own; the caller holds the write turn.</summary>
     public static async Task SaveAsync(DbContext db, List<EntityEntry> entries, CancellationToken ct)
     {
+        var connection = db.Database.GetDbConnection();
+        // Batches (PostgreSQL) take positional $1… placeholders with unnamed parameters, which the
+        // driver sends as they are; named ones it would parse and rewrite for every row.
+        var positional = connection.CanCreateBatch;
         var rows = new List<Row>(entries.Count);
         foreach (var type in Order(entries.Where(e => e.State == EntityState.Added).Select(e => e.Metadata).ToHashSet())!)
         {
             foreach (var entry in entries.Where(e => e.State == EntityState.Added && e.Metadata == type))
             {
                 var columns = type.GetProperties().Where(p => !entry.Property(p.Name).IsTemporary && p.GetColumnName() is not null).ToList();
-                rows.Add(new Row(entry, Insert(type, columns), [.. columns.Select(p => (p, entry.Property(p.Name).CurrentValue))], ExpectOne: false));
+                rows.Add(new Row(entry, Insert(type, columns, positional), [.. columns.Select(p => (p, entry.Property(p.Name).CurrentValue))], ExpectOne: false));
             }
         }
 
@@ -79,7 +83,7 @@ internal static class BatchSave
 
             var keys = type.FindPrimaryKey()!.Properties;
             var tokens = type.GetProperties().Where(p => p.IsConcurrencyToken).ToList();
-            rows.Add(new Row(entry, Update(type, set, keys, tokens),
+            rows.Add(new Row(entry, Update(type, set, keys, tokens, positional),
             [
                 .. set.Select(p => (p, entry.Property(p.Name).CurrentValue)),
                 .. keys.Select(p => (p, entry.Property(p.Name).OriginalValue)),
@@ -88,8 +92,7 @@ internal static class BatchSave
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var connection = db.Database.GetDbConnection();
-        if (connection.CanCreateBatch)
+        if (positional)
         {
             await RunAsBatchAsync(connection, tx.GetDbTransaction(), rows, ct);
         }
@@ -120,7 +123,7 @@ internal static class BatchSave
                 }
 
                 command.Parameters.Clear();
-                AddParameters(command, command.Parameters, row);
+                AddParameters(command, command.Parameters, row, positional: false);
                 Check(row, await command.ExecuteNonQueryAsync(ct));
             }
         }
@@ -142,7 +145,7 @@ internal static class BatchSave
         {
             var command = batch.CreateBatchCommand();
             command.CommandText = row.Sql;
-            AddParameters(factory, command.Parameters, row);
+            AddParameters(factory, command.Parameters, row, positional: true);
             batch.BatchCommands.Add(command);
         }
 
@@ -153,14 +156,16 @@ internal static class BatchSave
         }
     }
 
-    private static void AddParameters(DbCommand factory, DbParameterCollection parameters, Row row)
+    private static void AddParameters(DbCommand factory, DbParameterCollection parameters, Row row, bool positional)
     {
         for (var i = 0; i < row.Values.Length; i++)
         {
             var (property, value) = row.Values[i];
-            parameters.Add(property.GetRelationalTypeMapping().CreateParameter(factory, $"@p{i}", value, property.IsNullable));
+            parameters.Add(property.GetRelationalTypeMapping().CreateParameter(factory, positional ? "" : Placeholder(i, false), value, property.IsNullable));
         }
     }
+
+    private static string Placeholder(int i, bool positional) => positional ? $"${i + 1}" : $"@p{i}";
 
     private static void Check(Row row, int affected)
     {
@@ -172,21 +177,21 @@ internal static class BatchSave
         }
     }
 
-    private static string Insert(IEntityType type, List<IProperty> columns)
+    private static string Insert(IEntityType type, List<IProperty> columns, bool positional)
     {
         var sql = new StringBuilder("INSERT INTO ").Append(Table(type)).Append(" (");
         sql.AppendJoin(", ", columns.Select(p => Quote(p.GetColumnName()))).Append(") VALUES (");
-        sql.AppendJoin(", ", columns.Select((_, i) => $"@p{i}")).Append(')');
+        sql.AppendJoin(", ", columns.Select((_, i) => Placeholder(i, positional))).Append(')');
         return sql.ToString();
     }
 
-    private static string Update(IEntityType type, List<IProperty> set, IReadOnlyList<IProperty> keys, List<IProperty> tokens)
+    private static string Update(IEntityType type, List<IProperty> set, IReadOnlyList<IProperty> keys, List<IProperty> tokens, bool positional)
     {
         var i = 0;
         var sql = new StringBuilder("UPDATE ").Append(Table(type)).Append(" SET ");
-        sql.AppendJoin(", ", set.Select(p => $"{Quote(p.GetColumnName())} = @p{i++}"));
+        sql.AppendJoin(", ", set.Select(p => $"{Quote(p.GetColumnName())} = {Placeholder(i++, positional)}"));
         sql.Append(" WHERE ");
-        sql.AppendJoin(" AND ", keys.Concat(tokens).Select(p => $"{Quote(p.GetColumnName())} = @p{i++}"));
+        sql.AppendJoin(" AND ", keys.Concat(tokens).Select(p => $"{Quote(p.GetColumnName())} = {Placeholder(i++, positional)}"));
         return sql.ToString();
     }
 

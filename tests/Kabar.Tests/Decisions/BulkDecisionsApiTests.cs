@@ -85,7 +85,7 @@ public abstract class BulkDecisionsApiTests(Db db, PostgresServer postgres) : IA
     [Fact]
     public async Task ThousandsOfPeople_AcrossReadChunks_AreAllDecided()
     {
-        const int count = 2_500;
+        const int count = 6_000; // more than one read of 5,000
         var now = app.Time.GetUtcNow().UtcDateTime;
         var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
         await app.WithDbAsync(async d =>
@@ -95,6 +95,7 @@ public abstract class BulkDecisionsApiTests(Db db, PostgresServer postgres) : IA
                 Id = id,
                 Phone = $"+6281377{i:000000}",
                 WhatsAppConsent = i % 2 == 0 ? Kabar.Consent.ConsentState.Granted : Kabar.Consent.ConsentState.Withdrawn,
+                LastInboundAt = i % 3 == 0 ? now.AddHours(-1) : null,
                 CreatedAt = now,
                 UpdatedAt = now,
             }));
@@ -114,6 +115,13 @@ public abstract class BulkDecisionsApiTests(Db db, PostgresServer postgres) : IA
         Assert.Equal(
             Enumerable.Range(0, 2 * count).Select(i => i % count % 2 == 0 ? "opted_in" : "opted_out"),
             items.Select(i => i.GetProperty("decision").GetProperty("reason").GetString()));
+
+        // Read straight from the database, the times and states decide as in the single call.
+        Assert.Equal(count / 3 * 2, items.Count(i => i.GetProperty("decision").GetProperty("windowOpen").GetBoolean()));
+        foreach (var i in new[] { 0, 1, 2, 3, 5999 })
+        {
+            Assert.Equal(await SingleAsync(new { contactId = ids[i], message = Template }), items[i].GetProperty("decision").GetRawText());
+        }
     }
 
     [Fact]

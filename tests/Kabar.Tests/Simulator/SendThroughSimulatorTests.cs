@@ -12,7 +12,7 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     [Fact]
     public async Task SendTemplate_Accepted_SignedStatusesEchoCallbackData()
     {
-        var result = await Client.SendAsync(Template("+6281277770001", "attempt-0b7c"), CancellationToken.None);
+        var result = await SendTemplateAsync("+6281277770001", "attempt-0b7c");
 
         Assert.Equal(SendOutcome.Accepted, result.Outcome);
         Assert.StartsWith("wamid.", result.MessageId);
@@ -71,7 +71,7 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     [Fact]
     public async Task SendTemplate_NumberNotOnWhatsApp_FailedStatus131026()
     {
-        var result = await Client.SendAsync(Template("+6281299990000", "attempt-nowa"), CancellationToken.None);
+        var result = await SendTemplateAsync("+6281299990000", "attempt-nowa");
 
         Assert.Equal(SendOutcome.Accepted, result.Outcome);
         await Receiver.WaitForAsync(r => Of(r.Statuses, result.MessageId).Any());
@@ -86,7 +86,7 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     [InlineData("permit_ready", 3, 132000)]
     public async Task SendTemplate_Invalid_FailsWithMetaCode(string name, int parameters, int code)
     {
-        var result = await Client.SendAsync(Template("+6281277770004", "attempt-bad", name, parameters), CancellationToken.None);
+        var result = await SendTemplateAsync("+6281277770004", "attempt-bad", name, parameters);
 
         Assert.Equal(SendOutcome.Failed, result.Outcome);
         Assert.Equal(code, result.ErrorCode);
@@ -100,7 +100,7 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
         using var paused = await Control.PutAsJsonAsync("templates/status_update/id", new { status = "PAUSED" });
         await Tests.Infrastructure.Http.AssertStatusAsync(paused, HttpStatusCode.OK);
 
-        var result = await Client.SendAsync(Template("+6281277770005", "attempt-p", "status_update"), CancellationToken.None);
+        var result = await SendTemplateAsync("+6281277770005", "attempt-p", "status_update");
 
         Assert.Equal(SendOutcome.Failed, result.Outcome);
         Assert.Equal(132015, result.ErrorCode);
@@ -141,11 +141,10 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     [Fact]
     public async Task SyncFault_WithRetryAfter_ClientParsesRetryAfter()
     {
-        using var fault = await Control.PostAsJsonAsync("faults", new { to = "+6281277770007", code = 131056, mode = "sync", times = 1, retryAfterSeconds = 16 });
-        await Tests.Infrastructure.Http.AssertStatusAsync(fault, HttpStatusCode.OK);
+        await FaultAsync(new { to = "+6281277770007", code = 131056, mode = "sync", times = 1, retryAfterSeconds = 16 });
 
-        var first = await Client.SendAsync(Template("+6281277770007", "attempt-f1"), CancellationToken.None);
-        var second = await Client.SendAsync(Template("+6281277770007", "attempt-f2"), CancellationToken.None);
+        var first = await SendTemplateAsync("+6281277770007", "attempt-f1");
+        var second = await SendTemplateAsync("+6281277770007", "attempt-f2");
 
         Assert.Equal(SendOutcome.Failed, first.Outcome);
         Assert.Equal(131056, first.ErrorCode);
@@ -156,10 +155,9 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     [Fact]
     public async Task HangFault_MessageTakenButNoAnswer_OutcomeUnknown()
     {
-        using var fault = await Control.PostAsJsonAsync("faults", new { code = 0, mode = "hang" });
-        await Tests.Infrastructure.Http.AssertStatusAsync(fault, HttpStatusCode.OK);
+        await FaultAsync(new { code = 0, mode = "hang" });
 
-        var result = await Client.SendAsync(Template("+6281277770008", "attempt-hang"), CancellationToken.None);
+        var result = await SendTemplateAsync("+6281277770008", "attempt-hang");
 
         Assert.Equal(SendOutcome.Unknown, result.Outcome);
         // It did reach "Meta": the status webhook is how Kabar will learn of it.
@@ -172,11 +170,11 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     [Fact]
     public async Task HangFault_OnReusedConnection_UnknownAndNotResent()
     {
-        var warm = await Client.SendAsync(Template("+6281277770010", "attempt-warm"), CancellationToken.None);
+        var warm = await SendTemplateAsync("+6281277770010", "attempt-warm");
         Assert.Equal(SendOutcome.Accepted, warm.Outcome);
-        using var fault = await Control.PostAsJsonAsync("faults", new { code = 0, mode = "hang" });
+        await FaultAsync(new { code = 0, mode = "hang" });
 
-        var result = await Client.SendAsync(Template("+6281277770011", "attempt-hang-2"), CancellationToken.None);
+        var result = await SendTemplateAsync("+6281277770011", "attempt-hang-2");
 
         Assert.Equal(SendOutcome.Unknown, result.Outcome);
         Assert.Single(await ControlMessagesAsync("+6281277770011"));
@@ -185,17 +183,16 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     [Fact]
     public async Task OutageFault_FailsEverySendForItsDuration_ThenSendsGoThrough()
     {
-        using var fault = await Control.PostAsJsonAsync("faults", new { code = 131016, forSeconds = 1.5 });
-        await Tests.Infrastructure.Http.AssertStatusAsync(fault, HttpStatusCode.OK);
+        await FaultAsync(new { code = 131016, forSeconds = 1.5 });
 
         var during = new List<Kabar.WhatsApp.WhatsAppSendResult>();
         for (var i = 0; i < 5; i++)
         {
-            during.Add(await Client.SendAsync(Template($"+628127777003{i}", $"attempt-outage-{i}"), CancellationToken.None));
+            during.Add(await SendTemplateAsync($"+628127777003{i}", $"attempt-outage-{i}"));
         }
 
         await Task.Delay(1600);
-        var after = await Client.SendAsync(Template("+6281277770039", "attempt-after"), CancellationToken.None);
+        var after = await SendTemplateAsync("+6281277770039", "attempt-after");
 
         // Not "times = 1": every send inside the window fails, as in an outage.
         Assert.All(during, r => Assert.Equal((SendOutcome.Failed, 131016, 503), (r.Outcome, r.ErrorCode, r.HttpStatus)));
@@ -208,11 +205,10 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     [Fact]
     public async Task TimeoutFault_NotTakenAndNoAnswer_ClientGivesUpWithUnknown()
     {
-        using var fault = await Control.PostAsJsonAsync("faults", new { code = 0, mode = "timeout", delayMs = 30_000 });
-        await Tests.Infrastructure.Http.AssertStatusAsync(fault, HttpStatusCode.OK);
+        await FaultAsync(new { code = 0, mode = "timeout", delayMs = 30_000 });
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await Client.SendAsync(Template("+6281277770040", "attempt-timeout"), CancellationToken.None);
+        var result = await SendTemplateAsync("+6281277770040", "attempt-timeout");
 
         // The client's own timeout (5 s here) ended the wait; Meta never took the message.
         Assert.Equal(SendOutcome.Unknown, result.Outcome);
@@ -223,11 +219,10 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     [Fact]
     public async Task SlowFault_AnswersLate_MessageTaken()
     {
-        using var fault = await Control.PostAsJsonAsync("faults", new { code = 0, mode = "slow", delayMs = 800 });
-        await Tests.Infrastructure.Http.AssertStatusAsync(fault, HttpStatusCode.OK);
+        await FaultAsync(new { code = 0, mode = "slow", delayMs = 800 });
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await Client.SendAsync(Template("+6281277770041", "attempt-slow"), CancellationToken.None);
+        var result = await SendTemplateAsync("+6281277770041", "attempt-slow");
 
         Assert.Equal(SendOutcome.Accepted, result.Outcome);
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(750), $"answered after {clock.Elapsed}");
@@ -237,18 +232,17 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     [Fact]
     public async Task SharedFault_AppliesToAboutItsShare_AndClearingEndsIt()
     {
-        using var fault = await Control.PostAsJsonAsync("faults", new { code = 131000, forSeconds = 600, share = 0.5 });
-        await Tests.Infrastructure.Http.AssertStatusAsync(fault, HttpStatusCode.OK);
+        await FaultAsync(new { code = 131000, forSeconds = 600, share = 0.5 });
 
         var results = new List<SendOutcome>();
         for (var i = 0; i < 60; i++)
         {
-            results.Add((await Client.SendAsync(Template($"+62812777710{i:00}", $"attempt-share-{i}"), CancellationToken.None)).Outcome);
+            results.Add((await SendTemplateAsync($"+62812777710{i:00}", $"attempt-share-{i}")).Outcome);
         }
 
         using var cleared = await Control.DeleteAsync("faults");
         await Tests.Infrastructure.Http.AssertStatusAsync(cleared, HttpStatusCode.NoContent);
-        var afterClear = await Client.SendAsync(Template("+6281277771099", "attempt-cleared"), CancellationToken.None);
+        var afterClear = await SendTemplateAsync("+6281277771099", "attempt-cleared");
 
         // Half on average: 60 draws land between 12 and 48 failures with overwhelming probability.
         Assert.InRange(results.Count(r => r == SendOutcome.Failed), 12, 48);

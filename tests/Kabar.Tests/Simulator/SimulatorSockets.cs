@@ -173,6 +173,18 @@ public abstract class SimulatorOverSockets : IAsyncLifetime
     public static WhatsAppSendRequest Text(string to, string callbackData, string text = "Terima kasih") =>
         new(PhoneNumberId, "token", to, null, callbackData, null, text);
 
+    /// <summary>Sends <see cref="Template"/> through Kabar's client.</summary>
+    protected Task<WhatsAppSendResult> SendTemplateAsync(string to, string callbackData, string name = "permit_ready", int parameters = 5,
+        string language = "id", string? accessToken = "token") =>
+        Client.SendAsync(Template(to, callbackData, name, parameters, language, accessToken), CancellationToken.None);
+
+    /// <summary>Arms a fault (<c>POST _control/faults</c>), which the simulator must accept.</summary>
+    protected async Task FaultAsync(object fault)
+    {
+        using var response = await Control.PostAsJsonAsync("faults", fault);
+        await Infrastructure.Http.AssertStatusAsync(response, System.Net.HttpStatusCode.OK);
+    }
+
     protected async Task<List<JsonElement>> ControlMessagesAsync(string to) =>
         (await Control.GetFromJsonAsync<List<JsonElement>>($"messages?to={Uri.EscapeDataString(to)}"))!;
 

@@ -105,7 +105,9 @@ public static class Base64Url
         try
         {
             bytes = Convert.FromBase64String(padded);
-            return true;
+            // The decoder ignores the last character's unused bits: only the one spelling of the
+            // bytes is the token, so a link altered there is not taken as the original.
+            return Encode(bytes) == text;
         }
         catch (FormatException)
         {

@@ -233,6 +233,16 @@ public sealed partial class CitizenPagesHttpTests(PostgresServer postgres)
     }
 
     [Fact]
+    public void LinkTokens_OnlyTheOneSpellingOfTheBytesIsTaken()
+    {
+        // 32 bytes take 43 characters, the last carrying two bits the decoder would ignore:
+        // a link altered there must not pass as the original.
+        var token = Kabar.OptIn.Base64Url.Encode(new byte[32]);
+        Assert.True(Kabar.OptIn.Base64Url.TryDecode(token, out var bytes) && bytes.Length == 32);
+        Assert.False(Kabar.OptIn.Base64Url.TryDecode(token[..^1] + "B", out _));
+    }
+
+    [Fact]
     public async Task StopLink_WithAnAlteredTag_IsUnknown()
     {
         await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);

@@ -91,17 +91,23 @@ internal static class BatchSave
             ], ExpectOne: true));
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Inside the caller's transaction when one is open (it commits); else in one of its own.
+        var outer = db.Database.CurrentTransaction;
+        await using var own = outer is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var transaction = (outer ?? own)!.GetDbTransaction();
         if (positional)
         {
-            await RunAsBatchAsync(connection, tx.GetDbTransaction(), rows, ct);
+            await RunAsBatchAsync(connection, transaction, rows, ct);
         }
         else
         {
-            await RunPreparedAsync(connection, tx.GetDbTransaction(), rows, ct);
+            await RunPreparedAsync(connection, transaction, rows, ct);
         }
 
-        await tx.CommitAsync(ct);
+        if (own is not null)
+        {
+            await own.CommitAsync(ct);
+        }
     }
 
     /// <summary>One row's statement and its values, in placeholder order.</summary>

@@ -121,7 +121,7 @@ public sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Writ
         var events = await db.WhatsAppStatusEvents.Where(e => ids.Contains(e.Id)).ToListAsync(ct);
         await ApplyAsync(events, now, ct);
         GiveUpStale(events, now);
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesInTurnAsync(gate, ct, urgent: false); // the gate is open on PostgreSQL; the rows go in one batch
         await tx.CommitAsync(ct);
         return (ids.Count, ids.Max());
     }

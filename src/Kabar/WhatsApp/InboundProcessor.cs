@@ -4,7 +4,6 @@ using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.WhatsApp;
@@ -112,7 +111,7 @@ public sealed partial class InboundProcessor(
         }
 
         consentChanges += await ApplyUserPreferencesAsync(batch.UserPreferences, contacts, now, ct);
-        var statuses = StatusEvents(batch.Statuses, now);
+        var statuses = StatusIntake.Events(batch.Statuses, now);
         await RecordTemplateEventsAsync(batch.TemplateStatuses, now, ct);
         foreach (var code in batch.AccountErrors)
         {
@@ -121,7 +120,7 @@ public sealed partial class InboundProcessor(
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        var statusCount = await InsertStatusesAsync(statuses, ct);
+        var statusCount = (await StatusIntake.InsertAsync(db, statuses, ct)).Count;
         crash.Hit(CrashPoints.WebhookIntake);
         foreach (var (contactId, at) in windowUpdates)
         {
@@ -294,117 +293,6 @@ public sealed partial class InboundProcessor(
 
         return changes;
     }
-
-    /// <summary>
-    /// Stores each (wamid, status) once. The status worker applies them to attempts right after,
-    /// in batches, so Meta gets its 200 without waiting for that work (Meta retries slow answers).
-    /// </summary>
-    private static List<WhatsAppStatusEvent> StatusEvents(List<StatusItem> items, DateTime now) =>
-        items.DistinctBy(s => (s.Wamid, s.Status)).Select(s => new WhatsAppStatusEvent
-        {
-            Wamid = Limit(s.Wamid, 200)!,
-            Status = Limit(s.Status, 16)!,
-            OccurredAt = s.OccurredAt,
-            RecipientId = Limit(s.RecipientId, 20),
-            RecipientUserId = Limit(s.RecipientUserId, 160),
-            BizOpaqueCallbackData = Limit(s.BizOpaqueCallbackData, 512),
-            ErrorCode = s.ErrorCode,
-            ErrorTitle = Limit(s.ErrorTitle, 512),
-            PricingCategory = Limit(s.PricingCategory, 40),
-            PricingType = Limit(s.PricingType, 40),
-            Billable = s.Billable,
-            ReceivedAt = now,
-        }).ToList();
-
-    /// <summary>
-    /// Inserts the statuses, skipping any (wamid, status) already stored; on PostgreSQL with one
-    /// statement per hundred where the unique index decides, so concurrent deliveries of the same
-    /// status cannot both land. Returns how many were new. (Statuses are the bulk of webhook traffic: up to 1,000
-    /// per POST, several per message.)
-    /// </summary>
-    private async Task<int> InsertStatusesAsync(List<WhatsAppStatusEvent> events, CancellationToken ct)
-    {
-        if (events.Count == 0)
-        {
-            return 0;
-        }
-
-        if (db.Database.IsSqlite())
-        {
-            // SQLite is in-process and holds the write lock already: one prepared statement run
-            // row by row, the unique index skipping what is stored, is the cheapest way in.
-            var type = db.Model.FindEntityType(typeof(WhatsAppStatusEvent))!;
-            var columns = StatusColumns.Select(c => type.FindProperty(c)!).ToList();
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            command.CommandText = $"""
-                INSERT INTO "WhatsAppStatusEvents" ({string.Join(", ", StatusColumns.Select(c => $"\"{c}\""))})
-                VALUES ({string.Join(", ", StatusColumns.Select((_, i) => $"@s{i}"))})
-                ON CONFLICT ("Wamid", "Status") DO NOTHING
-                """;
-            var fresh = 0;
-            foreach (var e in events)
-            {
-                command.Parameters.Clear();
-                var row = StatusRow(e);
-                for (var c = 0; c < row.Length; c++)
-                {
-                    command.Parameters.Add(columns[c].GetRelationalTypeMapping().CreateParameter(command, $"@s{c}", row[c], columns[c].IsNullable));
-                }
-
-                fresh += await command.ExecuteNonQueryAsync(ct);
-            }
-
-            return fresh;
-        }
-
-        // Every batch takes the unique index's row locks in the same order: Meta delivers the same
-        // status in several batches at once, and two batches inserting shared keys in different
-        // orders deadlock (PostgreSQL then aborts one after a second; seen in the webhook storm).
-        var inserted = 0;
-        foreach (var chunk in events.OrderBy(e => e.Wamid, StringComparer.Ordinal).ThenBy(e => e.Status, StringComparer.Ordinal).Chunk(100))
-        {
-            var sql = new System.Text.StringBuilder($"""
-                INSERT INTO "WhatsAppStatusEvents" ({string.Join(", ", StatusColumns.Select(c => $"\"{c}\""))})
-                VALUES
-                """);
-            var parameters = new List<System.Data.Common.DbParameter>(chunk.Length * 12);
-            using var factory = db.Database.GetDbConnection().CreateCommand();
-            foreach (var e in chunk)
-            {
-                sql.Append(parameters.Count == 0 ? "\n(" : ",\n(");
-                var row = StatusRow(e);
-                for (var c = 0; c < row.Length; c++)
-                {
-                    var parameter = factory.CreateParameter();
-                    parameter.ParameterName = $"@s{parameters.Count}";
-                    parameter.Value = row[c] ?? DBNull.Value;
-                    sql.Append(c == 0 ? "" : ", ").Append(parameter.ParameterName);
-                    parameters.Add(parameter);
-                }
-
-                sql.Append(')');
-            }
-
-            sql.Append("\nON CONFLICT (\"Wamid\", \"Status\") DO NOTHING");
-            inserted += await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
-        }
-
-        return inserted;
-    }
-
-    /// <summary>The columns a new status is inserted with, in the order of <see cref="StatusRow"/>.</summary>
-    private static readonly string[] StatusColumns =
-    [
-        nameof(WhatsAppStatusEvent.Wamid), nameof(WhatsAppStatusEvent.Status), nameof(WhatsAppStatusEvent.OccurredAt),
-        nameof(WhatsAppStatusEvent.RecipientId), nameof(WhatsAppStatusEvent.RecipientUserId), nameof(WhatsAppStatusEvent.BizOpaqueCallbackData),
-        nameof(WhatsAppStatusEvent.ErrorCode), nameof(WhatsAppStatusEvent.ErrorTitle), nameof(WhatsAppStatusEvent.PricingCategory),
-        nameof(WhatsAppStatusEvent.PricingType), nameof(WhatsAppStatusEvent.Billable), nameof(WhatsAppStatusEvent.ReceivedAt),
-    ];
-
-    private static object?[] StatusRow(WhatsAppStatusEvent e) =>
-        [e.Wamid, e.Status, e.OccurredAt, e.RecipientId, e.RecipientUserId, e.BizOpaqueCallbackData,
-            e.ErrorCode, e.ErrorTitle, e.PricingCategory, e.PricingType, e.Billable, e.ReceivedAt];
 
     private async Task RecordTemplateEventsAsync(List<TemplateStatusItem> items, DateTime now, CancellationToken ct)
     {

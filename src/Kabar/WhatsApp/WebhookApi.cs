@@ -91,20 +91,16 @@ internal static partial class WebhookApi
         }
 
         WebhookOutcome outcome;
-        using (await http.RequestServices.GetRequiredService<WriteGate>().EnterAsync(ct))
+        try
         {
-            try
-            {
-                outcome = await scopes.RunWithRetryAsync(
-                    (sp, token) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, token), ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Nothing of the batch was stored; Meta retries the post.
-                CountEvents(metrics, batch, "failed");
-                metrics.WebhookRequest("failed");
-                throw;
-            }
+            outcome = await StoreAsync(http.RequestServices, scopes, batch, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing of the batch was stored; Meta retries the post.
+            CountEvents(metrics, batch, "failed");
+            metrics.WebhookRequest("failed");
+            throw;
         }
 
         CountEvents(metrics, batch, "accepted");
@@ -120,6 +116,27 @@ internal static partial class WebhookApi
             http.RequestServices.GetRequiredService<Notifications.DispatchSignal>().Wake();
         }
         return TypedResults.Ok();
+    }
+
+    /// <summary>
+    /// Statuses alone go to the intake, which commits concurrent posts together; anything else
+    /// (messages, preferences, template events) is applied in the post's own transaction.
+    /// </summary>
+    private static async Task<WebhookOutcome> StoreAsync(IServiceProvider services, IServiceScopeFactory scopes,
+        WebhookBatch batch, CancellationToken ct)
+    {
+        if (StatusIntake.Takes(batch))
+        {
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            var fresh = await services.GetRequiredService<StatusIntake>().StoreAsync(StatusIntake.Events(batch.Statuses, now), ct);
+            return new WebhookOutcome(0, 0, fresh, 0, 0);
+        }
+
+        using (await services.GetRequiredService<WriteGate>().EnterAsync(ct))
+        {
+            return await scopes.RunWithRetryAsync(
+                (sp, token) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, token), ct);
+        }
     }
 
     /// <summary>

@@ -232,6 +232,27 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
         Assert.Equal(["read", "sent"], stored);
     }
 
+    /// <summary>
+    /// Status posts arriving together are committed together; each is still answered only once
+    /// its own statuses are stored, and a status in several of them is stored once.
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentStatusPosts_EachAnsweredOnceItsStatusesAreStored_EachStatusStoredOnce()
+    {
+        // 40 posts of 50 statuses at once; each shares half of its statuses with the next.
+        static List<string> WamidsOf(int post) => Enumerable.Range(post * 25, 50).Select(i => $"wamid.GC{i}").ToList();
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(async post =>
+        {
+            var wamids = WamidsOf(post);
+            await app.PostWebhookOkAsync(Envelope(Statuses(wamids.Select(w => Status(w, "delivered", Now.AddMinutes(-1), Rina)).ToArray())));
+            Assert.Equal(50, await app.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync(s => wamids.Contains(s.Wamid))));
+        }));
+
+        var stored = await app.WithDbAsync(d => d.WhatsAppStatusEvents.Select(s => s.Wamid).ToListAsync());
+        Assert.Equal(39 * 25 + 50, stored.Count);
+        Assert.Equal(stored.Count, stored.Distinct().Count());
+    }
+
     [Fact]
     public async Task UserPreferences_StopThenResume_ChangesMarketingOnly_AndRepeatsAreIgnored()
     {

@@ -68,6 +68,36 @@ public abstract class QueueClaimTests(Db db, PostgresServer postgres) : IAsyncLi
         Assert.Equal([id], await app.WithDbAsync(d => QueueStore.ClaimAsync(d, "n1", later, 10, later.AddMinutes(2), "me", CancellationToken.None)));
     }
 
+    /// <summary>
+    /// A pass that lost a race while planning hands its claim back: the notices are free at once
+    /// (not after the claim's lease), their version moves so the pass's plan cannot be written,
+    /// and only the holder can hand a claim back.
+    /// </summary>
+    [Fact]
+    public async Task HandedBackClaim_IsFreeAtOnce_ForTheHolderOnly()
+    {
+        var now = app.Time.GetUtcNow().UtcDateTime;
+        var ids = Enumerable.Range(0, 5).Select(_ => Guid.CreateVersion7()).ToList();
+        await app.WithDbAsync(d =>
+        {
+            d.Notifications.AddRange(ids.Select(id => new Notification { Id = id, Type = "permit_ready", State = NotificationState.Queued, PhoneNumberId = "n1", DueAt = now, CreatedAt = now, UpdatedAt = now }));
+            return d.SaveChangesAsync();
+        });
+
+        var claimed = await app.WithDbAsync(d => QueueStore.ClaimAsync(d, "n1", now, 10, now.AddMinutes(2), "a", CancellationToken.None));
+        Assert.Equal(ids.Order(), claimed.Order());
+        var versions = await app.WithDbAsync(d => d.Notifications.ToDictionaryAsync(n => n.Id, n => n.Version));
+
+        await app.WithDbAsync(async d => { await QueueStore.UnclaimAsync(d, claimed, "b", CancellationToken.None); return 0; });
+        Assert.Empty(await app.WithDbAsync(d => QueueStore.ClaimAsync(d, "n1", now, 10, now.AddMinutes(2), "b", CancellationToken.None)));
+
+        await app.WithDbAsync(async d => { await QueueStore.UnclaimAsync(d, claimed, "a", CancellationToken.None); return 0; });
+        var after = await app.WithDbAsync(d => d.Notifications.AsNoTracking().ToListAsync());
+        Assert.All(after, n => Assert.Equal((null, null, NotificationState.Queued), (n.LockedBy, n.LockedUntil, n.State)));
+        Assert.All(after, n => Assert.True(n.Version > versions[n.Id], "the version moves, so a plan made under the claim cannot be saved"));
+        Assert.Equal(ids.Order(), (await app.WithDbAsync(d => QueueStore.ClaimAsync(d, "n1", now, 10, now.AddMinutes(2), "b", CancellationToken.None))).Order());
+    }
+
     [Fact]
     public async Task OneDispatcherPerNumber_ASecondProcessWaitsForTheLeaseToExpire()
     {

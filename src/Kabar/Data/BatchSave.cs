@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Kabar.Data;
 
@@ -13,8 +15,10 @@ namespace Kabar.Data;
 /// of rows of the same few shapes per pass; there EF Core's per-row command building was about
 /// half of the CPU a message cost, and on SQLite it ran inside the one write turn every number
 /// and webhook waits for. On SQLite each shape is prepared once and run row after row (SQLite
-/// would otherwise parse and plan every statement of a batch anew); on PostgreSQL every row goes
-/// in one round trip as a <see cref="DbBatch"/>.
+/// would otherwise parse and plan every statement of a batch anew); on PostgreSQL each shape is
+/// one statement over arrays (<c>unnest</c>), one value array per column, and all of them go in
+/// one round trip as a <see cref="DbBatch"/>: one statement per row cost PostgreSQL a statement's
+/// start-up for every row, most of its time per message when the dispatcher sends.
 /// Same rules as EF Core: values through each property's type mapping and converter, every
 /// concurrency token checked (a lost race throws <see cref="DbUpdateConcurrencyException"/> and
 /// nothing of the unit is written), principals inserted before their dependents, one transaction.
@@ -88,7 +92,7 @@ internal static class BatchSave
                 .. set.Select(p => (p, entry.Property(p.Name).CurrentValue)),
                 .. keys.Select(p => (p, entry.Property(p.Name).OriginalValue)),
                 .. tokens.Select(p => (p, entry.Property(p.Name).OriginalValue)),
-            ], ExpectOne: true));
+            ], ExpectOne: true, Set: set.Count));
         }
 
         // Inside the caller's transaction when one is open (it commits); else in one of its own.
@@ -97,7 +101,7 @@ internal static class BatchSave
         var transaction = (outer ?? own)!.GetDbTransaction();
         if (positional)
         {
-            await RunAsBatchAsync(connection, transaction, rows, ct);
+            await RunAsArraysAsync(connection, transaction, rows, ct);
         }
         else
         {
@@ -110,8 +114,11 @@ internal static class BatchSave
         }
     }
 
-    /// <summary>One row's statement and its values, in placeholder order.</summary>
-    private sealed record Row(EntityEntry Entry, string Sql, (IProperty Property, object? Value)[] Values, bool ExpectOne);
+    /// <summary>
+    /// One row's statement and its values, in placeholder order; for an update, the first
+    /// <paramref name="Set"/> values are the new ones, then the key values, then the tokens.
+    /// </summary>
+    private sealed record Row(EntityEntry Entry, string Sql, (IProperty Property, object? Value)[] Values, bool ExpectOne, int Set = 0);
 
     private static async Task RunPreparedAsync(DbConnection connection, DbTransaction transaction, List<Row> rows, CancellationToken ct)
     {
@@ -142,24 +149,104 @@ internal static class BatchSave
         }
     }
 
-    private static async Task RunAsBatchAsync(DbConnection connection, DbTransaction transaction, List<Row> rows, CancellationToken ct)
+    /// <summary>
+    /// Rows of one shape (the same statement) as one statement over a value array per column, every
+    /// shape in one batch, in the order the shapes first come (principals before dependents).
+    /// An update checks each row's key and tokens as the single-row statement would; the rows
+    /// it changed must be all of them, or the unit of work is retried.
+    /// </summary>
+    private static async Task RunAsArraysAsync(DbConnection connection, DbTransaction transaction, List<Row> rows, CancellationToken ct)
     {
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
         await using var factory = connection.CreateCommand();
-        foreach (var row in rows)
+        var groups = rows.GroupBy(r => r.Sql, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+        foreach (var group in groups)
         {
             var command = batch.CreateBatchCommand();
-            command.CommandText = row.Sql;
-            AddParameters(factory, command.Parameters, row, positional: true);
+            if (group.Count == 1)
+            {
+                command.CommandText = group[0].Sql;
+                AddParameters(factory, command.Parameters, group[0], positional: true);
+            }
+            else
+            {
+                if (group[0].ExpectOne)
+                {
+                    // Rows locked in key order, the same in every writer's unit of work.
+                    group.Sort((a, b) => Comparer<object?>.Default.Compare(a.Values[a.Set].Value, b.Values[b.Set].Value));
+                }
+
+                command.CommandText = group[0].ExpectOne ? UpdateFromArrays(group[0]) : InsertFromArrays(group[0]);
+                for (var c = 0; c < group[0].Values.Length; c++)
+                {
+                    command.Parameters.Add(ArrayParameter(factory, group, c));
+                }
+            }
+
             batch.BatchCommands.Add(command);
         }
 
         await batch.ExecuteNonQueryAsync(ct);
-        for (var i = 0; i < rows.Count; i++)
+        for (var i = 0; i < groups.Count; i++)
         {
-            Check(rows[i], batch.BatchCommands[i].RecordsAffected);
+            if (groups[i][0].ExpectOne && batch.BatchCommands[i].RecordsAffected != groups[i].Count)
+            {
+                Check(groups[i][0], 0);
+            }
         }
+    }
+
+    /// <summary>Column <paramref name="c"/> of every row, stored as EF Core stores it (through the property's converter).</summary>
+    private static DbParameter ArrayParameter(DbCommand factory, List<Row> group, int c)
+    {
+        var property = group[0].Values[c].Property;
+        var mapping = property.GetRelationalTypeMapping();
+        var converter = mapping.Converter;
+        var element = converter?.ProviderClrType ?? property.ClrType;
+        if (element.IsValueType && Nullable.GetUnderlyingType(element) is null)
+        {
+            element = typeof(Nullable<>).MakeGenericType(element);
+        }
+
+        var values = Array.CreateInstance(element, group.Count);
+        for (var r = 0; r < group.Count; r++)
+        {
+            var value = group[r].Values[c].Value;
+            values.SetValue(value is null ? null : converter is null ? value : converter.ConvertToProvider(value), r);
+        }
+
+        var parameter = factory.CreateParameter();
+        parameter.Value = values;
+        if (parameter is NpgsqlParameter npgsql && mapping is { StoreTypeNameBase: "timestamp with time zone" or "timestamptz" })
+        {
+            // As EF Core does: a DateTime that is not UTC is refused, never shifted by the session's time zone.
+            npgsql.NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
+        }
+
+        return parameter;
+    }
+
+    private static string Cast(IProperty property, int i) => $"${i + 1}::{property.GetColumnType()}[]";
+
+    private static string InsertFromArrays(Row row)
+    {
+        var sql = new StringBuilder("INSERT INTO ").Append(Table(row.Entry.Metadata)).Append(" (");
+        sql.AppendJoin(", ", row.Values.Select(v => Quote(v.Property.GetColumnName()))).Append(") SELECT * FROM unnest(");
+        sql.AppendJoin(", ", row.Values.Select((v, i) => Cast(v.Property, i))).Append(')');
+        return sql.ToString();
+    }
+
+    private static string UpdateFromArrays(Row row)
+    {
+        // unnest(…) AS v(c0, c1, …): the set values, then the keys and tokens as they were read.
+        var sql = new StringBuilder("UPDATE ").Append(Table(row.Entry.Metadata)).Append(" AS t SET ");
+        sql.AppendJoin(", ", row.Values.Take(row.Set).Select((v, i) => $"{Quote(v.Property.GetColumnName())} = v.c{i}"));
+        sql.Append(" FROM unnest(");
+        sql.AppendJoin(", ", row.Values.Select((v, i) => Cast(v.Property, i)));
+        sql.Append(") AS v(").AppendJoin(", ", row.Values.Select((_, i) => $"c{i}")).Append(") WHERE ");
+        sql.AppendJoin(" AND ", row.Values.Skip(row.Set).Select((v, i) => $"t.{Quote(v.Property.GetColumnName())} = v.c{row.Set + i}"));
+        return sql.ToString();
     }
 
     private static void AddParameters(DbCommand factory, DbParameterCollection parameters, Row row, bool positional)

@@ -237,7 +237,39 @@ public sealed partial class Dispatcher(
                 .SetProperty(n => n.Version, n => n.Version + 1), ct);
     }
 
-    /// <summary>One send to make; <paramref name="DueAt"/> (when the notification became due) starts its send latency.</summary>
+    /// <summary>Each person's last WhatsApp message since <paramref name="since"/> that reached Meta (the pair rate, SPEC §1).</summary>
+    private static async Task<Dictionary<Guid, DateTime>> LastWhatsAppAsync(KabarDbContext db, List<Guid> contactIds, DateTime since,
+        CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            // Each person's newest WhatsApp attempt through (ContactId, Channel, CreatedAt), read
+            // backwards. The time bound is applied to the result, not in the lookup: with it there,
+            // statistics made stale by a burst let PostgreSQL walk the CreatedAt index instead (a
+            // join took 6–10 ms, a max() per person 150–1,500 ms).
+            return await db.Database.SqlQuery<LastSend>($"""
+                SELECT c.id AS "ContactId", m.last AS "Last"
+                FROM unnest({contactIds}) AS c(id)
+                CROSS JOIN LATERAL (
+                    SELECT a."CreatedAt" AS last FROM "DeliveryAttempts" a
+                    WHERE a."ContactId" = c.id AND a."Channel" = 'whatsapp'
+                      AND (a."Status" <> 'failed' OR a."ProviderMessageId" IS NOT NULL)
+                    ORDER BY a."CreatedAt" DESC
+                    LIMIT 1) m
+                WHERE m.last > {since}
+                """).ToDictionaryAsync(x => x.ContactId, x => x.Last, ct);
+        }
+
+        return await db.DeliveryAttempts
+            .Where(a => a.ContactId != null && contactIds.Contains(a.ContactId.Value) && a.Channel == Channel.WhatsApp && a.CreatedAt > since
+                && !(a.Status == AttemptStatus.Failed && a.ProviderMessageId == null)) // refused outright: nothing reached the person
+            .GroupBy(a => a.ContactId!.Value)
+            .Select(g => new { g.Key, Last = g.Max(a => a.CreatedAt) })
+            .ToDictionaryAsync(x => x.Key, x => x.Last, ct);
+    }
+
+    private sealed record LastSend(Guid ContactId, DateTime Last);
+
     /// <summary>One send to make; <paramref name="DueAt"/> (when the notification became due) starts its send latency;
     /// <paramref name="Probe"/>: the one send that finds out whether a failing provider is back.</summary>
     private sealed record Planned(Guid NotificationId, DateTime DueAt, Guid AttemptId, Channel Channel, OutageBreaker Breaker,
@@ -258,14 +290,7 @@ public sealed partial class Dispatcher(
         var current = await db.DeliveryAttempts.Where(a => currentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
 
         var pairSince = now - O.PairRateInterval;
-        var lastWhatsApp = O.PairRateInterval <= TimeSpan.Zero
-            ? []
-            : await db.DeliveryAttempts
-                .Where(a => a.ContactId != null && contactIds.Contains(a.ContactId.Value) && a.Channel == Channel.WhatsApp && a.CreatedAt > pairSince
-                    && !(a.Status == AttemptStatus.Failed && a.ProviderMessageId == null)) // refused outright: nothing reached the person
-                .GroupBy(a => a.ContactId!.Value)
-                .Select(g => new { g.Key, Last = g.Max(a => a.CreatedAt) })
-                .ToDictionaryAsync(x => x.Key, x => x.Last, ct);
+        var lastWhatsApp = O.PairRateInterval <= TimeSpan.Zero ? [] : await LastWhatsAppAsync(db, contactIds, pairSince, ct);
         var reach = await MessagingReach.LoadAsync(db, whatsApp.Value.MessagingLimit, contactIds, now, ct);
 
         var plans = new List<Planned>();

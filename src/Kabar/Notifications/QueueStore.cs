@@ -16,21 +16,39 @@ public static class QueueStore
     {
         if (db.Database.IsNpgsql())
         {
+            // One ordered range of (PhoneNumberId, State, DueAt) per state, each stopping after
+            // `limit` rows: with State IN (…) PostgreSQL reads and sorts every due row of the number
+            // (20,000 of a backlog, 15–35 ms a claim). An arm may lock rows the outer LIMIT drops;
+            // the statement is its own transaction, so they are free again when it ends.
             return db.Database.SqlQuery<Guid>($"""
                 UPDATE "Notifications" SET "LockedUntil" = {leaseUntil}, "LockedBy" = {holder}, "Version" = "Version" + 1
                 WHERE "Id" IN (
-                    SELECT "Id" FROM "Notifications"
-                    WHERE "PhoneNumberId" = {phoneNumberId} AND "State" IN ('queued', 'scheduled', 'sending')
-                      AND "DueAt" <= {now} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
+                    SELECT "Id" FROM (
+                        SELECT * FROM (
+                            SELECT "Id", "DueAt" FROM "Notifications"
+                            WHERE "PhoneNumberId" = {phoneNumberId} AND "State" = 'queued'
+                              AND "DueAt" <= {now} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
+                            ORDER BY "DueAt" LIMIT {limit} FOR UPDATE SKIP LOCKED) q
+                        UNION ALL
+                        SELECT * FROM (
+                            SELECT "Id", "DueAt" FROM "Notifications"
+                            WHERE "PhoneNumberId" = {phoneNumberId} AND "State" = 'scheduled'
+                              AND "DueAt" <= {now} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
+                            ORDER BY "DueAt" LIMIT {limit} FOR UPDATE SKIP LOCKED) s
+                        UNION ALL
+                        SELECT * FROM (
+                            SELECT "Id", "DueAt" FROM "Notifications"
+                            WHERE "PhoneNumberId" = {phoneNumberId} AND "State" = 'sending'
+                              AND "DueAt" <= {now} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
+                            ORDER BY "DueAt" LIMIT {limit} FOR UPDATE SKIP LOCKED) r) due
                     ORDER BY "DueAt"
-                    LIMIT {limit}
-                    FOR UPDATE SKIP LOCKED)
+                    LIMIT {limit})
                 RETURNING "Id" AS "Value"
                 """).ToListAsync(ct);
         }
 
-        // One ordered range of (PhoneNumberId, State, DueAt) per state: with State IN (…) SQLite
-        // would read every due row of the number and sort them all to take the first few.
+        // The same per-state ranges: with State IN (…) SQLite would read every due row of the
+        // number and sort them all to take the first few.
         return db.Database.SqlQuery<Guid>($"""
             UPDATE "Notifications" SET "LockedUntil" = {leaseUntil}, "LockedBy" = {holder}, "Version" = "Version" + 1
             WHERE "Id" IN (

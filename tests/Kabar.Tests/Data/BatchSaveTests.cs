@@ -84,6 +84,94 @@ public abstract class BatchSaveTests(Db provider, PostgresServer postgres) : IAs
     }
 
     [Fact]
+    public async Task ManyRowsOfOneShape_WrittenTogether_ReadBackAsEfCoreWritesThem()
+    {
+        // Rows of one shape go together (on PostgreSQL one statement over arrays): nulls and
+        // values, converted enums and times, each row with its own values.
+        var notices = Enumerable.Range(0, 3).Select(_ => NewNotice()).ToList();
+        notices[1].LockedUntil = null;
+        notices[1].LockedBy = null;
+        notices[1].Body = "Izin Anda sudah terbit.";
+        notices[1].DecisionJson = """{"channel":"whatsapp"}""";
+        notices[2].Category = MessageCategory.Marketing;
+        notices[2].DueAt = At.AddDays(3);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+            db.Notifications.AddRange(notices);
+            await db.SaveChangesInTurnAsync(scope.ServiceProvider.GetRequiredService<WriteGate>(), CancellationToken.None);
+        }
+
+        var ids = notices.Select(n => n.Id).ToList();
+        var stored = await app.WithDbAsync(db => db.Notifications.AsNoTracking().Where(n => ids.Contains(n.Id)).ToDictionaryAsync(n => n.Id));
+        foreach (var notice in notices)
+        {
+            Assert.Equivalent(notice, stored[notice.Id], strict: true);
+        }
+
+        // The same columns changed on every row, each to its own value.
+        List<Notification> changed;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+            changed = await db.Notifications.Where(n => ids.Contains(n.Id)).OrderBy(n => n.DueAt).ToListAsync();
+            for (var i = 0; i < changed.Count; i++)
+            {
+                changed[i].State = i == 0 ? NotificationState.Sent : NotificationState.Failed;
+                changed[i].LockedUntil = i == 1 ? At.AddMinutes(9) : null;
+                changed[i].LastError = i == 2 ? "Nomor tidak terdaftar di WhatsApp." : null;
+                changed[i].UpdatedAt = At.AddSeconds(i + 1);
+            }
+
+            await db.SaveChangesInTurnAsync(scope.ServiceProvider.GetRequiredService<WriteGate>(), CancellationToken.None);
+        }
+
+        stored = await app.WithDbAsync(db => db.Notifications.AsNoTracking().Where(n => ids.Contains(n.Id)).ToDictionaryAsync(n => n.Id));
+        foreach (var notice in changed)
+        {
+            Assert.Equivalent(notice, stored[notice.Id], strict: true);
+            Assert.Equal(DateTimeKind.Utc, stored[notice.Id].UpdatedAt.Kind);
+        }
+
+        Assert.Equal(2, await app.WithDbAsync(db => db.Notifications.CountAsync(n => ids.Contains(n.Id) && n.State == NotificationState.Failed)));
+    }
+
+    [Fact]
+    public async Task OneStaleRowAmongMany_ThrowsAConflict_AndWritesNoneOfThem()
+    {
+        var notices = Enumerable.Range(0, 4).Select(_ => NewNotice()).ToList();
+        await app.WithDbAsync(async db =>
+        {
+            db.Notifications.AddRange(notices);
+            return await db.SaveChangesAsync();
+        });
+
+        var ids = notices.Select(n => n.Id).ToList();
+        await using var first = app.Services.CreateAsyncScope();
+        await using var second = app.Services.CreateAsyncScope();
+        var gate = app.Services.GetRequiredService<WriteGate>();
+        var a = first.ServiceProvider.GetRequiredService<KabarDbContext>();
+        var b = second.ServiceProvider.GetRequiredService<KabarDbContext>();
+        var mine = await a.Notifications.Where(n => ids.Contains(n.Id)).ToListAsync();
+        var theirs = await b.Notifications.SingleAsync(n => n.Id == ids[2]);
+        theirs.State = NotificationState.Delivered;
+        await b.SaveChangesInTurnAsync(gate, CancellationToken.None);
+
+        foreach (var n in mine)
+        {
+            n.State = NotificationState.Sent;
+            n.UpdatedAt = At.AddMinutes(1);
+        }
+
+        var conflict = await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => a.SaveChangesInTurnAsync(gate, CancellationToken.None));
+        Assert.True(conflict.IsRetryableConflict());
+        var states = await app.WithDbAsync(db => db.Notifications.AsNoTracking().Where(n => ids.Contains(n.Id))
+            .ToDictionaryAsync(n => n.Id, n => n.State));
+        Assert.Equal(NotificationState.Delivered, states[ids[2]]);
+        Assert.All(ids.Where(id => id != ids[2]), id => Assert.Equal(NotificationState.Sending, states[id]));
+    }
+
+    [Fact]
     public async Task LostRace_ThrowsAConflict_AndWritesNothingOfTheUnit()
     {
         var notice = NewNotice();

@@ -4,15 +4,16 @@ namespace Kabar.Benchmarks;
 
 /// <summary>
 /// Command line of the macro scenarios: <c>SCENARIO [--db sqlite|postgres] [--pg CONNSTR] [--count N] [--mps N]
-/// [--numbers N] [--concurrency N] [--contacts N] [--attempts N] [--runs N] [--no-hangfire]</c>.
+/// [--numbers N] [--concurrency N] [--per-post N] [--contacts N] [--attempts N] [--runs N] [--no-hangfire]</c>.
 /// </summary>
 public sealed record BenchOptions(string Scenario, string Db, string? Postgres, int Count, int MessagesPerSecond, int Concurrency,
-    int Contacts = 1_000_000, int Attempts = 10_000_000, int Numbers = 1, int Runs = 5, bool Hangfire = true, string? Published = null)
+    int Contacts = 1_000_000, int Attempts = 10_000_000, int Numbers = 1, int Runs = 5, bool Hangfire = true, string? Published = null,
+    int PerPost = 100)
 {
     public const string Usage = """
         usage: Kabar.Benchmarks SCENARIO [options]        (each scenario prints its figures, then one JSON line)
           dispatch        [--db sqlite|postgres] [--pg "Host=…;Username=…"] [--numbers 1|4] [--count N] [--mps N] [--no-hangfire]
-          webhooks        [--db …] [--pg …] [--count N attempts] [--concurrency N]
+          webhooks        [--db …] [--pg …] [--count N attempts] [--concurrency N] [--per-post N statuses, 100]
           scheduler-scan  [--count N permits]                      (SQLite)
           decisions-bulk  [--db …] [--pg …] [--count N contacts]
           console         [--contacts N] [--attempts N]            (SQLite)
@@ -32,7 +33,7 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
         string db = "sqlite";
         string? pg = null;
         string? published = null;
-        int? count = null, mps = null, concurrency = null, contacts = null, attempts = null, numbers = null, runs = null;
+        int? count = null, mps = null, concurrency = null, contacts = null, attempts = null, numbers = null, runs = null, perPost = null;
         var hangfire = true;
         for (var i = 1; i < args.Length; i++)
         {
@@ -63,6 +64,9 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
                     break;
                 case "--concurrency" when number is not null:
                     concurrency = number;
+                    break;
+                case "--per-post" when number is > 0:
+                    perPost = number;
                     break;
                 case "--contacts" when number is not null:
                     contacts = number;
@@ -96,6 +100,6 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
             _ => 50_000,
         };
         return new BenchOptions(scenario, db, pg, count ?? defaultCount, mps ?? 1000, concurrency ?? 8,
-            contacts ?? 1_000_000, attempts ?? 10_000_000, numbers ?? 1, runs ?? 5, hangfire, published);
+            contacts ?? 1_000_000, attempts ?? 10_000_000, numbers ?? 1, runs ?? 5, hangfire, published, perPost ?? 100);
     }
 }

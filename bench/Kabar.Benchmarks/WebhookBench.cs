@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Kabar.Benchmarks;
 
 /// <summary>
-/// Signed status webhooks, 100 statuses per POST as Meta batches them, for attempts Kabar has
+/// Signed status webhooks, 100 statuses per POST (<c>--per-post</c>) as Meta batches them, for attempts Kabar has
 /// recorded: sent, delivered and read for each, posted <c>--concurrency</c> at a time. Baseline in
 /// the same invocation: the same POSTs from the same load generator to a bare ASP.NET Core endpoint
 /// (its own process) that only verifies the signature and parses the batch — the ceiling of ingest
@@ -20,7 +20,6 @@ namespace Kabar.Benchmarks;
 public static class WebhookBench
 {
     private const string Secret = "bench-secret";
-    private const int BatchSize = 100;
     private static readonly string[] Statuses = ["sent", "delivered", "read"];
 
     public static async Task<string> RunAsync(BenchOptions o)
@@ -28,8 +27,9 @@ public static class WebhookBench
         await using var db = await BenchDatabase.CreateAsync(o);
         var wamids = await SeedAsync(db, o.Count);
         var bodies = Statuses
-            .SelectMany(status => wamids.Chunk(BatchSize).Select(chunk => Body(chunk, status)))
+            .SelectMany(status => wamids.Chunk(o.PerPost).Select(chunk => Body(chunk, status)))
             .ToList();
+        var updates = Statuses.Length * wamids.Count;
 
         Run bare;
         await using (var server = await KabarServer.StartProcessAsync(typeof(BareWebhookServer).Assembly.Location, ["bare-webhook", "--secret", Secret]))
@@ -57,7 +57,7 @@ public static class WebhookBench
         await using var context = db.Open();
         var applied = 0;
         var waitUntil = DateTime.UtcNow.AddMinutes(3);
-        while ((applied = await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null)) < bodies.Count * BatchSize
+        while ((applied = await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null)) < updates
             && DateTime.UtcNow < waitUntil)
         {
             await Task.Delay(100);
@@ -66,7 +66,6 @@ public static class WebhookBench
         var endToEnd = clock.Elapsed;
         var peak = kabar.PeakResidentBytes();
         var read = await context.DeliveryAttempts.CountAsync(a => a.Status == AttemptStatus.Read);
-        var updates = bodies.Count * BatchSize;
         var bareRate = updates / bare.Elapsed.TotalSeconds;
         var rate = updates / run.Elapsed.TotalSeconds;
         var figures = new Dictionary<string, object?>
@@ -76,6 +75,7 @@ public static class WebhookBench
             ["updates"] = updates,
             ["posts"] = bodies.Count,
             ["concurrency"] = o.Concurrency,
+            ["per_post"] = o.PerPost,
             ["updates_per_s"] = BenchReport.Round(rate),
             ["p50_ms"] = BenchReport.Round(run.P(0.50)),
             ["p99_ms"] = BenchReport.Round(run.P(0.99)),
@@ -92,7 +92,7 @@ public static class WebhookBench
             ["kabar_peak_rss_mb"] = BenchReport.Megabytes(peak),
         };
         return BenchReport.Format(string.Create(CultureInfo.InvariantCulture, $"""
-            webhooks ({db.Provider}, {updates} updates in {bodies.Count} signed POSTs of {BatchSize}, {o.Concurrency} concurrent)
+            webhooks ({db.Provider}, {updates} updates in {bodies.Count} signed POSTs of {o.PerPost}, {o.Concurrency} concurrent)
               kabar:    {rate:0} updates/s, POST latency p50 {run.P(0.50):0} ms, p99 {run.P(0.99):0} ms, max {run.P(1):0} ms, {run.Failures} non-200, peak {BenchReport.Megabytes(peak)} MB
               bare:     {bareRate:0} updates/s verified and parsed by a bare ASP.NET Core endpoint (p50 {bare.P(0.5):0} ms, p99 {bare.P(0.99):0} ms, {bare.Failures} non-200)
               ratio:    {rate / bareRate:0.000} of the bare ceiling

@@ -173,7 +173,9 @@ internal static class BatchSave
             {
                 if (group[0].ExpectOne)
                 {
-                    // Rows locked in key order, the same in every writer's unit of work.
+                    // In key order: PostgreSQL updates them in the arrays' order (a nested loop
+                    // over the key's index), so two writers updating the same rows lock them in
+                    // the same order instead of deadlocking.
                     group.Sort((a, b) => Comparer<object?>.Default.Compare(a.Values[a.Set].Value, b.Values[b.Set].Value));
                 }
 

@@ -25,18 +25,35 @@ public static class WebhookBench
     public static async Task<string> RunAsync(BenchOptions o)
     {
         await using var db = await BenchDatabase.CreateAsync(o);
-        var wamids = await SeedAsync(db, o.Count);
+        // Both servers are warmed up the same way before they are timed, until the runtime has
+        // compiled the hot paths optimized (tiered compilation waits for a quiet moment, so a few
+        // posts leave them unoptimized for the whole timed run): real posts again and again for
+        // WarmUp. The bare endpoint gets the first bodies; Kabar gets "sent" for attempts of its
+        // own (a warm-up on the timed attempts would turn the timed posts into repeats), stored
+        // and applied the first time and repeats after that, as Meta's retries are.
+        var warmPosts = Math.Min(50, (o.Count + o.PerPost - 1) / o.PerPost);
+        var seeded = await SeedAsync(db, o.Count + warmPosts * o.PerPost);
+        var wamids = seeded.Take(o.Count).ToList();
+        var warmBodies = seeded.Skip(o.Count).Chunk(o.PerPost).Select(chunk => Body(chunk, "sent")).ToList();
         var bodies = Statuses
             .SelectMany(status => wamids.Chunk(o.PerPost).Select(chunk => Body(chunk, status)))
             .ToList();
         var updates = Statuses.Length * wamids.Count;
+        var warmUpdates = warmPosts * o.PerPost;
 
         Run bare;
         await using (var server = await KabarServer.StartProcessAsync(typeof(BareWebhookServer).Assembly.Location, ["bare-webhook", "--secret", Secret]))
         {
             using var bareClient = new HttpClient { BaseAddress = new Uri(server.Url) };
-            await PostAllAsync(bareClient, bodies.Take(Math.Min(bodies.Count, 50)).ToList(), o.Concurrency); // warm-up
+            await WarmUpAsync(bareClient, bodies.Take(warmPosts).ToList(), o.Concurrency);
+            // The ceiling is the fastest of three passes over the same bodies (one pass takes a
+            // fraction of a second, and a moment's noise on the machine moves it a lot).
             bare = await PostAllAsync(bareClient, bodies, o.Concurrency);
+            for (var pass = 1; pass < BarePasses; pass++)
+            {
+                var again = await PostAllAsync(bareClient, bodies, o.Concurrency);
+                bare = again.Elapsed < bare.Elapsed ? again : bare;
+            }
         }
 
         await using var kabar = await KabarServer.StartAsync(db,
@@ -48,16 +65,22 @@ public static class WebhookBench
         ]);
         using var client = new HttpClient { BaseAddress = new Uri(kabar.Url) };
 
-        // Warm-up: batches with a wrong signature, refused at the check (nothing stored).
-        await PostAllAsync(client, bodies.Take(Math.Min(bodies.Count, 50)).ToList(), o.Concurrency, "wrong-secret");
+        await WarmUpAsync(client, warmBodies, o.Concurrency);
+        await using var context = db.Open();
+        var warmUntil = DateTime.UtcNow.AddMinutes(1);
+        while ((await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null) < warmUpdates || await context.WebhookInbox.AnyAsync())
+            && DateTime.UtcNow < warmUntil)
+        {
+            await Task.Delay(50);
+        }
+
         var clock = Stopwatch.StartNew();
         var run = await PostAllAsync(client, bodies, o.Concurrency);
 
         // Applying to attempts follows the acknowledgement; wait for it to finish.
-        await using var context = db.Open();
         var applied = 0;
         var waitUntil = DateTime.UtcNow.AddMinutes(3);
-        while ((applied = await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null)) < updates
+        while ((applied = await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null) - warmUpdates) < updates
             && DateTime.UtcNow < waitUntil)
         {
             await Task.Delay(100);
@@ -175,7 +198,26 @@ public static class WebhookBench
         public double P(double q) => LatenciesMs.Length == 0 ? 0 : LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)Math.Ceiling(q * LatenciesMs.Length) - 1 < 0 ? 0 : (int)Math.Ceiling(q * LatenciesMs.Length) - 1)];
     }
 
-    private static async Task<Run> PostAllAsync(HttpClient client, List<string> bodies, int concurrency, string secret = Secret)
+    private const int BarePasses = 3;
+
+    /// <summary>How long each server is warmed up before it is timed.</summary>
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
+
+    private static async Task WarmUpAsync(HttpClient client, List<string> bodies, int concurrency)
+    {
+        var clock = Stopwatch.StartNew();
+        do
+        {
+            var round = await PostAllAsync(client, bodies, concurrency);
+            if (round.Failures > 0)
+            {
+                throw new InvalidOperationException($"{round.Failures} warm-up posts were refused.");
+            }
+        }
+        while (clock.Elapsed < WarmUp);
+    }
+
+    private static async Task<Run> PostAllAsync(HttpClient client, List<string> bodies, int concurrency)
     {
         var latencies = new double[bodies.Count];
         var failures = 0;
@@ -191,11 +233,11 @@ public static class WebhookBench
                 {
                     Content = new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
                 };
-                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(bytes, secret));
+                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(bytes, Secret));
                 var started = Stopwatch.GetTimestamp();
                 using var response = await client.SendAsync(request);
                 latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (secret == Secret && response.StatusCode != System.Net.HttpStatusCode.OK)
+                if (response.StatusCode != System.Net.HttpStatusCode.OK)
                 {
                     Interlocked.Increment(ref failures);
                 }

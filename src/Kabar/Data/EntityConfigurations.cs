@@ -85,6 +85,15 @@ internal sealed class InboundMessageConfiguration : IEntityTypeConfiguration<Inb
     }
 }
 
+internal sealed class WebhookInboxPostConfiguration : IEntityTypeConfiguration<WebhookInboxPost>
+{
+    public void Configure(EntityTypeBuilder<WebhookInboxPost> b)
+    {
+        b.ToTable("WebhookInbox");
+        b.HasKey(p => p.Id);
+    }
+}
+
 internal sealed class WhatsAppStatusEventConfiguration : IEntityTypeConfiguration<WhatsAppStatusEvent>
 {
     public void Configure(EntityTypeBuilder<WhatsAppStatusEvent> b)

@@ -24,6 +24,7 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<ConsentText> ConsentTexts => Set<ConsentText>();
     public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
     public DbSet<WhatsAppStatusEvent> WhatsAppStatusEvents => Set<WhatsAppStatusEvent>();
+    public DbSet<WebhookInboxPost> WebhookInbox => Set<WebhookInboxPost>();
     public DbSet<TemplateStatusEvent> TemplateStatusEvents => Set<TemplateStatusEvent>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();

@@ -122,12 +122,17 @@ public sealed partial class DispatchWorker(
 }
 
 /// <summary>
-/// Applies stored WhatsApp statuses to their attempts as soon as webhooks store them, in batches
-/// (<see cref="StatusApplier.ApplyPendingAsync"/>); lost write races are retried.
+/// Expands the status webhooks the intake stored (<see cref="StatusIntake.ExpandAsync"/>) and
+/// applies the statuses to their attempts (<see cref="StatusApplier.ApplyPendingAsync"/>), in
+/// batches, as soon as webhooks store them; lost write races are retried. Each time it wakes it
+/// first gives way to a burst of webhooks for up to a second (<see cref="StatusIntake.GiveWayAsync"/>),
+/// then works until nothing is left.
 /// </summary>
 public sealed partial class StatusWorker(
     IServiceScopeFactory scopes,
     StatusSignal signal,
+    StatusIntake intake,
+    WriteGate gate,
     IOptions<NotificationOptions> options,
     TimeProvider time,
     ILogger<StatusWorker> logger) : BackgroundService
@@ -142,11 +147,20 @@ public sealed partial class StatusWorker(
         }
 
         long cursor = 0;
+        var rested = true;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var taken = 0;
+            var (expanded, taken) = (0, 0);
             try
             {
+                if (rested)
+                {
+                    await intake.GiveWayAsync(stoppingToken);
+                    rested = false;
+                }
+
+                expanded = await scopes.RunWithRetryAsync((sp, ct) =>
+                    StatusIntake.ExpandAsync(sp.GetRequiredService<KabarDbContext>(), gate, ct), stoppingToken);
                 var after = cursor;
                 // The applier takes SQLite's write turn itself, for its writes only.
                 (taken, cursor) = await scopes.RunWithRetryAsync((sp, ct) =>
@@ -161,9 +175,10 @@ public sealed partial class StatusWorker(
                 LogFailed(ex);
             }
 
-            if (taken < Batch)
+            if (expanded == 0 && taken < Batch)
             {
                 cursor = 0; // the next round looks again at statuses still waiting for their attempt
+                rested = true;
                 try
                 {
                     await signal.WaitAsync(options.Value.PollInterval, stoppingToken);

@@ -8,6 +8,7 @@ using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Notifications;
+using Kabar.WhatsApp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -263,6 +264,13 @@ public sealed class DataSubjects(IServiceScopeFactory scopes, ErasureRegistry er
             // Outside the transaction: the first erasure creates the key (see ErasureRegistry).
             hashedPhone = before.Phone ?? PhoneNormalizer.FromWaId(before.WaId);
             hash = hashedPhone is null ? null : await erasures.PhoneHashAsync(hashedPhone, ct);
+        }
+
+        // Status posts still in the webhook inbox hold recipients' numbers as Meta sent them:
+        // expanded first, their rows are scrubbed with the rest below.
+        while (await scopes.RunWithRetryAsync((sp, t) =>
+            StatusIntake.ExpandAsync(sp.GetRequiredService<KabarDbContext>(), gate, t), ct) > 0)
+        {
         }
 
         var files = new List<string>();

@@ -1,18 +1,24 @@
+using System.Diagnostics;
+using System.Text.Json;
 using System.Threading.Channels;
 using Kabar.Common;
 using Kabar.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Kabar.WhatsApp;
 
 /// <summary>
-/// Stores the statuses of webhook posts that carry nothing else (most of Meta's traffic: sent,
-/// delivered and read for every message) with group commit: posts that arrive while a commit is
-/// under way wait for the next one, and that one takes all of them in one transaction (on SQLite,
-/// one write turn). Each post still gets its 200 only after its statuses are committed; a failed
-/// commit fails every post in it, and Meta delivers them again. Applying the statuses to their
-/// attempts is the status worker's job, after the acknowledgement.
+/// Stores webhook posts that carry statuses and nothing else (most of Meta's traffic: sent,
+/// delivered and read for every message) as they came, one row per post in the webhook inbox,
+/// with group commit: posts that arrive while a commit is under way wait for the next one, and
+/// that one takes all of them in one transaction (on SQLite, one write turn). Each post gets its
+/// 200 only after its body is committed; a failed commit fails every post in it, and Meta
+/// delivers them again. Expanding a post into its status rows (<see cref="ExpandAsync"/>) and
+/// applying them to attempts are the status worker's job, after the acknowledgement; while
+/// posts keep arriving the worker gives way for a moment (<see cref="GiveWayAsync"/>), so a burst
+/// is acknowledged first and applied right after.
 /// </summary>
 public sealed partial class StatusIntake(
     IServiceScopeFactory scopes,
@@ -20,25 +26,101 @@ public sealed partial class StatusIntake(
     CrashPoints crash,
     ILogger<StatusIntake> logger) : BackgroundService
 {
-    /// <summary>One commit takes posts until it holds this many statuses (Meta posts up to 1,000 at once).</summary>
+    /// <summary>One commit takes posts until they hold this many statuses (Meta posts up to 1,000 at once).</summary>
     public const int MaxStatusesPerCommit = 2_000;
 
+    /// <summary>The intake counts as busy while posts wait for their commit and for this long after the last is answered.</summary>
+    public static readonly TimeSpan BusyFor = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The longest the status worker gives way to a burst before it works beside it.</summary>
+    public static readonly TimeSpan MaxGiveWay = TimeSpan.FromSeconds(1);
+
+    /// <summary>About how many statuses one expansion takes (at least one post, whatever its size).</summary>
+    public const int ExpandStatuses = 1_000;
+
     private readonly Channel<Post> queue = Channel.CreateUnbounded<Post>(new UnboundedChannelOptions { SingleReader = true });
+    private long lastPost = long.MinValue;
+    private int waiting;
 
-    /// <summary>Whether a post is stored here: statuses and nothing else, none of them malformed.</summary>
-    public static bool Takes(WebhookBatch batch) =>
-        batch is { Statuses.Count: > 0, Messages.Count: 0, UserPreferences.Count: 0, TemplateStatuses.Count: 0, AccountErrors.Count: 0, Malformed: 0 };
-
-    /// <summary>Stores the post's statuses; returns how many of them were new once committed.</summary>
-    public async Task<int> StoreAsync(List<WhatsAppStatusEvent> events, CancellationToken ct)
+    /// <summary>
+    /// How many statuses a post carries when it carries statuses and nothing else, else 0: every
+    /// change is a <c>messages</c> change whose value has a <c>statuses</c> array and neither
+    /// <c>messages</c> nor <c>errors</c>. Anything else (a STOP, a preference, a template event)
+    /// is applied in the post's own transaction before the 200. A status missing its id or
+    /// status is still the status worker's to count and skip.
+    /// </summary>
+    public static int StatusesOnly(JsonElement root)
     {
-        var post = new Post(events);
-        if (!queue.Writer.TryWrite(post))
+        if (!root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
         {
-            throw new OperationCanceledException("Kabar is stopping; the webhook was not stored.");
+            return 0;
         }
 
-        return await post.Done.Task.WaitAsync(ct);
+        var statuses = 0;
+        foreach (var entry in entries.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("changes", out var changes)
+                || changes.ValueKind != JsonValueKind.Array)
+            {
+                return 0;
+            }
+
+            foreach (var change in changes.EnumerateArray())
+            {
+                if (change.ValueKind != JsonValueKind.Object
+                    || !change.TryGetProperty("field", out var field) || field.ValueKind != JsonValueKind.String || !field.ValueEquals("messages")
+                    || !change.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object
+                    || !value.TryGetProperty("statuses", out var list) || list.ValueKind != JsonValueKind.Array
+                    || value.TryGetProperty("messages", out _) || value.TryGetProperty("errors", out _))
+                {
+                    return 0;
+                }
+
+                statuses += list.GetArrayLength();
+            }
+        }
+
+        return statuses;
+    }
+
+    /// <summary>Stores a status-only post's raw body; returns once it is committed.</summary>
+    public async Task StoreAsync(byte[] body, int statuses, DateTime receivedAt, CancellationToken ct)
+    {
+        Interlocked.Increment(ref waiting);
+        try
+        {
+            var post = new Post(new WebhookInboxPost { Body = body, Statuses = statuses, ReceivedAt = receivedAt });
+            if (!queue.Writer.TryWrite(post))
+            {
+                throw new OperationCanceledException("Kabar is stopping; the webhook was not stored.");
+            }
+
+            await post.Done.Task.WaitAsync(ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waiting);
+            Volatile.Write(ref lastPost, Stopwatch.GetTimestamp());
+        }
+    }
+
+    /// <summary>Whether posts are waiting for their commit or one was answered within <see cref="BusyFor"/>.</summary>
+    private bool Busy => Volatile.Read(ref waiting) > 0 || Stopwatch.GetElapsedTime(Volatile.Read(ref lastPost)) < BusyFor;
+
+    /// <summary>
+    /// Waits while status posts keep arriving (<see cref="Busy"/>), at most
+    /// <see cref="MaxGiveWay"/>: on two cores, expanding and applying beside a burst takes the
+    /// CPU the acknowledgements need, and Meta times those. The worker calls this once per
+    /// wake-up and then works until nothing is left, so a steady stream delays applying by at
+    /// most a second and never starves it.
+    /// </summary>
+    public async Task GiveWayAsync(CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        while (Busy && Stopwatch.GetElapsedTime(start) < MaxGiveWay)
+        {
+            await Task.Delay(10, ct);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -53,7 +135,7 @@ public sealed partial class StatusIntake(
                 while (statuses < MaxStatusesPerCommit && queue.Reader.TryRead(out var post))
                 {
                     group.Add(post);
-                    statuses += post.Events.Count;
+                    statuses += post.Row.Statuses;
                 }
 
                 await CommitAsync(group, stoppingToken);
@@ -81,23 +163,30 @@ public sealed partial class StatusIntake(
     {
         try
         {
-            var fresh = await scopes.RunWithRetryAsync(async (sp, token) =>
+            await scopes.RunWithRetryAsync(async (sp, token) =>
             {
                 var db = sp.GetRequiredService<KabarDbContext>();
+                // A retry starts from fresh rows: the failed attempt's keys were never committed.
+                db.WebhookInbox.AddRange(group.Select(p => new WebhookInboxPost
+                {
+                    Body = p.Row.Body,
+                    Statuses = p.Row.Statuses,
+                    ReceivedAt = p.Row.ReceivedAt,
+                }));
                 using (await gate.EnterAsync(token))
                 {
                     await using var tx = await db.Database.BeginTransactionAsync(token);
-                    var keys = await InsertAsync(db, group.SelectMany(p => p.Events).ToList(), token);
+                    await db.SaveChangesAsync(token);
                     crash.Hit(CrashPoints.WebhookIntake);
                     await tx.CommitAsync(token);
-                    return keys;
                 }
+
+                return group.Count;
             }, ct);
 
-            // A status in two posts of the same commit is new for the first of them only.
             foreach (var post in group)
             {
-                post.Done.TrySetResult(post.Events.Count(e => fresh.Remove((e.Wamid, e.Status))));
+                post.Done.TrySetResult();
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -108,6 +197,81 @@ public sealed partial class StatusIntake(
                 post.Done.TrySetException(ex);
             }
         }
+    }
+
+    /// <summary>
+    /// Expands the oldest stored posts, up to about <see cref="ExpandStatuses"/> statuses (at
+    /// least one post), into status rows and deletes them, in one transaction. On PostgreSQL the
+    /// posts are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so several processes share the inbox;
+    /// on SQLite they are read and parsed beside the other writers, and only the writes take the
+    /// write turn. A status already stored (Meta delivers the same one again) is skipped; a status
+    /// missing its id or status is counted and skipped. Returns how many posts were expanded.
+    /// </summary>
+    public static async Task<int> ExpandAsync(KabarDbContext db, WriteGate gate, CancellationToken ct)
+    {
+        var postgres = db.Database.IsNpgsql();
+        await using var claim = postgres ? await db.Database.BeginTransactionAsync(ct) : null;
+        var oldest = postgres
+            ? db.WebhookInbox.FromSql($"""SELECT * FROM "WebhookInbox" ORDER BY "Id" LIMIT 500 FOR UPDATE SKIP LOCKED""")
+            : db.WebhookInbox.OrderBy(p => p.Id).Take(500);
+        var heads = await oldest.Select(p => new { p.Id, p.Statuses }).ToListAsync(ct);
+        if (heads.Count == 0)
+        {
+            return 0;
+        }
+
+        var ids = new List<long>();
+        var statuses = 0;
+        foreach (var head in heads.OrderBy(h => h.Id))
+        {
+            if (ids.Count > 0 && statuses + head.Statuses > ExpandStatuses)
+            {
+                break;
+            }
+
+            ids.Add(head.Id);
+            statuses += head.Statuses;
+        }
+
+        var rows = await db.WebhookInbox.Where(p => ids.Contains(p.Id)).OrderBy(p => p.Id).AsNoTracking().ToListAsync(ct);
+        var events = new List<WhatsAppStatusEvent>(statuses);
+        var malformed = 0;
+        foreach (var row in rows)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(row.Body);
+                var batch = WebhookPayload.Parse(document.RootElement);
+                malformed += batch.Malformed;
+                events.AddRange(Events(batch.Statuses, row.ReceivedAt));
+            }
+            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException)
+            {
+                // Read once already at the door, so this does not happen; if it did, one unreadable
+                // post must not hold every later one up.
+                LogUnreadable(db.GetService<ILoggerFactory>().CreateLogger<StatusIntake>(), ex, row.Id, row.Statuses);
+                malformed += row.Statuses;
+            }
+        }
+
+        using (postgres ? null : await gate.EnterAsync(ct, urgent: false))
+        {
+            await using var tx = claim ?? await db.Database.BeginTransactionAsync(ct);
+            await InsertAsync(db, events, ct);
+            if (await db.WebhookInbox.Where(p => ids.Contains(p.Id)).ExecuteDeleteAsync(ct) != rows.Count)
+            {
+                throw new DbUpdateConcurrencyException("Another worker expanded some of these webhook posts first.");
+            }
+
+            await tx.CommitAsync(ct);
+        }
+
+        if (malformed > 0)
+        {
+            LogMalformed(db.GetService<ILoggerFactory>().CreateLogger<StatusIntake>(), malformed);
+        }
+
+        return rows.Count;
     }
 
     /// <summary>
@@ -238,11 +402,17 @@ public sealed partial class StatusIntake(
         [e.Wamid, e.Status, e.OccurredAt, e.RecipientId, e.RecipientUserId, e.BizOpaqueCallbackData,
             e.ErrorCode, e.ErrorTitle, e.PricingCategory, e.PricingType, e.Billable, e.ReceivedAt];
 
-    private sealed record Post(List<WhatsAppStatusEvent> Events)
+    private sealed record Post(WebhookInboxPost Row)
     {
-        public TaskCompletionSource<int> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Storing the statuses of {Posts} webhook post(s) failed; they are answered with an error and Meta delivers them again")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing {Posts} status webhook post(s) failed; they are answered with an error and Meta delivers them again")]
     private partial void LogCommitFailed(Exception ex, int posts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp status webhooks: {Count} status(es) without an id or status skipped")]
+    private static partial void LogMalformed(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stored status webhook post {Id} could not be read; its {Statuses} status(es) are skipped")]
+    private static partial void LogUnreadable(ILogger logger, Exception ex, long id, int statuses);
 }

@@ -81,6 +81,12 @@ internal static partial class WebhookApi
                 return TypedResults.Ok();
             }
 
+            if (StatusIntake.StatusesOnly(document.RootElement) is var statuses and > 0)
+            {
+                await StoreStatusesAsync(http.RequestServices, body, statuses, metrics, ct);
+                return TypedResults.Ok();
+            }
+
             batch = WebhookPayload.Parse(document.RootElement);
         }
         catch (JsonException)
@@ -93,7 +99,7 @@ internal static partial class WebhookApi
         WebhookOutcome outcome;
         try
         {
-            outcome = await StoreAsync(http.RequestServices, scopes, batch, ct);
+            outcome = await StoreAsync(scopes, http.RequestServices, batch, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -119,19 +125,34 @@ internal static partial class WebhookApi
     }
 
     /// <summary>
-    /// Statuses alone go to the intake, which commits concurrent posts together; anything else
-    /// (messages, preferences, template events) is applied in the post's own transaction.
+    /// A post of statuses alone goes to the intake as it came, which commits concurrent posts
+    /// together; the status worker expands and applies it after the 200.
     /// </summary>
-    private static async Task<WebhookOutcome> StoreAsync(IServiceProvider services, IServiceScopeFactory scopes,
-        WebhookBatch batch, CancellationToken ct)
+    private static async Task StoreStatusesAsync(IServiceProvider services, byte[] body, int statuses,
+        KabarMetrics metrics, CancellationToken ct)
     {
-        if (StatusIntake.Takes(batch))
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        try
         {
-            var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-            var fresh = await services.GetRequiredService<StatusIntake>().StoreAsync(StatusIntake.Events(batch.Statuses, now), ct);
-            return new WebhookOutcome(0, 0, fresh, 0, 0);
+            await services.GetRequiredService<StatusIntake>().StoreAsync(body, statuses, now, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing of the post was stored; Meta retries it.
+            metrics.WebhookEvents("status", "failed", statuses);
+            metrics.WebhookRequest("failed");
+            throw;
         }
 
+        metrics.WebhookEvents("status", "accepted", statuses);
+        metrics.WebhookRequest("accepted");
+        services.GetRequiredService<Notifications.StatusSignal>().Wake();
+    }
+
+    /// <summary>Messages, preferences and template events are applied in the post's own transaction.</summary>
+    private static async Task<WebhookOutcome> StoreAsync(IServiceScopeFactory scopes, IServiceProvider services,
+        WebhookBatch batch, CancellationToken ct)
+    {
         using (await services.GetRequiredService<WriteGate>().EnterAsync(ct))
         {
             return await scopes.RunWithRetryAsync(

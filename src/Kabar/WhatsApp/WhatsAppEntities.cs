@@ -59,6 +59,23 @@ public sealed class WhatsAppStatusEvent
     public DateTime? AppliedAt { get; set; }
 }
 
+/// <summary>
+/// A signed webhook post that carried statuses and nothing else, stored byte for byte before
+/// Kabar answers 200 (<see cref="StatusIntake"/>). The status worker expands it into
+/// <see cref="WhatsAppStatusEvent"/> rows moments later and deletes it in the same transaction.
+/// </summary>
+public sealed class WebhookInboxPost
+{
+    public long Id { get; set; }
+    public DateTime ReceivedAt { get; set; }
+
+    /// <summary>The raw body, exactly as Meta signed it.</summary>
+    public byte[] Body { get; set; } = [];
+
+    /// <summary>How many statuses the post carries (for the operators' backlog figure).</summary>
+    public int Statuses { get; set; }
+}
+
 /// <summary>A template status or category change reported by Meta (<c>message_template_status_update</c>).</summary>
 public sealed class TemplateStatusEvent
 {

@@ -9,6 +9,7 @@ using Kabar.WhatsApp;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -210,9 +211,10 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         await ApplyStatusesAsync();
     }
 
-    /// <summary>One round of the status worker (off in tests).</summary>
+    /// <summary>One round of the status worker (off in tests): stored posts expanded, then their statuses applied.</summary>
     public async Task<int> ApplyStatusesAsync()
     {
+        await ExpandStatusesAsync();
         var taken = 0;
         long cursor = 0;
         int round;
@@ -226,6 +228,38 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         while (round == 1000);
 
         return taken;
+    }
+
+    /// <summary>Expands every status post in the webhook inbox into status rows, as the status worker does first.</summary>
+    public async Task ExpandStatusesAsync()
+    {
+        int expanded;
+        do
+        {
+            await using var scope = Services.CreateAsyncScope();
+            expanded = await Kabar.WhatsApp.StatusIntake.ExpandAsync(scope.ServiceProvider.GetRequiredService<KabarDbContext>(),
+                scope.ServiceProvider.GetRequiredService<Kabar.Data.WriteGate>(), CancellationToken.None);
+        }
+        while (expanded > 0);
+    }
+
+    /// <summary>
+    /// Every (wamid, status) Kabar holds durably: still in the webhook inbox as posted, or
+    /// expanded into status rows. The inbox is read first, so a post expanded between the two
+    /// reads is seen twice, never missed.
+    /// </summary>
+    public async Task<HashSet<(string Wamid, string Status)>> StoredStatusesAsync()
+    {
+        var bodies = await WithDbAsync(d => d.WebhookInbox.Select(p => p.Body).ToListAsync());
+        var rows = await WithDbAsync(d => d.WhatsAppStatusEvents.Select(s => new { s.Wamid, s.Status }).ToListAsync());
+        var stored = rows.Select(r => (r.Wamid, r.Status)).ToHashSet();
+        foreach (var body in bodies)
+        {
+            using var document = JsonDocument.Parse(body);
+            stored.UnionWith(WebhookPayload.Parse(document.RootElement).Statuses.Select(s => (s.Wamid, s.Status)));
+        }
+
+        return stored;
     }
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>

@@ -30,7 +30,7 @@ public sealed class ErasureTests(PostgresServer postgres)
         // The seed really put the person everywhere the scan looks.
         var before = await PrivacySeed.FindAsync(app, person.Needles);
         foreach (var where in new[] { "Contacts.Phone", "Contacts.Name", "Contacts.Email", "Registrations.Ip", "Registrations.UserAgent",
-                     "ConsentEvents.Ip", "ConsentEvents.UserAgent", "InboundMessages.Body", "Notifications.ParamsJson", "WhatsAppStatusEvents.RecipientId" })
+                     "ConsentEvents.Ip", "ConsentEvents.UserAgent", "InboundMessages.Body", "Notifications.ParamsJson", "WhatsAppStatusEvents.RecipientId", "WebhookInbox.Body" })
         {
             Assert.Contains(before, f => f.StartsWith(where + " ", StringComparison.Ordinal));
         }

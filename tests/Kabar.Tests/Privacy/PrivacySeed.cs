@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Kabar.Citizens;
+using Kabar.Decisions;
 using Kabar.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,6 +88,16 @@ public static class PrivacySeed
         await app.EnqueueAsync(new { type = "permit_ready", contactId, @params = PartnerParams() });
         await app.SendAndSettleAsync();
         await app.AdvanceAsync(TimeSpan.FromMinutes(1));
+
+        // A status post for the person's WhatsApp message that is still in the webhook inbox, as
+        // Meta sent it (the status worker has not expanded it yet).
+        var wamid = await app.WithDbAsync(d => d.DeliveryAttempts
+            .Where(a => a.ContactId == contactId && a.Channel == Channel.WhatsApp && a.ProviderMessageId != null)
+            .Select(a => a.ProviderMessageId!).FirstAsync());
+        using (var pending = await app.PostWebhookAsync(Meta.Envelope(Meta.Statuses(Meta.Status(wamid, "read", app.Time.GetUtcNow(), WaId)))))
+        {
+            Assert.Equal(HttpStatusCode.OK, pending.StatusCode);
+        }
 
         return new SeededPerson(contactId, permitId, Phone, Name, Email, [FormIp, ApiIp], [FormAgent, ApiAgent]);
     }

@@ -41,6 +41,9 @@ public sealed class InProcessSimulatorTests(PostgresServer postgres) : IAsyncLif
         Assert.All(all, s => Assert.Equal("6281277770050", s.RecipientId));
     }
 
-    private Task<List<WhatsAppStatusEvent>> StatusesAsync(string wamid) =>
-        app.WithDbAsync(d => d.WhatsAppStatusEvents.AsNoTracking().Where(s => s.Wamid == wamid).ToListAsync());
+    private async Task<List<WhatsAppStatusEvent>> StatusesAsync(string wamid)
+    {
+        await app.ExpandStatusesAsync();
+        return await app.WithDbAsync(d => d.WhatsAppStatusEvents.AsNoTracking().Where(s => s.Wamid == wamid).ToListAsync());
+    }
 }

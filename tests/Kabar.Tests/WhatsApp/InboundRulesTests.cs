@@ -219,6 +219,49 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
         Assert.Contains(stored, s => s is { Wamid: "wamid.OUT2", Status: "failed", ErrorCode: 131026, BizOpaqueCallbackData: "attempt-2" });
     }
 
+    /// <summary>
+    /// A post of statuses alone is stored byte for byte before the 200 and becomes status rows
+    /// when the status worker expands it; a status without an id is skipped there and its
+    /// neighbours still go in. A post that also carries a message is applied before the 200.
+    /// </summary>
+    [Fact]
+    public async Task StatusOnlyPost_StoredAsItCameBeforeThe200_ExpandedIntoRowsAfter()
+    {
+        var broken = Status("wamid.IN2", "delivered", Now.AddMinutes(-2), Rina);
+        broken.Remove("id");
+        var body = Envelope(Statuses(Status("wamid.IN1", "delivered", Now.AddMinutes(-2), Rina, "attempt-in-1"), broken,
+            Status("wamid.IN3", "read", Now.AddMinutes(-1), Rina)));
+        var postedAt = app.Time.GetUtcNow().UtcDateTime;
+        using (var response = await app.PostWebhookAsync(body))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var inbox = Assert.Single(await app.WithDbAsync(d => d.WebhookInbox.AsNoTracking().ToListAsync()));
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(body), inbox.Body);
+        Assert.Equal((3, postedAt), (inbox.Statuses, inbox.ReceivedAt));
+        Assert.Equal(0, await app.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync()));
+
+        app.Time.Advance(TimeSpan.FromSeconds(5));
+        await app.ExpandStatusesAsync();
+
+        Assert.Equal(0, await app.WithDbAsync(d => d.WebhookInbox.CountAsync()));
+        var rows = await app.WithDbAsync(d => d.WhatsAppStatusEvents.AsNoTracking().OrderBy(e => e.Wamid).ToListAsync());
+        Assert.Equal([("wamid.IN1", "delivered", "attempt-in-1"), ("wamid.IN3", "read", null)],
+            rows.Select(r => (r.Wamid, r.Status, r.BizOpaqueCallbackData)));
+        Assert.All(rows, r => Assert.Equal(postedAt, r.ReceivedAt));
+
+        // A message beside statuses: applied in the post's own transaction, nothing left in the inbox.
+        using (var mixed = await app.PostWebhookAsync(Envelope([[Messages(Text(Rina, "wamid.IN-M1", Now, "halo"))], [Statuses(Status("wamid.IN4", "sent", Now, Rina))]])))
+        {
+            Assert.Equal(HttpStatusCode.OK, mixed.StatusCode);
+        }
+
+        Assert.Equal(0, await app.WithDbAsync(d => d.WebhookInbox.CountAsync()));
+        Assert.Equal(1, await app.WithDbAsync(d => d.InboundMessages.CountAsync(m => m.Wamid == "wamid.IN-M1")));
+        Assert.Equal(1, await app.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync(e => e.Wamid == "wamid.IN4")));
+    }
+
     [Fact]
     public async Task Statuses_RepeatedAndReordered_StoredOncePerWamidAndStatus()
     {
@@ -234,20 +277,37 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
 
     /// <summary>
     /// Status posts arriving together are committed together; each is still answered only once
-    /// its own statuses are stored, and a status in several of them is stored once.
+    /// it is stored (in the inbox as it came, or already expanded), and a status in several of
+    /// them becomes one status row.
     /// </summary>
     [Fact]
     public async Task ConcurrentStatusPosts_EachAnsweredOnceItsStatusesAreStored_EachStatusStoredOnce()
     {
-        // 40 posts of 50 statuses at once; each shares half of its statuses with the next.
+        // 40 posts of 50 statuses at once; each shares half of its statuses with the next. The
+        // inbox is expanded while they arrive, as the status worker would.
         static List<string> WamidsOf(int post) => Enumerable.Range(post * 25, 50).Select(i => $"wamid.GC{i}").ToList();
+        using var expanding = new CancellationTokenSource();
+        var expander = Task.Run(async () =>
+        {
+            while (!expanding.IsCancellationRequested)
+            {
+                await app.ExpandStatusesAsync();
+                await Task.Delay(5);
+            }
+        });
         await Task.WhenAll(Enumerable.Range(0, 40).Select(async post =>
         {
             var wamids = WamidsOf(post);
-            await app.PostWebhookOkAsync(Envelope(Statuses(wamids.Select(w => Status(w, "delivered", Now.AddMinutes(-1), Rina)).ToArray())));
-            Assert.Equal(50, await app.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync(s => wamids.Contains(s.Wamid))));
+            using var response = await app.PostWebhookAsync(Envelope(Statuses(wamids.Select(w => Status(w, "delivered", Now.AddMinutes(-1), Rina)).ToArray())));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var durable = await app.StoredStatusesAsync();
+            Assert.All(wamids, w => Assert.Contains((w, "delivered"), durable));
         }));
+        await expanding.CancelAsync();
+        await expander;
+        await app.ExpandStatusesAsync();
 
+        Assert.Equal(0, await app.WithDbAsync(d => d.WebhookInbox.CountAsync()));
         var stored = await app.WithDbAsync(d => d.WhatsAppStatusEvents.Select(s => s.Wamid).ToListAsync());
         Assert.Equal(39 * 25 + 50, stored.Count);
         Assert.Equal(stored.Count, stored.Distinct().Count());

@@ -1495,6 +1495,29 @@ namespace Kabar.Data.Migrations.Postgres
                     b.ToTable("TemplateStatusEvents");
                 });
 
+            modelBuilder.Entity("Kabar.WhatsApp.WebhookInboxPost", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Body")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Statuses")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("WebhookInbox", (string)null);
+                });
+
             modelBuilder.Entity("Kabar.WhatsApp.WhatsAppStatusEvent", b =>
                 {
                     b.Property<long>("Id")

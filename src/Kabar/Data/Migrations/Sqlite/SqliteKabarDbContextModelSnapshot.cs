@@ -1478,6 +1478,27 @@ namespace Kabar.Data.Migrations.Sqlite
                     b.ToTable("TemplateStatusEvents");
                 });
 
+            modelBuilder.Entity("Kabar.WhatsApp.WebhookInboxPost", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Body")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Statuses")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("WebhookInbox", (string)null);
+                });
+
             modelBuilder.Entity("Kabar.WhatsApp.WhatsAppStatusEvent", b =>
                 {
                     b.Property<long>("Id")

@@ -41,18 +41,18 @@ public static class WebhookBench
         var updates = Statuses.Length * wamids.Count;
         var warmUpdates = warmPosts * o.PerPost;
 
-        Run bare;
+        // Each server is timed over Passes passes of the same bodies and judged on its fastest
+        // (one pass takes a fraction of a second, and a moment's noise on the machine moves it a
+        // lot). Kabar's first pass carries new statuses; the later ones are repeats, which Meta
+        // also sends and which cost the intake the same (it stores posts as they come).
+        var barePasses = new List<Run>();
         await using (var server = await KabarServer.StartProcessAsync(typeof(BareWebhookServer).Assembly.Location, ["bare-webhook", "--secret", Secret]))
         {
             using var bareClient = new HttpClient { BaseAddress = new Uri(server.Url) };
             await WarmUpAsync(bareClient, bodies.Take(warmPosts).ToList(), o.Concurrency);
-            // The ceiling is the fastest of three passes over the same bodies (one pass takes a
-            // fraction of a second, and a moment's noise on the machine moves it a lot).
-            bare = await PostAllAsync(bareClient, bodies, o.Concurrency);
-            for (var pass = 1; pass < BarePasses; pass++)
+            for (var pass = 0; pass < Passes; pass++)
             {
-                var again = await PostAllAsync(bareClient, bodies, o.Concurrency);
-                bare = again.Elapsed < bare.Elapsed ? again : bare;
+                barePasses.Add(await PostAllAsync(bareClient, bodies, o.Concurrency));
             }
         }
 
@@ -67,26 +67,26 @@ public static class WebhookBench
 
         await WarmUpAsync(client, warmBodies, o.Concurrency);
         await using var context = db.Open();
-        var warmUntil = DateTime.UtcNow.AddMinutes(1);
-        while ((await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null) < warmUpdates || await context.WebhookInbox.AnyAsync())
-            && DateTime.UtcNow < warmUntil)
-        {
-            await Task.Delay(50);
-        }
+        await UntilAsync(async () => await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null) >= warmUpdates
+            && !await context.WebhookInbox.AnyAsync(), TimeSpan.FromMinutes(1));
 
         var clock = Stopwatch.StartNew();
-        var run = await PostAllAsync(client, bodies, o.Concurrency);
+        var passes = new List<Run> { await PostAllAsync(client, bodies, o.Concurrency) };
 
         // Applying to attempts follows the acknowledgement; wait for it to finish.
         var applied = 0;
-        var waitUntil = DateTime.UtcNow.AddMinutes(3);
-        while ((applied = await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null) - warmUpdates) < updates
-            && DateTime.UtcNow < waitUntil)
+        await UntilAsync(async () => (applied = await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null) - warmUpdates) >= updates,
+            TimeSpan.FromMinutes(3));
+        var endToEnd = clock.Elapsed;
+        for (var pass = 1; pass < Passes; pass++)
         {
-            await Task.Delay(100);
+            passes.Add(await PostAllAsync(client, bodies, o.Concurrency));
+            await UntilAsync(async () => !await context.WebhookInbox.AnyAsync(), TimeSpan.FromMinutes(3));
         }
 
-        var endToEnd = clock.Elapsed;
+        var repeatsApplied = await context.WhatsAppStatusEvents.CountAsync() - warmUpdates;
+        var run = passes.MinBy(r => r.Elapsed)!;
+        var bare = barePasses.MinBy(r => r.Elapsed)!;
         var peak = kabar.PeakResidentBytes();
         var read = await context.DeliveryAttempts.CountAsync(a => a.Status == AttemptStatus.Read);
         var bareRate = updates / bare.Elapsed.TotalSeconds;
@@ -103,11 +103,14 @@ public static class WebhookBench
             ["p50_ms"] = BenchReport.Round(run.P(0.50)),
             ["p99_ms"] = BenchReport.Round(run.P(0.99)),
             ["max_ms"] = BenchReport.Round(run.P(1)),
-            ["non_200"] = run.Failures,
+            ["non_200"] = passes.Sum(r => r.Failures),
+            ["passes_updates_per_s"] = passes.Select(r => BenchReport.Round(updates / r.Elapsed.TotalSeconds)).ToList(),
+            ["status_rows_after_repeats"] = repeatsApplied,
             ["bare_updates_per_s"] = BenchReport.Round(bareRate),
             ["bare_p50_ms"] = BenchReport.Round(bare.P(0.50)),
             ["bare_p99_ms"] = BenchReport.Round(bare.P(0.99)),
-            ["bare_non_200"] = bare.Failures,
+            ["bare_non_200"] = barePasses.Sum(r => r.Failures),
+            ["bare_passes_updates_per_s"] = barePasses.Select(r => BenchReport.Round(updates / r.Elapsed.TotalSeconds)).ToList(),
             ["of_bare_ceiling"] = BenchReport.Round(rate / bareRate, 3),
             ["applied"] = applied,
             ["applied_per_s_end_to_end"] = BenchReport.Round(applied / endToEnd.TotalSeconds),
@@ -116,10 +119,10 @@ public static class WebhookBench
         };
         return BenchReport.Format(string.Create(CultureInfo.InvariantCulture, $"""
             webhooks ({db.Provider}, {updates} updates in {bodies.Count} signed POSTs of {o.PerPost}, {o.Concurrency} concurrent)
-              kabar:    {rate:0} updates/s, POST latency p50 {run.P(0.50):0} ms, p99 {run.P(0.99):0} ms, max {run.P(1):0} ms, {run.Failures} non-200, peak {BenchReport.Megabytes(peak)} MB
-              bare:     {bareRate:0} updates/s verified and parsed by a bare ASP.NET Core endpoint (p50 {bare.P(0.5):0} ms, p99 {bare.P(0.99):0} ms, {bare.Failures} non-200)
+              kabar:    {rate:0} updates/s (fastest of {string.Join(", ", passes.Select(r => (updates / r.Elapsed.TotalSeconds).ToString("0", CultureInfo.InvariantCulture)))}), POST latency p50 {run.P(0.50):0} ms, p99 {run.P(0.99):0} ms, max {run.P(1):0} ms, {passes.Sum(r => r.Failures)} non-200, peak {BenchReport.Megabytes(peak)} MB
+              bare:     {bareRate:0} updates/s (fastest of {string.Join(", ", barePasses.Select(r => (updates / r.Elapsed.TotalSeconds).ToString("0", CultureInfo.InvariantCulture)))}) verified and parsed by a bare ASP.NET Core endpoint (p50 {bare.P(0.5):0} ms, p99 {bare.P(0.99):0} ms, {barePasses.Sum(r => r.Failures)} non-200)
               ratio:    {rate / bareRate:0.000} of the bare ceiling
-              applied:  {applied} of {updates} status events applied to attempts {endToEnd.TotalSeconds:0.0} s after the first POST ({applied / endToEnd.TotalSeconds:0} updates/s end to end), {read} of {o.Count} attempts at 'read'
+              applied:  {applied} of {updates} status events applied to attempts {endToEnd.TotalSeconds:0.0} s after the first POST ({applied / endToEnd.TotalSeconds:0} updates/s end to end), {read} of {o.Count} attempts at 'read'; {repeatsApplied} status rows after the repeats
             """), figures);
     }
 
@@ -198,10 +201,19 @@ public static class WebhookBench
         public double P(double q) => LatenciesMs.Length == 0 ? 0 : LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)Math.Ceiling(q * LatenciesMs.Length) - 1 < 0 ? 0 : (int)Math.Ceiling(q * LatenciesMs.Length) - 1)];
     }
 
-    private const int BarePasses = 3;
+    private const int Passes = 3;
 
     /// <summary>How long each server is warmed up before it is timed.</summary>
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
+
+    private static async Task UntilAsync(Func<Task<bool>> done, TimeSpan limit)
+    {
+        var until = DateTime.UtcNow + limit;
+        while (!await done() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+    }
 
     private static async Task WarmUpAsync(HttpClient client, List<string> bodies, int concurrency)
     {

@@ -176,12 +176,20 @@ internal static partial class WebhookApi
     /// <summary>Reads the raw body, or null when it is larger than <see cref="MaxBodyBytes"/>.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        if (request.ContentLength is { } length)
         {
-            return null;
+            if (length > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            // Meta sends Content-Length: read straight into an array of that size.
+            var exact = new byte[length];
+            await request.Body.ReadExactlyAsync(exact, ct);
+            return exact;
         }
 
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 16 * 1024);
+        using var buffer = new MemoryStream(16 * 1024);
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)

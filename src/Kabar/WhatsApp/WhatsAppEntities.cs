@@ -72,7 +72,7 @@ public sealed class WebhookInboxPost
     /// <summary>The raw body, exactly as Meta signed it.</summary>
     public byte[] Body { get; set; } = [];
 
-    /// <summary>How many statuses the post carries (for the operators' backlog figure).</summary>
+    /// <summary>How many statuses the post carries: the status worker sizes its expansions by it.</summary>
     public int Statuses { get; set; }
 }
 

@@ -16,7 +16,7 @@ namespace Kabar.WhatsApp;
 /// Stores webhook posts that carry statuses and nothing else (most of Meta's traffic: sent,
 /// delivered and read for every message) as they came, one row per post in the webhook inbox,
 /// with group commit: posts that arrive while a commit is under way wait for the next one, and
-/// that one takes all of them in one transaction (on SQLite, one write turn). Each post gets its
+/// that one stores all of them with one statement (on SQLite, in one write turn). Each post gets its
 /// 200 only after its body is committed; a failed commit fails every post in it, and Meta
 /// delivers them again. Expanding a post into its status rows (<see cref="ExpandAsync"/>) and
 /// applying them to attempts are the status worker's job, after the acknowledgement; while
@@ -42,7 +42,7 @@ public sealed partial class StatusIntake(
     public const int ExpandStatuses = 1_000;
 
     private readonly Channel<Post> queue = Channel.CreateUnbounded<Post>(new UnboundedChannelOptions { SingleReader = true });
-    private long lastPost = long.MinValue;
+    private long lastPost; // a Stopwatch timestamp; 0 is long ago
     private int waiting;
 
     /// <summary>
@@ -108,7 +108,7 @@ public sealed partial class StatusIntake(
     }
 
     /// <summary>Whether posts are waiting for their commit or one was answered within <see cref="BusyFor"/>.</summary>
-    private bool Busy => Volatile.Read(ref waiting) > 0 || Stopwatch.GetElapsedTime(Volatile.Read(ref lastPost)) < BusyFor;
+    internal bool Busy => Volatile.Read(ref waiting) > 0 || Stopwatch.GetElapsedTime(Volatile.Read(ref lastPost)) < BusyFor;
 
     /// <summary>
     /// Waits while status posts keep arriving (<see cref="Busy"/>), at most

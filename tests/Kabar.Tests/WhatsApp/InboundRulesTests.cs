@@ -5,6 +5,7 @@ using Kabar.Contacts;
 using Kabar.Notifications;
 using Kabar.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Kabar.Tests.Infrastructure.Meta;
 
 namespace Kabar.Tests.WhatsApp;
@@ -227,6 +228,9 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
     [Fact]
     public async Task StatusOnlyPost_StoredAsItCameBeforeThe200_ExpandedIntoRowsAfter()
     {
+        // Nothing posted yet: the status worker has no burst to give way to.
+        Assert.False(app.Services.GetRequiredService<Kabar.WhatsApp.StatusIntake>().Busy);
+
         var broken = Status("wamid.IN2", "delivered", Now.AddMinutes(-2), Rina);
         broken.Remove("id");
         var body = Envelope(Statuses(Status("wamid.IN1", "delivered", Now.AddMinutes(-2), Rina, "attempt-in-1"), broken,

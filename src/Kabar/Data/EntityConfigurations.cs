@@ -91,6 +91,7 @@ internal sealed class WebhookInboxPostConfiguration : IEntityTypeConfiguration<W
     {
         b.ToTable("WebhookInbox");
         b.HasKey(p => p.Id);
+        b.Property(p => p.BodyEncoding).HasMaxLength(16);
     }
 }
 

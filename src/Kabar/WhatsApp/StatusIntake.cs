@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -15,8 +16,9 @@ namespace Kabar.WhatsApp;
 /// <summary>
 /// Stores webhook posts that carry statuses and nothing else (most of Meta's traffic: sent,
 /// delivered and read for every message) as they came, one row per post in the webhook inbox,
-/// with group commit: posts that arrive while a commit is under way wait for the next one, and
-/// that one stores all of them with one statement (on SQLite, in one write turn). Each post gets its
+/// compressed without loss (the one writer commits a fifth of the bytes), with group commit:
+/// posts that arrive while a commit is under way wait for the next one, and that one stores all
+/// of them with one statement (on SQLite, in one write turn). Each post gets its
 /// 200 only after its body is committed; a failed commit fails every post in it, and Meta
 /// delivers them again. Expanding a post into its status rows (<see cref="ExpandAsync"/>) and
 /// applying them to attempts are the status worker's job, after the acknowledgement; while
@@ -86,13 +88,23 @@ public sealed partial class StatusIntake(
         return statuses;
     }
 
-    /// <summary>Stores a status-only post's raw body; returns once it is committed.</summary>
+    /// <summary>
+    /// Stores a status-only post's raw body; returns once it is committed. The body is
+    /// compressed here, on the request's own thread, so that the commit, which all posts
+    /// wait for in turn, writes a fifth of the bytes.
+    /// </summary>
     public async Task StoreAsync(byte[] body, int statuses, DateTime receivedAt, CancellationToken ct)
     {
         Interlocked.Increment(ref waiting);
         try
         {
-            var post = new Post(new WebhookInboxPost { Body = body, Statuses = statuses, ReceivedAt = receivedAt });
+            var post = new Post(new WebhookInboxPost
+            {
+                Body = Compress(body),
+                BodyEncoding = WebhookInboxPost.Zlib,
+                Statuses = statuses,
+                ReceivedAt = receivedAt,
+            });
             if (!queue.Writer.TryWrite(post))
             {
                 throw new OperationCanceledException("Kabar is stopping; the webhook was not stored.");
@@ -105,6 +117,38 @@ public sealed partial class StatusIntake(
             Interlocked.Decrement(ref waiting);
             Volatile.Write(ref lastPost, Stopwatch.GetTimestamp());
         }
+    }
+
+    /// <summary>The body of a stored post exactly as Meta posted and signed it.</summary>
+    public static byte[] RawBody(WebhookInboxPost post)
+    {
+        switch (post.BodyEncoding)
+        {
+            case null:
+                return post.Body;
+            case WebhookInboxPost.Zlib:
+                using (var zlib = new ZLibStream(new MemoryStream(post.Body), CompressionMode.Decompress))
+                {
+                    var raw = new MemoryStream(post.Body.Length * 6);
+                    zlib.CopyTo(raw);
+                    return raw.ToArray();
+                }
+
+            default:
+                throw new FormatException($"Unknown webhook body encoding '{post.BodyEncoding}'.");
+        }
+    }
+
+    private static byte[] Compress(byte[] body)
+    {
+        // Status JSON repeats its keys and values; the fastest level already keeps about a fifth.
+        var packed = new MemoryStream(body.Length / 3);
+        using (var zlib = new ZLibStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            zlib.Write(body);
+        }
+
+        return packed.ToArray();
     }
 
     /// <summary>Whether posts are waiting for their commit or one was answered within <see cref="BusyFor"/>.</summary>
@@ -202,12 +246,14 @@ public sealed partial class StatusIntake(
     /// </summary>
     private static FormattableString Insert(List<Post> group)
     {
-        var sql = new StringBuilder("""INSERT INTO "WebhookInbox" ("ReceivedAt", "Body", "Statuses") VALUES """);
-        var values = new object[group.Count * 3];
+        var sql = new StringBuilder("""INSERT INTO "WebhookInbox" ("ReceivedAt", "Body", "BodyEncoding", "Statuses") VALUES """);
+        var values = new object?[group.Count * 4];
         for (var i = 0; i < group.Count; i++)
         {
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{3 * i}}}, {{{(3 * i) + 1}}}, {{{(3 * i) + 2}}})");
-            (values[3 * i], values[(3 * i) + 1], values[(3 * i) + 2]) = (group[i].Row.ReceivedAt, group[i].Row.Body, group[i].Row.Statuses);
+            var at = 4 * i;
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{at}}}, {{{at + 1}}}, {{{at + 2}}}, {{{at + 3}}})");
+            var row = group[i].Row;
+            (values[at], values[at + 1], values[at + 2], values[at + 3]) = (row.ReceivedAt, row.Body, row.BodyEncoding, row.Statuses);
         }
 
         return FormattableStringFactory.Create(sql.ToString(), values);
@@ -254,12 +300,12 @@ public sealed partial class StatusIntake(
         {
             try
             {
-                using var document = JsonDocument.Parse(row.Body);
+                using var document = JsonDocument.Parse(RawBody(row));
                 var batch = WebhookPayload.Parse(document.RootElement);
                 malformed += batch.Malformed;
                 events.AddRange(Events(batch.Statuses, row.ReceivedAt));
             }
-            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException)
+            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException or InvalidDataException)
             {
                 // Read once already at the door, so this does not happen; if it did, one unreadable
                 // post must not hold every later one up.

@@ -250,12 +250,12 @@ public sealed class KabarApp : WebApplicationFactory<Program>
     /// </summary>
     public async Task<HashSet<(string Wamid, string Status)>> StoredStatusesAsync()
     {
-        var bodies = await WithDbAsync(d => d.WebhookInbox.Select(p => p.Body).ToListAsync());
+        var posts = await WithDbAsync(d => d.WebhookInbox.AsNoTracking().ToListAsync());
         var rows = await WithDbAsync(d => d.WhatsAppStatusEvents.Select(s => new { s.Wamid, s.Status }).ToListAsync());
         var stored = rows.Select(r => (r.Wamid, r.Status)).ToHashSet();
-        foreach (var body in bodies)
+        foreach (var post in posts)
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(Kabar.WhatsApp.StatusIntake.RawBody(post));
             stored.UnionWith(WebhookPayload.Parse(document.RootElement).Statuses.Select(s => (s.Wamid, s.Status)));
         }
 

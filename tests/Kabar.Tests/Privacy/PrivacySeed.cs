@@ -114,7 +114,8 @@ public static class PrivacySeed
     /// <summary>
     /// Reads every column of every table of the EF model as raw SQL values and returns, per needle,
     /// where it was found ("Table.Column"). Values are read as the database holds them, so a
-    /// converter or a query filter cannot hide anything.
+    /// converter or a query filter cannot hide anything; a blob is also read inflated when it is a
+    /// zlib stream, so compression cannot either.
     /// </summary>
     public static async Task<List<string>> FindAsync(KabarApp app, IEnumerable<string> needles)
     {
@@ -146,7 +147,7 @@ public static class PrivacySeed
                             var value = reader.GetValue(i) switch
                             {
                                 string s => s,
-                                byte[] b => System.Text.Encoding.UTF8.GetString(b),
+                                byte[] b => System.Text.Encoding.UTF8.GetString(b) + "\n" + Inflated(b),
                                 var o => Convert.ToString(o, System.Globalization.CultureInfo.InvariantCulture) ?? "",
                             };
                             foreach (var needle in wanted.Where(n => value.Contains(n, StringComparison.OrdinalIgnoreCase)))
@@ -164,5 +165,26 @@ public static class PrivacySeed
 
             return found.Distinct().ToList();
         });
+    }
+
+    /// <summary>The text a zlib stream (RFC 1950) holds, or "" when the bytes are not one.</summary>
+    private static string Inflated(byte[] bytes)
+    {
+        // A zlib header: compression method 8 and a check that makes the first two bytes a multiple of 31.
+        if (bytes.Length < 2 || (bytes[0] & 0x0F) != 8 || ((bytes[0] << 8) | bytes[1]) % 31 != 0)
+        {
+            return "";
+        }
+
+        try
+        {
+            using var zlib = new System.IO.Compression.ZLibStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress);
+            using var text = new StreamReader(zlib, System.Text.Encoding.UTF8);
+            return text.ReadToEnd();
+        }
+        catch (InvalidDataException)
+        {
+            return "";
+        }
     }
 }

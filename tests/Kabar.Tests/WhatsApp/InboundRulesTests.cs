@@ -242,7 +242,10 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
         }
 
         var inbox = Assert.Single(await app.WithDbAsync(d => d.WebhookInbox.AsNoTracking().ToListAsync()));
-        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(body), inbox.Body);
+        var posted = System.Text.Encoding.UTF8.GetBytes(body);
+        Assert.Equal(Kabar.WhatsApp.WebhookInboxPost.Zlib, inbox.BodyEncoding);
+        Assert.True(inbox.Body.Length < posted.Length, $"stored {inbox.Body.Length} bytes of a {posted.Length}-byte post");
+        Assert.Equal(posted, Kabar.WhatsApp.StatusIntake.RawBody(inbox));
         Assert.Equal((3, postedAt), (inbox.Statuses, inbox.ReceivedAt));
         Assert.Equal(0, await app.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync()));
 
@@ -264,6 +267,28 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
         Assert.Equal(0, await app.WithDbAsync(d => d.WebhookInbox.CountAsync()));
         Assert.Equal(1, await app.WithDbAsync(d => d.InboundMessages.CountAsync(m => m.Wamid == "wamid.IN-M1")));
         Assert.Equal(1, await app.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync(e => e.Wamid == "wamid.IN4")));
+    }
+
+    /// <summary>
+    /// A post stored as it came, before bodies were compressed (an inbox left over from an
+    /// upgrade), expands like any other; a body whose encoding Kabar does not know is reported
+    /// and skipped without holding the next post up.
+    /// </summary>
+    [Fact]
+    public async Task InboxPostStoredUncompressed_StillExpands_UnknownEncodingSkipped()
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes(Envelope(Statuses(Status("wamid.OLD1", "delivered", Now.AddMinutes(-3), Rina))));
+        await app.WithDbAsync(async d =>
+        {
+            d.WebhookInbox.Add(new Kabar.WhatsApp.WebhookInboxPost { Body = [1, 2, 3], BodyEncoding = "lz77x", Statuses = 1, ReceivedAt = Now.UtcDateTime });
+            d.WebhookInbox.Add(new Kabar.WhatsApp.WebhookInboxPost { Body = body, Statuses = 1, ReceivedAt = Now.UtcDateTime });
+            return await d.SaveChangesAsync();
+        });
+
+        await app.ExpandStatusesAsync();
+
+        Assert.Equal(0, await app.WithDbAsync(d => d.WebhookInbox.CountAsync()));
+        Assert.Equal(["wamid.OLD1"], await app.WithDbAsync(d => d.WhatsAppStatusEvents.Select(e => e.Wamid).ToListAsync()));
     }
 
     [Fact]

@@ -1507,6 +1507,10 @@ namespace Kabar.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<string>("BodyEncoding")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTime>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1516,6 +1520,8 @@ namespace Kabar.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("WebhookInbox", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:toast_tuple_target", 8160);
                 });
 
             modelBuilder.Entity("Kabar.WhatsApp.WhatsAppStatusEvent", b =>

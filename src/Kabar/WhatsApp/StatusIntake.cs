@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -40,11 +40,15 @@ public sealed partial class StatusIntake(
     /// <summary>The longest the status worker gives way to a burst before it works beside it.</summary>
     public static readonly TimeSpan MaxGiveWay = TimeSpan.FromSeconds(1);
 
+    /// <summary>How many times a group's commit is tried, each on a new connection, before its posts are answered with an error.</summary>
+    private const int CommitAttempts = 5;
+
     /// <summary>About how many statuses one expansion takes (at least one post, whatever its size).</summary>
     public const int ExpandStatuses = 1_000;
 
     private readonly Channel<Post> queue = Channel.CreateUnbounded<Post>(new UnboundedChannelOptions { SingleReader = true });
     private long lastPost; // a Stopwatch timestamp; 0 is long ago
+    private Writer? writer; // the commit loop's alone
     private int waiting;
 
     /// <summary>
@@ -203,6 +207,8 @@ public sealed partial class StatusIntake(
             {
                 left.Done.TrySetCanceled(stoppingToken);
             }
+
+            await CloseWriterAsync();
         }
     }
 
@@ -210,20 +216,30 @@ public sealed partial class StatusIntake(
     {
         try
         {
-            await scopes.RunWithRetryAsync(async (sp, token) =>
+            for (var attempt = 1; ; attempt++)
             {
-                var db = sp.GetRequiredService<KabarDbContext>();
-                using (await gate.EnterAsync(token))
+                try
                 {
-                    // One statement: committed whole or not at all, without a transaction's round trips.
-                    await db.Database.ExecuteSqlAsync(Insert(group), token);
+                    writer ??= await Writer.OpenAsync(scopes, ct);
+                    using (await gate.EnterAsync(ct))
+                    {
+                        await writer.InsertAsync(group, ct);
+                    }
+
+                    break;
                 }
+                catch (Exception ex) when (attempt < CommitAttempts && (ex is not OperationCanceledException || !ct.IsCancellationRequested))
+                {
+                    // The connection may be what failed (the database restarted, a busy SQLite
+                    // file): try again on a new one. Should the failure have hidden a commit that
+                    // did happen, the posts are stored twice, and the expansion stores each
+                    // (wamid, status) once.
+                    await CloseWriterAsync();
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25) * attempt), ct);
+                }
+            }
 
-                crash.Hit(CrashPoints.WebhookIntake); // stored, not yet answered: Meta delivers the posts again
-
-                return group.Count;
-            }, ct);
-
+            crash.Hit(CrashPoints.WebhookIntake); // stored, not yet answered: Meta delivers the posts again
             foreach (var post in group)
             {
                 post.Done.TrySetResult();
@@ -231,6 +247,7 @@ public sealed partial class StatusIntake(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            await CloseWriterAsync();
             LogCommitFailed(ex, group.Count);
             foreach (var post in group)
             {
@@ -239,24 +256,146 @@ public sealed partial class StatusIntake(
         }
     }
 
-    /// <summary>
-    /// One statement for the whole group, its values as parameters (each typed by EF Core's
-    /// mapping, so times are stored as EF Core stores them): no change tracking for rows that are
-    /// written once and never read back here.
-    /// </summary>
-    private static FormattableString Insert(List<Post> group)
+    private async Task CloseWriterAsync()
     {
-        var sql = new StringBuilder("""INSERT INTO "WebhookInbox" ("ReceivedAt", "Body", "BodyEncoding", "Statuses") VALUES """);
-        var values = new object?[group.Count * 4];
-        for (var i = 0; i < group.Count; i++)
+        if (writer is { } open)
         {
-            var at = 4 * i;
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{at}}}, {{{at + 1}}}, {{{at + 2}}}, {{{at + 3}}})");
-            var row = group[i].Row;
-            (values[at], values[at + 1], values[at + 2], values[at + 3]) = (row.ReceivedAt, row.Body, row.BodyEncoding, row.Statuses);
+            writer = null;
+            try
+            {
+                await open.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException)
+            {
+                // Closing a connection that is already broken; the next commit opens a new one.
+            }
+        }
+    }
+
+    /// <summary>
+    /// The intake's own connection, open for as long as commits succeed, with one prepared
+    /// <c>INSERT</c> per group size: a commit is then the statement and nothing else, no scope,
+    /// context, pooled open or statement preparation each time (all posts wait for each commit
+    /// in turn). Values are typed by EF Core's own mappings, so times are stored as EF Core
+    /// stores them.
+    /// </summary>
+    private sealed class Writer(AsyncServiceScope scope, KabarDbContext db) : IAsyncDisposable
+    {
+        /// <summary>Groups up to this many posts keep their prepared statement; larger ones (small posts in a flood) make theirs each time.</summary>
+        private const int KeptSizes = 32;
+
+        private readonly Dictionary<int, DbCommand> commands = [];
+        private readonly RelationalTypeMapping[] mappings = [.. Columns.Select(c =>
+            db.Model.FindEntityType(typeof(WebhookInboxPost))!.FindProperty(c)!.GetRelationalTypeMapping())];
+
+        private static readonly string[] Columns =
+            [nameof(WebhookInboxPost.ReceivedAt), nameof(WebhookInboxPost.Body), nameof(WebhookInboxPost.BodyEncoding), nameof(WebhookInboxPost.Statuses)];
+
+        public static async Task<Writer> OpenAsync(IServiceScopeFactory scopes, CancellationToken ct)
+        {
+            var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+            try
+            {
+                await db.Database.OpenConnectionAsync(ct);
+                return new Writer(scope, db);
+            }
+            catch
+            {
+                await scope.DisposeAsync();
+                throw;
+            }
         }
 
-        return FormattableStringFactory.Create(sql.ToString(), values);
+        /// <summary>One statement for the whole group: committed whole or not at all, without a transaction's round trips.</summary>
+        public async Task InsertAsync(List<Post> group, CancellationToken ct)
+        {
+            var kept = group.Count <= KeptSizes;
+            if (!commands.TryGetValue(group.Count, out var command))
+            {
+                command = await CreateAsync(group.Count, prepare: kept, ct);
+                if (kept)
+                {
+                    commands[group.Count] = command;
+                }
+            }
+
+            try
+            {
+                for (var i = 0; i < group.Count; i++)
+                {
+                    var row = group[i].Row;
+                    object?[] values = [row.ReceivedAt, row.Body, row.BodyEncoding, row.Statuses]; // in the order of Columns
+                    for (var c = 0; c < values.Length; c++)
+                    {
+                        command.Parameters[(i * Columns.Length) + c].Value =
+                            (mappings[c].Converter is { } converter ? converter.ConvertToProvider(values[c]) : values[c]) ?? DBNull.Value;
+                    }
+                }
+
+                await command.ExecuteNonQueryAsync(ct);
+            }
+            finally
+            {
+                if (!kept)
+                {
+                    await command.DisposeAsync();
+                }
+                else
+                {
+                    // A kept statement must not hold the group's bodies until its size comes again.
+                    for (var i = 0; i < group.Count; i++)
+                    {
+                        command.Parameters[(i * Columns.Length) + 1].Value = DBNull.Value;
+                    }
+                }
+            }
+        }
+
+        private async Task<DbCommand> CreateAsync(int rows, bool prepare, CancellationToken ct)
+        {
+            var command = db.Database.GetDbConnection().CreateCommand();
+            var sql = new StringBuilder($"INSERT INTO \"WebhookInbox\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) VALUES ");
+            for (var i = 0; i < rows; i++)
+            {
+                sql.Append(i == 0 ? "(" : ", (");
+                for (var c = 0; c < Columns.Length; c++)
+                {
+                    var name = string.Create(CultureInfo.InvariantCulture, $"@p{(i * Columns.Length) + c}");
+                    sql.Append(c == 0 ? "" : ", ").Append(name);
+                    command.Parameters.Add(mappings[c].CreateParameter(command, name, null, nullable: true));
+                }
+
+                sql.Append(')');
+            }
+
+            command.CommandText = sql.ToString();
+            try
+            {
+                if (prepare)
+                {
+                    await command.PrepareAsync(ct);
+                }
+            }
+            catch
+            {
+                await command.DisposeAsync();
+                throw;
+            }
+
+            return command;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in commands.Values)
+            {
+                await command.DisposeAsync();
+            }
+
+            await db.Database.CloseConnectionAsync();
+            await scope.DisposeAsync();
+        }
     }
 
     /// <summary>

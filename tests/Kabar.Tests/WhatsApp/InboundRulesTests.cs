@@ -289,6 +289,7 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
 
         Assert.Equal(0, await app.WithDbAsync(d => d.WebhookInbox.CountAsync()));
         Assert.Equal(["wamid.OLD1"], await app.WithDbAsync(d => d.WhatsAppStatusEvents.Select(e => e.Wamid).ToListAsync()));
+        Assert.Single(app.Logs.Lines, l => l.Contains("could not be read", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Health;
+using Kabar.Network;
 using Kabar.Notifications;
 using Kabar.Operations;
 using Kabar.Permits;
@@ -22,9 +23,10 @@ if (args is ["simulator", ..])
     return await SimulatorHost.RunAsync(args[1..]);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = KabarHost.CreateBuilder(args);
 
 builder.AddKabarDefaults();
+builder.AddKabarNetwork();
 builder.AddKabarData();
 builder.AddKabarAuth();
 builder.AddKabarHealth();
@@ -50,6 +52,7 @@ if (!KabarCli.IsServe(args))
 
 await app.PrepareDatabaseAsync();
 
+app.UseKabarNetwork();
 app.UseKabarDefaults();
 app.UseKabarWeb();
 app.UseAuthentication();

@@ -42,8 +42,8 @@ public sealed class EmailOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
-    /// <summary>Relative to the content root; used only when <c>Smtp:Host</c> is empty.</summary>
-    public string OutboxPath { get; set; } = "data/outbox";
+    /// <summary>Relative to the data folder (<c>Kabar:DataPath</c>); used only when <c>Smtp:Host</c> is empty.</summary>
+    public string OutboxPath { get; set; } = "outbox";
 
     public bool UseSmtp => !string.IsNullOrWhiteSpace(Smtp.Host);
 }

@@ -7,9 +7,10 @@ namespace Kabar.Channels;
 public sealed record OutboxEntry(string Path, string Reference, string? MessageId, string To, string Subject, DateTime At);
 
 /// <summary>The folder of <c>.eml</c> files that <see cref="OutboxEmailSender"/> writes; read by the sandbox.</summary>
-public sealed class EmailOutbox(IOptions<EmailOptions> options, IHostEnvironment environment)
+public sealed class EmailOutbox(IOptions<EmailOptions> options, Common.DataFolder data)
 {
-    public string Root { get; } = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.OutboxPath));
+    /// <summary>The outbox folder: <c>Kabar:Email:OutboxPath</c>, a relative one under the data folder.</summary>
+    public string Root { get; } = data.Resolve(options.Value.OutboxPath);
 
     /// <summary>The stored e-mail sent to <paramref name="address"/> (all when null), newest first.</summary>
     public IReadOnlyList<OutboxEntry> List(string? address = null)

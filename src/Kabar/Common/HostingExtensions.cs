@@ -39,6 +39,7 @@ public static class HostingExtensions
             .Validate(o => TryFindTimeZone(o.TimeZone), "Kabar:Policy:TimeZone must be an IANA time zone such as Asia/Jakarta.");
         AddOptions<SmsOptions>(builder.Services, SmsOptions.Section);
 
+        builder.Services.AddSingleton(builder.DataFolder());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new PhoneNormalizer(sp.GetRequiredService<IOptions<PolicyOptions>>().Value.DefaultRegion));
         MaskingLoggerProvider.AddTo(builder.Services);
@@ -48,6 +49,13 @@ public static class HostingExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>The data folder this host's settings name (<c>Kabar:DataPath</c>, under the content root).</summary>
+    public static DataFolder DataFolder(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return Common.DataFolder.From(builder.Configuration, builder.Environment.ContentRootPath);
     }
 
     private static OptionsBuilder<T> AddOptions<T>(IServiceCollection services, string section) where T : class =>

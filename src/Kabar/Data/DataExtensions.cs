@@ -31,7 +31,7 @@ public static class DataExtensions
                 break;
             default:
                 var sqlite = PrepareSqlite(connectionString ?? DatabaseOptions.DefaultSqliteConnectionString,
-                    builder.Environment.ContentRootPath);
+                    Common.HostingExtensions.DataFolder(builder));
                 builder.Services.AddDbContext<KabarDbContext, SqliteKabarDbContext>(o =>
                     o.UseSqlite(sqlite, s => s.MigrationsHistoryTable("__ef_migrations")));
                 break;
@@ -44,14 +44,17 @@ public static class DataExtensions
         return builder;
     }
 
-    /// <summary>Creates the folder of a file database and sets a generous busy timeout.</summary>
-    internal static string PrepareSqlite(string connectionString, string contentRoot)
+    /// <summary>
+    /// Resolves a relative database file under the data folder, creates its folder and sets a
+    /// generous busy timeout.
+    /// </summary>
+    internal static string PrepareSqlite(string connectionString, Common.DataFolder data)
     {
         var csb = new SqliteConnectionStringBuilder(connectionString);
         if (!string.IsNullOrEmpty(csb.DataSource) && csb.DataSource != ":memory:" && csb.Mode != SqliteOpenMode.Memory)
         {
-            var path = Path.IsPathRooted(csb.DataSource) ? csb.DataSource : Path.Combine(contentRoot, csb.DataSource);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            var path = data.Resolve(csb.DataSource);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             csb.DataSource = path;
         }
 

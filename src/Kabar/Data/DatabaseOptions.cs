@@ -20,5 +20,6 @@ public sealed class DatabaseOptions
     /// <summary>Apply pending migrations before serving (SPEC §12; <c>kabar migrate</c> does it on demand).</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
-    public const string DefaultSqliteConnectionString = "Data Source=data/kabar.db";
+    /// <summary>A SQLite file in the data folder (<c>Kabar:DataPath</c>, by default <c>data/</c> beside the application).</summary>
+    public const string DefaultSqliteConnectionString = "Data Source=kabar.db";
 }

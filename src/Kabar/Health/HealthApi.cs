@@ -16,10 +16,16 @@ internal static class HealthApi
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteLivenessAsync }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         return app;
     }
+
+    /// <summary><c>{ "status": "Healthy", "version": "1.0.0+3f8fa10" }</c>: which release answers, for the operator after an upgrade.</summary>
+    private static Task WriteLivenessAsync(HttpContext context, HealthReport report) =>
+        context.Response.WriteAsJsonAsync(new Liveness(report.Status.ToString(), Common.KabarHost.Version));
+
+    private sealed record Liveness(string Status, string Version);
 
     private sealed class DatabaseReadyCheck(KabarDbContext db) : IHealthCheck
     {

@@ -1,4 +1,3 @@
-using System.Net;
 using Kabar.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -46,10 +45,10 @@ public static class OperationsExtensions
         {
             if (!options.AllowRemote)
             {
-                branch.Use(static (context, next) => IsLocal(context.Connection)
+                branch.Use(static (context, next) => Network.LocalRequests.IsLocal(context)
                     ? next(context)
                     : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Metrics are local only",
-                        detail: "Scrape from this machine, or set Kabar:Metrics:AllowRemote=true (see docs/operations.md).").ExecuteAsync(context));
+                        detail: "Scrape from this machine directly (not through a proxy), or set Kabar:Metrics:AllowRemote=true (see docs/operations.md).").ExecuteAsync(context));
             }
         }, optionsName: null).AllowAnonymous();
 
@@ -91,14 +90,6 @@ public static class OperationsExtensions
         $"default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; "
         + $"script-src 'self' 'nonce-{nonce}'; connect-src 'self'; worker-src 'self' blob:; form-action 'self'; "
         + "frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
-
-    /// <summary>
-    /// Loopback, or no address at all (in-process test server, Unix socket). Behind a reverse proxy
-    /// on the same machine every client looks local: docs/operations.md says not to route /metrics there.
-    /// </summary>
-    private static bool IsLocal(ConnectionInfo connection) =>
-        connection.RemoteIpAddress is not { } remote || IPAddress.IsLoopback(remote)
-        || (connection.LocalIpAddress is { } local && remote.Equals(local));
 
     internal static bool RequiresApiKey(IList<object> metadata) =>
         metadata.OfType<IAuthorizeData>().Any(a => a.Policy is ApiAuth.ReadPolicy or ApiAuth.WritePolicy)

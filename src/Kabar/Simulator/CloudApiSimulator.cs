@@ -40,10 +40,16 @@ public sealed class CloudApiSimulator
     private long accepted;
     private long duplicateCallbackData;
 
+    private readonly string? token;
+
     public CloudApiSimulator(IOptions<SimulatorOptions> options, IOptions<WhatsAppOptions> whatsApp, TimeProvider time,
-        SimulatorWebhooks webhooks)
+        SimulatorWebhooks webhooks, IServiceProvider services)
     {
         this.options = options.Value;
+        // Built in, only the process's own sandbox token opens it; standalone, the configured one (or any).
+        token = services.GetService<SimulatorStandalone>() is null
+            ? services.GetRequiredService<SandboxToken>().Value
+            : string.IsNullOrWhiteSpace(this.options.AccessToken) ? null : this.options.AccessToken;
         this.whatsApp = whatsApp;
         this.time = time;
         this.webhooks = webhooks;
@@ -85,7 +91,7 @@ public sealed class CloudApiSimulator
     /// <summary><c>POST /{version}/{phone-number-id}/messages</c>.</summary>
     public SimSendResult Send(string phoneNumberId, string? authorization, JsonElement body)
     {
-        if (!HasBearer(authorization))
+        if (!Authorized(authorization))
         {
             return Refuse(new GraphError(190, 401, "Invalid OAuth access token - Cannot parse access token", null));
         }
@@ -627,9 +633,15 @@ public sealed class CloudApiSimulator
         return result;
     }
 
-    private static bool HasBearer(string? authorization) =>
+    /// <summary>
+    /// A bearer token this simulator accepts: its one token when it has one, else any. Meta answers
+    /// every other token with 190 (HTTP 401) and nothing else, whatever the rest of the request.
+    /// </summary>
+    public bool Authorized(string? authorization) =>
         authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-        && authorization.AsSpan(7).Trim().Length > 0;
+        && authorization.AsSpan(7).Trim() is { Length: > 0 } given
+        && (token is null || System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(given.ToString()), System.Text.Encoding.UTF8.GetBytes(token)));
 
     private static GraphError InvalidParameter(string details) => new(100, 400, "(#100) Invalid parameter", details);
 

@@ -10,24 +10,28 @@ public static class SimulatorApi
 {
     private static readonly string[] AllTemplateFields = ["name", "language", "status", "category", "parameter_format", "components"];
 
-    public static IEndpointRouteBuilder MapCloudApiSimulator(this IEndpointRouteBuilder app, string prefix)
+    /// <summary>
+    /// Maps the simulator under <paramref name="prefix"/>. Built into Kabar (<paramref name="localOnly"/>)
+    /// all of it answers only requests made directly on this machine (<see cref="Network.LocalRequests"/>):
+    /// it plays Meta for this process alone. Standalone, its Graph API answers anyone who can reach
+    /// its address and its control API only this machine.
+    /// </summary>
+    public static IEndpointRouteBuilder MapCloudApiSimulator(this IEndpointRouteBuilder app, string prefix, bool localOnly = false)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         var group = app.MapGroup(prefix).WithTags("Simulator").AllowAnonymous().ExcludeFromDescription();
+        if (localOnly)
+        {
+            group.AddEndpointFilter(LocalOnlyAsync);
+        }
+
         group.MapPost("/{version}/{phoneNumberId}/messages", SendAsync);
         group.MapGet("/{version}/{wabaId}/message_templates", GetTemplates);
 
         // The control API can forge signed inbound messages (a STOP, a MULAI) and shows what was
         // sent to whom: only a caller on this machine may use it (the sandbox pages, tests and
         // benchmarks run there).
-        var control = group.MapGroup("/_control").AddEndpointFilter(async (context, next) =>
-        {
-            var remote = context.HttpContext.Connection.RemoteIpAddress;
-            return remote is null || System.Net.IPAddress.IsLoopback(remote)
-                ? await next(context)
-                : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Simulator control is local only",
-                    detail: "The simulator's control API answers only requests from the machine it runs on.");
-        });
+        var control = group.MapGroup("/_control").AddEndpointFilter(LocalOnlyAsync);
         control.MapGet("/messages", (CloudApiSimulator sim, string? to) =>
             TypedResults.Ok(sim.Messages(to).Select(SimMessageView.From).ToList()));
         control.MapPost("/faults", Results<Ok, ProblemHttpResult> (CloudApiSimulator sim, FaultRequest fault) =>
@@ -60,6 +64,12 @@ public static class SimulatorApi
         });
         return app;
     }
+
+    private static async ValueTask<object?> LocalOnlyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        Network.LocalRequests.IsLocal(context.HttpContext)
+            ? await next(context)
+            : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The simulator is local only",
+                detail: "The simulator answers only requests made directly on the machine it runs on, never through a proxy.");
 
     private static async Task<IResult> SendAsync(HttpContext http, CloudApiSimulator sim, string phoneNumberId)
     {
@@ -143,7 +153,7 @@ public static class SimulatorApi
 
     private static IResult GetTemplates(HttpContext http, CloudApiSimulator sim, string? fields, int? limit, string? after)
     {
-        if (!(http.Request.Headers.Authorization.ToString() is { Length: > 7 } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)))
+        if (!sim.Authorized(http.Request.Headers.Authorization.ToString()))
         {
             return ErrorResult(http, new GraphError(190, 401, "Invalid OAuth access token - Cannot parse access token", null));
         }

@@ -29,7 +29,7 @@ public static class SimulatorExtensions
 
         if (enabled)
         {
-            app.MapCloudApiSimulator(Prefix);
+            app.MapCloudApiSimulator(Prefix, localOnly: true);
         }
 
         return app;

@@ -58,6 +58,12 @@ public sealed class SimulatorOptions
     [Url]
     public string? WebhookUrl { get; set; }
 
+    /// <summary>
+    /// The standalone simulator's one valid access token; empty: any bearer token (a test tool on
+    /// loopback). The built-in simulator ignores it and accepts only its process's sandbox token.
+    /// </summary>
+    public string? AccessToken { get; set; }
+
     /// <summary>The secret that signs webhooks; empty in-process: Kabar's own app secret.</summary>
     public string? AppSecret { get; set; }
 

@@ -18,9 +18,12 @@ public sealed class ExportOptions
     /// </summary>
     public string? SigningKey { get; set; }
 
-    /// <summary>Where <c>kabar export</c> writes when <c>--out</c> names a folder or is left out.</summary>
+    /// <summary>
+    /// Where <c>kabar export</c> writes when <c>--out</c> is left out; a relative path is under the
+    /// data folder (<c>Kabar:DataPath</c>).
+    /// </summary>
     [Required]
-    public string Path { get; set; } = "data/exports";
+    public string Path { get; set; } = "exports";
 }
 
 /// <summary>

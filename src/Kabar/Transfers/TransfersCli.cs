@@ -56,7 +56,7 @@ internal static class TransfersCli
     {
         var exporter = app.Services.GetRequiredService<ContactExporter>();
         var directory = outPath is null
-            ? app.Services.GetRequiredService<IOptions<ExportOptions>>().Value.Path
+            ? app.Services.GetRequiredService<DataFolder>().Resolve(app.Services.GetRequiredService<IOptions<ExportOptions>>().Value.Path)
             : Directory.Exists(outPath) || outPath.EndsWith('/') || outPath.EndsWith('\\') ? outPath : null;
         var record = await exporter.BeginAsync(consented ? ExportKind.Consented : ExportKind.Registered, Who(), ct,
             directory is null ? Path.GetFileName(outPath) : null);

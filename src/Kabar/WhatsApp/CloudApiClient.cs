@@ -17,6 +17,7 @@ public sealed partial class CloudApiClient(
     IHttpClientFactory httpClients,
     IOptions<WhatsAppOptions> options,
     GraphApiEndpoint endpoint,
+    SandboxToken sandbox,
     TimeProvider time,
     ILogger<CloudApiClient> logger) : IWhatsAppClient
 {
@@ -36,7 +37,7 @@ public sealed partial class CloudApiClient(
                 Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
             },
         };
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", request.AccessToken ?? "sandbox");
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", request.AccessToken ?? sandbox.Value);
 
         using var timeout = new CancellationTokenSource(o.SendTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
@@ -88,7 +89,7 @@ public sealed partial class CloudApiClient(
     public async Task<IReadOnlyList<RemoteTemplate>> GetTemplatesAsync(CancellationToken ct)
     {
         var o = options.Value;
-        var token = o.EffectiveNumbers[0].AccessToken ?? "sandbox";
+        var token = o.EffectiveNumbers[0].AccessToken ?? sandbox.Value;
         var client = httpClients.CreateClient(HttpClientName);
         var templates = new List<RemoteTemplate>();
         string? next = $"{endpoint.BaseUrl}/{o.GraphApiVersion}/{Uri.EscapeDataString(o.EffectiveWabaId)}/message_templates"

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -24,6 +25,7 @@ public static class WhatsAppExtensions
     public static IServiceCollection AddCloudApiClient(this IServiceCollection services)
     {
         services.AddSingleton<GraphApiEndpoint>();
+        services.TryAddSingleton<SandboxToken>();
         services.AddHttpClient(CloudApiClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("graph-api", pipeline => pipeline.AddRetry(GraphRetry()));
         services.AddSingleton<IWhatsAppClient, CloudApiClient>();

@@ -46,6 +46,7 @@ public sealed class EmailOutboxTests
         Assert.Equal(["Kedua", "Pertama"], siti.Select(e => e.Subject));
         Assert.Equal(["a3", "a1"], siti.Select(e => e.Reference));
         Assert.Equal(3, outbox.List().Count);
-        Assert.StartsWith(Path.Combine(host.ContentRoot, "mail"), siti[0].Path);
+        // A relative outbox is under the data folder (Kabar:DataPath, data/ by default), never the working directory.
+        Assert.StartsWith(Path.Combine(host.ContentRoot, "data", "mail"), siti[0].Path);
     }
 }

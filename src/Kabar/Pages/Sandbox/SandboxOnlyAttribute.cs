@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 
@@ -6,7 +5,7 @@ namespace Kabar.Pages.Sandbox;
 
 /// <summary>
 /// The sandbox phone exists only while the built-in simulator is on (sandbox mode, SPEC §7), and
-/// only for a browser on this machine: it shows every message sent to any number and forges signed
+/// only for a browser on this machine, never through a proxy (<see cref="Network.LocalRequests"/>): it shows every message sent to any number and forges signed
 /// inbound messages (a STOP, a MULAI), the same powers as the simulator's control API, which has
 /// the same rule. Otherwise the pages answer 404 (no simulator) or 403 (another machine).
 /// </summary>
@@ -24,13 +23,9 @@ public sealed class SandboxOnlyAttribute : Attribute, IAuthorizationFilter, IOrd
         {
             context.Result = new NotFoundResult();
         }
-        else if (!IsLocal(http.Connection.RemoteIpAddress))
+        else if (!Network.LocalRequests.IsLocal(http))
         {
             context.Result = new StatusCodeResult(StatusCodes.Status403Forbidden);
         }
     }
-
-    /// <summary>Loopback, or no address at all (an in-process test server), as the simulator's control API.</summary>
-    public static bool IsLocal(IPAddress? remote) =>
-        remote is null || IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
 }

@@ -97,7 +97,8 @@ public static partial class Pii
     // A run of 8-15 digits, optionally led by '+' and split by single spaces, dashes, dots or
     // brackets (0812-3456-7890, +62 812 3456 7890, 6281234567890), not glued to letters or other
     // digits or a dash before it (so GUIDs, hashes and wamids are left alone: a GUID's 0892-4905-8791
-    // is no number), nor a date (2026-11-25 21:30, 25-11-2026 08:00). The '+' may come URL-encoded (%2B).
-    [GeneratedRegex(@"(?<![\w+\-])(?!(?:19|20)\d{2}-[01]\d-[0-3]\d(?!\d)|[0-3]\d-[01]\d-(?:19|20)\d{2}(?!\d))(?:%2[Bb]|\+)?\(?\d(?:[\s\-.()]?\d){7,14}(?![\w]|-[0-9A-Fa-f])")]
+    // is no number), nor a date (2026-11-25 21:30, 25-11-2026 08:00), nor an IPv4 address
+    // (203.0.113.7: the client a rate limit refused must stay readable), nor a tail of dotted digits. The '+' may come URL-encoded (%2B).
+    [GeneratedRegex(@"(?<![\w+\-]|\d\.)(?!(?:19|20)\d{2}-[01]\d-[0-3]\d(?!\d)|[0-3]\d-[01]\d-(?:19|20)\d{2}(?!\d))(?!(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d))(?:%2[Bb]|\+)?\(?\d(?:[\s\-.()]?\d){7,14}(?![\w]|-[0-9A-Fa-f])")]
     private static partial Regex PhonePattern();
 }

@@ -53,11 +53,18 @@ public static class WebExtensions
             o.OnRejected = async (rejected, ct) =>
             {
                 var retry = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-                var response = rejected.HttpContext.Response;
+                var http = rejected.HttpContext;
+                // The client as the trusted proxy named it (Kabar:Network); never the path, which may hold a personal link.
+                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Kabar.Web.RateLimits").LogWarning(
+                    "Refused {Method} from {Client}: over the {Policy} limit for {Seconds} s",
+                    http.Request.Method, http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>()?.PolicyName ?? "rate",
+                    (int)Math.Ceiling(retry.TotalSeconds));
+                var response = http.Response;
                 response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 response.ContentType = "text/html; charset=utf-8";
                 var minutes = Math.Max(1, (int)Math.Ceiling(retry.TotalMinutes));
-                var english = CitizenLanguage.Resolve(rejected.HttpContext) == CitizenLanguage.English;
+                var english = CitizenLanguage.Resolve(http) == CitizenLanguage.English;
                 await response.WriteAsync(english
                     ? $"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"stylesheet\" href=\"/css/kabar.css\"><title>Too many attempts</title><main class=\"page\"><h1>Too many attempts</h1><p>Please try again in {minutes} minute(s).</p></main></html>"
                     : $"<!doctype html><html lang=\"id\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"stylesheet\" href=\"/css/kabar.css\"><title>Terlalu banyak percobaan</title><main class=\"page\"><h1>Terlalu banyak percobaan</h1><p>Silakan coba lagi dalam {minutes} menit.</p></main></html>", ct);

@@ -35,7 +35,8 @@ public sealed class KabarProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static KabarProcess Start(string workingDirectory, IEnumerable<string> args)
+    /// <summary>Starts <c>dotnet PROGRAM ARGS</c> in <paramref name="workingDirectory"/>; the program is this build's <c>kabar.dll</c> unless given.</summary>
+    public static KabarProcess Start(string workingDirectory, IEnumerable<string> args, string? program = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -44,7 +45,7 @@ public sealed class KabarProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(typeof(Program).Assembly.Location);
+        info.ArgumentList.Add(program ?? typeof(Program).Assembly.Location);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -39,6 +39,7 @@ if missing:
 }
 
 dispatch_keys=scenario,db,numbers,messages_per_s,of_configured_rate,max_in_any_second_per_number,duplicates,latency_p50_ms,latency_p99_ms,kabar_peak_rss_mb
+instances_keys=$dispatch_keys,instances,one_instance_messages_per_s,one_instance_duplicates,of_one_instance
 hangfire_keys=$dispatch_keys,unthrottled_messages_per_s,hangfire_messages_per_s,hangfire_tuned_messages_per_s,ratio_to_hangfire
 webhook_keys=scenario,db,updates_per_s,p50_ms,p99_ms,bare_updates_per_s,of_bare_ceiling,kabar_peak_rss_mb
 scan_keys=scenario,permits,due,scan_s,created,kabar_peak_rss_mb
@@ -49,6 +50,7 @@ startup_keys=scenario,start_to_ready_ms,bare_start_to_ready_ms,ratio_to_bare
 if [ "$mode" = "--smoke" ]; then
   run "$dispatch_keys" dispatch --db sqlite --numbers 1 --count 300 --mps 200
   run "$hangfire_keys" dispatch --db postgres --pg "$pg" --numbers 4 --count 400 --mps 100
+  run "$instances_keys" dispatch --db postgres --pg "$pg" --numbers 1 --count 300 --mps 200 --instances 2 --no-hangfire
   run "$webhook_keys" webhooks --db sqlite --count 500
   run "$webhook_keys" webhooks --db postgres --pg "$pg" --count 500
   run "$scan_keys" scheduler-scan --db sqlite --count 20000
@@ -65,6 +67,7 @@ run "$dispatch_keys" dispatch --db sqlite --numbers 1 --count 20000
 run "$dispatch_keys" dispatch --db sqlite --numbers 4 --count 80000
 run "$hangfire_keys" dispatch --db postgres --pg "$pg" --numbers 1 --count 20000
 run "$hangfire_keys" dispatch --db postgres --pg "$pg" --numbers 4 --count 80000
+run "$instances_keys" dispatch --db postgres --pg "$pg" --numbers 1 --count 6000 --mps 200 --instances 2 --no-hangfire
 run "$webhook_keys" webhooks --db sqlite --count 50000
 run "$webhook_keys" webhooks --db postgres --pg "$pg" --count 50000
 run "$scan_keys" scheduler-scan --db sqlite --count 1000000

@@ -4,15 +4,16 @@ namespace Kabar.Benchmarks;
 
 /// <summary>
 /// Command line of the macro scenarios: <c>SCENARIO [--db sqlite|postgres] [--pg CONNSTR] [--count N] [--mps N]
-/// [--numbers N] [--concurrency N] [--per-post N] [--contacts N] [--attempts N] [--runs N] [--no-hangfire]</c>.
+/// [--numbers N] [--instances N] [--concurrency N] [--per-post N] [--contacts N] [--attempts N] [--runs N] [--no-hangfire]</c>.
 /// </summary>
 public sealed record BenchOptions(string Scenario, string Db, string? Postgres, int Count, int MessagesPerSecond, int Concurrency,
     int Contacts = 1_000_000, int Attempts = 10_000_000, int Numbers = 1, int Runs = 5, bool Hangfire = true, string? Published = null,
-    int PerPost = 100)
+    int PerPost = 100, int Instances = 1)
 {
     public const string Usage = """
         usage: Kabar.Benchmarks SCENARIO [options]        (each scenario prints its figures, then one JSON line)
           dispatch        [--db sqlite|postgres] [--pg "Host=…;Username=…"] [--numbers 1|4] [--count N] [--mps N] [--no-hangfire]
+                          [--instances N]  (PostgreSQL: N Kabar processes on one database, beside the same backlog through one)
           webhooks        [--db …] [--pg …] [--count N attempts] [--concurrency N] [--per-post N statuses, 100]
           scheduler-scan  [--count N permits]                      (SQLite)
           decisions-bulk  [--db …] [--pg …] [--count N contacts]
@@ -33,7 +34,8 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
         string db = "sqlite";
         string? pg = null;
         string? published = null;
-        int? count = null, mps = null, concurrency = null, contacts = null, attempts = null, numbers = null, runs = null, perPost = null;
+        int? count = null, mps = null, concurrency = null, contacts = null, attempts = null, numbers = null, runs = null, perPost = null,
+            instances = null;
         var hangfire = true;
         for (var i = 1; i < args.Length; i++)
         {
@@ -77,6 +79,9 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
                 case "--numbers" when number is not null and <= 9:
                     numbers = number;
                     break;
+                case "--instances" when number is not null and <= 4:
+                    instances = number;
+                    break;
                 case "--runs" when number is not null:
                     runs = number;
                     break;
@@ -87,9 +92,9 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
             i++;
         }
 
-        if (db == "postgres" && pg is null)
+        if ((db == "postgres" && pg is null) || (instances > 1 && db != "postgres"))
         {
-            return null;
+            return null; // several instances share one database only on PostgreSQL
         }
 
         var defaultCount = scenario switch
@@ -100,6 +105,7 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
             _ => 50_000,
         };
         return new BenchOptions(scenario, db, pg, count ?? defaultCount, mps ?? 1000, concurrency ?? 8,
-            contacts ?? 1_000_000, attempts ?? 10_000_000, numbers ?? 1, runs ?? 5, hangfire, published, perPost ?? 100);
+            contacts ?? 1_000_000, attempts ?? 10_000_000, numbers ?? 1, runs ?? 5, hangfire, published, perPost ?? 100,
+            instances ?? 1);
     }
 }

@@ -17,6 +17,9 @@ namespace Kabar.Benchmarks;
 /// <item>unthrottled (PostgreSQL): the same backlog with the limit out of the way (100,000 mps), beside the
 /// same send job on Hangfire with PostgreSQL storage on the same server — Kabar's throughput as a multiple of Hangfire's.</item>
 /// </list>
+/// With <c>--instances N</c> (PostgreSQL) the backlog and paced runs go through N Kabar processes on the
+/// one database, as an office runs two behind its proxy, and the same backlog through one process
+/// is run first in the same invocation as the baseline.
 /// </summary>
 public static class DispatchBench
 {
@@ -28,9 +31,10 @@ public static class DispatchBench
     public static async Task<string> RunAsync(BenchOptions o)
     {
         var rate = o.MessagesPerSecond * o.Numbers;
-        var backlog = await RunKabarAsync(o, o.Count, o.MessagesPerSecond, paced: false);
+        var single = o.Instances > 1 ? await RunKabarAsync(o, o.Count, o.MessagesPerSecond, paced: false, instances: 1) : null;
+        var backlog = await RunKabarAsync(o, o.Count, o.MessagesPerSecond, paced: false, o.Instances);
         var pacedCount = Math.Min(o.Count, rate * 10);
-        var paced = await RunKabarAsync(o, pacedCount, o.MessagesPerSecond, paced: true);
+        var paced = await RunKabarAsync(o, pacedCount, o.MessagesPerSecond, paced: true, o.Instances);
 
         KabarRun? fast = null;
         HangfireBaseline.Result? hangfire = null, hangfireTuned = null;
@@ -41,7 +45,7 @@ public static class DispatchBench
         {
             // Alternated, so a drift in the machine's load does not favour one side.
             hangfire = await HangfireBaseline.RunAsync(o, hangfireCount, workers: null);
-            fast = await RunKabarAsync(o, compareCount, Unthrottled, paced: false);
+            fast = await RunKabarAsync(o, compareCount, Unthrottled, paced: false, instances: 1);
             hangfireTuned = await HangfireBaseline.RunAsync(o, hangfireCount, workers: HangfireBaseline.TunedWorkers);
         }
 
@@ -54,6 +58,7 @@ public static class DispatchBench
             ["numbers"] = o.Numbers,
             ["count"] = o.Count,
             ["mps_per_number"] = o.MessagesPerSecond,
+            ["instances"] = o.Instances,
             ["messages_per_s"] = BenchReport.Round(backlog.Sustained),
             ["per_number_messages_per_s"] = perNumber.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => BenchReport.Round(p.Value)).ToList(),
             ["of_configured_rate"] = BenchReport.Round(backlog.Sustained / rate, 3),
@@ -82,14 +87,28 @@ public static class DispatchBench
             ["hangfire_tuned_workers"] = hangfireTuned?.Workers,
             ["hangfire_duplicates"] = hangfire is null ? null : hangfire.Duplicates + hangfireTuned!.Duplicates,
             ["ratio_to_hangfire"] = fast is null || bestHangfire == 0 ? null : BenchReport.Round(fast.Sustained / bestHangfire, 2),
+            ["one_instance_messages_per_s"] = single is null ? null : BenchReport.Round(single.Sustained),
+            ["one_instance_of_configured_rate"] = single is null ? null : BenchReport.Round(single.Sustained / rate, 3),
+            ["one_instance_max_in_any_second_per_number"] = single?.MaxWindow,
+            ["one_instance_duplicates"] = single?.Duplicates,
+            ["one_instance_not_sent"] = single?.Pending,
+            ["of_one_instance"] = single is null ? null : BenchReport.Round(backlog.Sustained / single.Sustained, 3),
         };
 
         var text = string.Create(CultureInfo.InvariantCulture, $"""
-            dispatch ({figures["db"]}, {o.Numbers} number(s) at {o.MessagesPerSecond} mps each)
+            dispatch ({figures["db"]}, {o.Numbers} number(s) at {o.MessagesPerSecond} mps each, {o.Instances} Kabar process(es))
               backlog of {o.Count}: {backlog.Sustained:0} msg/s = {backlog.Sustained / rate:0.000} of the configured {rate} mps; per number {string.Join(", ", perNumber.Values.Select(v => v.ToString("0", CultureInfo.InvariantCulture)))}
                 max {backlog.MaxWindow} accepted in any one-second window of one number, {backlog.Throttled} refused with 130429, {backlog.Duplicates} duplicates, {backlog.Pending} not sent, peak {BenchReport.Megabytes(backlog.PeakRss)} MB
               paced ({pacedCount} falling due at {rate * 9 / 10}/s): {paced.Sustained:0} msg/s, queue-to-accept p50 {BenchReport.Quantile(paced.LatenciesMs, 0.5):0} ms, p99 {BenchReport.Quantile(paced.LatenciesMs, 0.99):0} ms
             """);
+        if (single is not null)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $"""
+
+                  the same backlog through one process: {single.Sustained:0} msg/s = {single.Sustained / rate:0.000} of the configured rate, max {single.MaxWindow} in any second, {single.Duplicates} duplicates, {single.Pending} not sent; {o.Instances} processes reach {backlog.Sustained / single.Sustained:0.000} of it
+                """);
+        }
+
         if (fast is not null)
         {
             text += string.Create(CultureInfo.InvariantCulture, $"""
@@ -101,7 +120,7 @@ public static class DispatchBench
         return BenchReport.Format(text, figures);
     }
 
-    private static async Task<KabarRun> RunKabarAsync(BenchOptions o, int count, int mps, bool paced)
+    private static async Task<KabarRun> RunKabarAsync(BenchOptions o, int count, int mps, bool paced, int instances)
     {
         await using var db = await BenchDatabase.CreateAsync(o);
         var rate = mps * o.Numbers;
@@ -143,8 +162,14 @@ public static class DispatchBench
 
         var clock = Stopwatch.StartNew();
         long? peak;
-        await using (var kabar = await KabarServer.StartAsync(db, settings))
+        var servers = new List<KabarServer>();
+        try
         {
+            for (var k = 0; k < instances; k++)
+            {
+                servers.Add(await KabarServer.StartAsync(db, settings));
+            }
+
             if (paced)
             {
                 var planned = start;
@@ -173,9 +198,16 @@ public static class DispatchBench
                 await Task.Delay(100);
             }
 
-            // Let the last answers be recorded before the process goes.
+            // Let the last answers be recorded before the processes go.
             await Task.Delay(1000);
-            peak = kabar.PeakResidentBytes();
+            peak = servers.Max(k => k.PeakResidentBytes());
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
         }
 
         var drained = clock.Elapsed;

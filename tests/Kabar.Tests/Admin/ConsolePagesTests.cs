@@ -22,6 +22,8 @@ public sealed class ConsolePagesTests(Browser browser, PostgresServer postgres) 
 
         await AddOperatorAsync(App, "viewer@karokab.go.id", OperatorRoles.Viewer);
         await SignInAsync(Page, "viewer@karokab.go.id");
+        // Which release answers, for the operator after an upgrade.
+        await Assertions.Expect(Page.GetByRole(AriaRole.Contentinfo)).ToHaveTextAsync($"Kabar {Kabar.Common.KabarHost.Version}");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Notifikasi", Exact = true }).ClickAsync();
         await Assertions.Expect(Page.GetByTestId("notification-log").Locator("tbody tr")).ToHaveCountAsync(2);
         await Page.GetByLabel("Alasan").SelectOptionAsync("no_consent");

@@ -17,7 +17,8 @@ public sealed class SecurityHeadersTests(PostgresServer postgres)
     [Fact]
     public async Task EveryGetRoute_AnonymousAndSignedIn_CarriesTheSecurityHeaders()
     {
-        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);
+        // The office's public name: any other Host is refused before a page is rendered (400, no headers to check).
+        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres, new() { ["Kabar:PublicBaseUrl"] = "https://kabar.example.id" });
         await Admin.Console.AddOperatorAsync(app, "kepala@karokab.go.id");
         var contact = await app.CreateContactAsync("+6281277003001", optedIn: true);
         var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

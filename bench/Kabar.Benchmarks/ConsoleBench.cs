@@ -356,7 +356,7 @@ public static partial class ConsoleBench
                 FROM w)
             INSERT INTO "Notifications" ("Id", "Type", "ContactId", "Kind", "ParamsJson", "State", "DueAt", "CreatedAt", "UpdatedAt", "Basis",
                                          "Category", "Channel", "Essential", "FallbackReason", "FallbackTries", "LastError", "LastErrorCode",
-                                         "PhoneNumberId", "Version", "WhatsAppTries", "Reason")
+                                         "PhoneNumberId", "Version", "WhatsAppTries", "Reason", "IncludeOptInLink", "PairRateHits")
             SELECT printf('00000000-0000-4000-A000-%012X', j),
                    CASE WHEN j % 10 < 5 THEN 'permit_ready' WHEN j % 10 < 8 THEN 'permit_expiry_warning' WHEN j % 10 < 9 THEN 'permit_renewal_approved'
                         ELSE 'approval_required' END,
@@ -368,7 +368,8 @@ public static partial class ConsoleBench
                    CASE WHEN state = 'failed' THEN 'Message undeliverable' END,
                    CASE WHEN state = 'failed' THEN 131026 END,
                    $number, 0, CASE WHEN reason IN ('opted_in', 'service_window') THEN 1 ELSE 0 END,
-                   CASE WHEN j >= $notifications - 20 THEN NULL ELSE reason END
+                   CASE WHEN j >= $notifications - 20 THEN NULL ELSE reason END,
+                   CASE WHEN reason = 'no_consent' THEN 1 ELSE 0 END, 0
             FROM x
             """),
         ("delivery attempts", """

@@ -27,13 +27,13 @@ public static class DataExtensions
                 }
 
                 builder.Services.AddDbContext<KabarDbContext, PostgresKabarDbContext>(o =>
-                    o.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations")));
+                    Quiet(o.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations"))));
                 break;
             default:
                 var sqlite = PrepareSqlite(connectionString ?? DatabaseOptions.DefaultSqliteConnectionString,
                     Common.HostingExtensions.DataFolder(builder));
                 builder.Services.AddDbContext<KabarDbContext, SqliteKabarDbContext>(o =>
-                    o.UseSqlite(sqlite, s => s.MigrationsHistoryTable("__ef_migrations")));
+                    Quiet(o.UseSqlite(sqlite, s => s.MigrationsHistoryTable("__ef_migrations"))));
                 break;
         }
 
@@ -43,6 +43,20 @@ public static class DataExtensions
         builder.Services.AddScoped<BuiltInConsentTexts>();
         return builder;
     }
+
+    /// <summary>
+    /// EF Core logs every failed statement and save at Error before the exception reaches the code
+    /// that handles it. Kabar expects some of them: the first <c>kabar migrate</c> asks for a history
+    /// table that is not there yet; two instances starting together race to create the same
+    /// singleton rows and the loser reads the winner's (a unique violation, retried); a write that
+    /// loses a race is retried as a whole. An operator would read those lines as faults. They go to
+    /// Debug; a failure nobody handles still reaches the log where it surfaces (the request's
+    /// exception handler, the worker's loop), with its exception.
+    /// </summary>
+    private static DbContextOptionsBuilder Quiet(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Log(
+            (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Debug),
+            (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
     /// <summary>
     /// Resolves a relative database file under the data folder, creates its folder and sets a

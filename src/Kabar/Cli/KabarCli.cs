@@ -11,11 +11,14 @@ namespace Kabar.Cli;
 /// <summary>
 /// What the commands of <see cref="KabarCommandLine"/> do against a built (not started) Kabar:
 /// <c>migrate</c>, <c>apikey create|revoke</c>, <c>admin add</c>, <c>consent verify</c>,
-/// <c>job run</c> and <c>import permits</c>. Results go to standard output; a
+/// <c>job run</c>, <c>import permits</c> and <c>backup</c>. Results go to standard output; a
 /// failure is one line on standard error and the exit code of the README's table.
 /// </summary>
 internal static class KabarCli
 {
+    /// <summary>The database file and the files SQLite keeps beside it.</summary>
+    private static readonly string[] SqliteFileSuffixes = ["", "-wal", "-shm", "-journal"];
+
     public static async Task<int> MigrateAsync(WebApplication app, CancellationToken ct)
     {
         await app.Services.MigrateKabarDatabaseAsync(ct);
@@ -196,6 +199,54 @@ internal static class KabarCli
             await Console.Error.WriteLineAsync($"Operator {normalized} ({role}) added.");
         }
 
+        return ExitCodes.Done;
+    }
+
+    /// <summary>
+    /// <c>kabar backup --out FILE|DIR [--force]</c>: an online copy of the SQLite database (see
+    /// <see cref="SqliteBackup"/>). A folder gets <c>kabar-YYYYMMDD-HHMMSS.db</c> (UTC). PostgreSQL
+    /// has its own tool; the command never works there, so it is a usage error, not a failure.
+    /// </summary>
+    public static async Task<int> BackupAsync(WebApplication app, string outPath, bool force, CancellationToken ct)
+    {
+        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider != DatabaseProvider.Sqlite)
+        {
+            await Console.Error.WriteLineAsync("kabar: backup copies a SQLite database; on PostgreSQL use pg_dump (for example pg_dump -Fc -f kabar.dump kabar).");
+            return ExitCodes.Usage;
+        }
+
+        var file = Directory.Exists(outPath) || outPath.EndsWith('/') || outPath.EndsWith('\\')
+            ? Path.Combine(outPath, SqliteBackup.DefaultFileName(app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime))
+            : outPath;
+        string source;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            source = Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetConnectionString(
+                scope.ServiceProvider.GetRequiredService<KabarDbContext>().Database)!;
+        }
+
+        var database = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(source).DataSource;
+        if (SqliteFileSuffixes.Any(suffix => Path.GetFullPath(file) == Path.GetFullPath(database + suffix)))
+        {
+            await Console.Error.WriteLineAsync($"kabar: '{file}' is the database itself; back it up to another file.");
+            return ExitCodes.Usage;
+        }
+
+        if (File.Exists(file) && !force)
+        {
+            await Console.Error.WriteLineAsync($"kabar: '{file}' exists; give --force to replace it, or another name.");
+            return ExitCodes.Usage;
+        }
+
+        if (!File.Exists(database))
+        {
+            await Console.Error.WriteLineAsync($"kabar: there is no database at '{database}' (ConnectionStrings:Kabar) to back up.");
+            return ExitCodes.Failed;
+        }
+
+        var copy = await SqliteBackup.CopyAsync(source, file, force, ct);
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Backed up {database} to {copy.Path}: {copy.Bytes:N0} bytes, {copy.Contacts:N0} contact(s), {copy.Notifications:N0} notification(s); integrity check ok."));
         return ExitCodes.Done;
     }
 }

@@ -13,8 +13,8 @@ namespace Kabar.Cli;
 /// <c>admin add EMAIL [--role admin|operator|viewer] [--password-stdin]</c>, <c>consent verify</c>,
 /// <c>job run NAME</c>, <c>import permits|contacts FILE [--dry-run] [--encoding E]</c>,
 /// <c>export contacts [--consented] [--out FILE|DIR]</c> (and <c>export [--consented] [--out DIR]</c>),
-/// <c>export verify FILE [--manifest M] [--public-key PEM|FINGERPRINT]</c>, <c>export key</c> and
-/// <c>simulator --urls URL</c>.
+/// <c>export verify FILE [--manifest M] [--public-key PEM|FINGERPRINT]</c>, <c>export key</c>,
+/// <c>backup --out FILE|DIR [--force]</c> and <c>simulator --urls URL</c>.
 /// </summary>
 /// <remarks>
 /// Host settings (<c>--Kabar:Api:Keys:0=KEY</c>, <c>--ConnectionStrings:Kabar "Data Source=…"</c>,
@@ -196,6 +196,7 @@ internal sealed class KabarCommandLine
         root.Add(JobCommand());
         root.Add(ImportCommand());
         root.Add(ExportCommand());
+        root.Add(BackupCommand());
         root.Add(SimulatorCommand());
         return root;
     }
@@ -329,6 +330,21 @@ internal sealed class KabarCommandLine
             return Run(command, "export contacts",
                 (app, r, ct) => TransfersCli.ExportAsync(app, r.GetValue(consented), r.GetValue(output), ct));
         }
+    }
+
+    private Command BackupCommand()
+    {
+        var output = new Option<string>("--out")
+        {
+            Description = "The file to write, or a folder (ending in / or existing) for kabar-YYYYMMDD-HHMMSS.db.",
+            HelpName = "FILE|DIR",
+            Required = true,
+        };
+        var force = new Option<bool>("--force") { Description = "Replace FILE when it exists; by default an existing file is left alone (exit 2)." };
+        return Run(new Command("backup",
+            "Copy the SQLite database while Kabar runs (SQLite's backup API, with what is still in the -wal file), check it with " +
+            "PRAGMA integrity_check and rename it into place. On PostgreSQL use pg_dump (exit 2).") { output, force },
+            "backup", (app, r, ct) => KabarCli.BackupAsync(app, r.GetRequiredValue(output), r.GetValue(force), ct));
     }
 
     private Command SimulatorCommand()

@@ -115,7 +115,7 @@ public sealed class CommandLineTests : IDisposable
 
     public static TheoryData<string, string[]> CommandsAndTheirOptions => new()
     {
-        { "", ["--version", "--help", "serve", "migrate", "apikey", "admin", "consent", "job", "import", "export", "simulator"] },
+        { "", ["--version", "--help", "serve", "migrate", "apikey", "admin", "consent", "job", "import", "export", "backup", "simulator"] },
         { "serve", ["kabar serve [options]", "--urls"] },
         { "migrate", ["kabar migrate [options]"] },
         { "apikey create", ["<NAME>", "--read-only"] },
@@ -129,6 +129,7 @@ public sealed class CommandLineTests : IDisposable
         { "export contacts", ["--consented", "--out <FILE|DIR>"] },
         { "export verify", ["<FILE>", "--manifest <MANIFEST>", "--public-key <PEM|FINGERPRINT>"] },
         { "export key", ["kabar export key [options]"] },
+        { "backup", ["--out <FILE|DIR>", "--force", "pg_dump"] },
         { "simulator", ["--urls URL", "--Kabar:Simulator:WebhookUrl"] },
     };
 
@@ -158,6 +159,7 @@ public sealed class CommandLineTests : IDisposable
         { ["nonsense"], "kabar [command] [options]" },
         { ["admin", "add"], "kabar admin add <EMAIL> [options]" },
         { ["admin", "add", "x@karokab.go.id", "--role", "root"], "kabar admin add <EMAIL> [options]" },
+        { ["backup"], "kabar backup [options]" },
         { ["export", "verify"], "kabar export verify <FILE> [options]" },
         { ["export", "verify", "f.csv", "--manfest", "m.json"], "kabar export verify <FILE> [options]" },
         { ["export", "--consented", "key"], "kabar export key [options]" },
@@ -191,7 +193,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal("", run.Stdout);
         Assert.Contains("Unrecognized command or argument 'restore'.", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("Commands:", run.Stderr, StringComparison.Ordinal);
-        Assert.Contains("migrate", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("backup", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

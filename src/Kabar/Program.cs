@@ -18,12 +18,13 @@ using Kabar.Transfers;
 using Kabar.Web;
 using Kabar.WhatsApp;
 
-if (args is ["simulator", ..])
+var command = KabarCommandLine.Parse(args);
+if (!command.NeedsKabar)
 {
-    return await SimulatorHost.RunAsync(args[1..]);
+    return await command.RunAloneAsync(); // help, --version, a usage error (exit 2), the simulator on its own host
 }
 
-var builder = KabarHost.CreateBuilder(args);
+var builder = command.IsServe ? KabarHost.CreateBuilder(command.HostArgs) : KabarHost.CreateCommandBuilder(command.HostArgs);
 
 builder.AddKabarDefaults();
 builder.AddKabarNetwork();
@@ -45,9 +46,9 @@ builder.AddKabarOperations();
 
 var app = builder.Build();
 
-if (!KabarCli.IsServe(args))
+if (!command.IsServe)
 {
-    return await KabarCli.RunAsync(app, args);
+    return await command.RunAsync(app);
 }
 
 await app.PrepareDatabaseAsync();

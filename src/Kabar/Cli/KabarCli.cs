@@ -1,105 +1,33 @@
 using Kabar.Auth;
+using Kabar.Common;
 using Kabar.Consent;
 using Kabar.Data;
 using Kabar.Jobs;
 using Kabar.Permits;
-using Kabar.Transfers;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Cli;
 
 /// <summary>
-/// The command line of the same executable (SPEC §13): <c>kabar serve</c> (the default),
-/// <c>migrate</c>, <c>apikey create NAME [--read-only]</c>, <c>apikey revoke NAME</c>,
-/// <c>consent verify</c>, <c>job run NAME</c>, <c>import permits FILE [--dry-run]</c>,
-/// <c>import contacts FILE [--dry-run]</c>, <c>export contacts [--consented] --out FILE</c>,
-/// <c>export verify FILE</c>, <c>export key</c>. Each prints one line on failure and exits non-zero.
+/// What the commands of <see cref="KabarCommandLine"/> do against a built (not started) Kabar:
+/// <c>migrate</c>, <c>apikey create|revoke</c>, <c>admin add</c>, <c>consent verify</c>,
+/// <c>job run</c>, <c>import permits</c> and <c>backup</c>. Results go to standard output; a
+/// failure is one line on standard error and the exit code of the README's table.
 /// </summary>
 internal static class KabarCli
 {
-    private const string Usage =
-        "usage: kabar [serve | migrate | apikey create NAME [--read-only] | apikey revoke NAME | admin add EMAIL [--role admin|operator|viewer] [--password-stdin] | consent verify | job run NAME | import permits FILE [--dry-run] [--encoding E] | import contacts FILE [--dry-run] [--encoding E] | export contacts [--consented] [--out FILE|DIR] | export verify FILE [--manifest M] [--public-key PEM|FINGERPRINT] | export key]";
+    /// <summary>The database file and the files SQLite keeps beside it.</summary>
+    private static readonly string[] SqliteFileSuffixes = ["", "-wal", "-shm", "-journal"];
 
-    /// <summary>The command words at the start of the arguments; options (--x) belong to the host.</summary>
-    public static string[] CommandWords(string[] args) => args.TakeWhile(a => !a.StartsWith('-')).ToArray();
-
-    public static bool IsServe(string[] args) => CommandWords(args) is [] or ["serve"];
-
-    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    public static async Task<int> MigrateAsync(WebApplication app, CancellationToken ct)
     {
-        var words = CommandWords(args);
-        var flags = args.Skip(words.Length).ToArray();
-        var ct = app.Lifetime.ApplicationStopping;
-        try
-        {
-            switch (words)
-            {
-                case ["migrate"]:
-                    await app.Services.MigrateKabarDatabaseAsync(ct);
-                    Console.WriteLine("Database is up to date.");
-                    return 0;
-
-                case ["apikey", "create", var name]:
-                    await MigrateIfAllowedAsync(app, ct);
-                    var rights = flags.Contains("--read-only") ? ApiRights.Read : ApiRights.Write;
-                    var key = await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync(name, rights, ct);
-                    Console.WriteLine(key);
-                    await Console.Error.WriteLineAsync($"API key '{name}' ({rights}) created. It is shown only now; Kabar keeps only its hash.");
-                    return 0;
-
-                case ["apikey", "revoke", var name]:
-                    if (await app.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(name, ct))
-                    {
-                        Console.WriteLine($"API key '{name}' revoked.");
-                        return 0;
-                    }
-
-                    await Console.Error.WriteLineAsync($"kabar: no active API key is named '{name}'.");
-                    return 1;
-
-                case ["admin", "add", var email]:
-                    await MigrateIfAllowedAsync(app, ct);
-                    return await AddOperatorAsync(app, email, flags, ct);
-
-                case ["consent", "verify"]:
-                    return await VerifyConsentAsync(app, ct);
-
-                case ["job", "run", var name]:
-                    await MigrateIfAllowedAsync(app, ct);
-                    return await RunJobAsync(app, name, ct);
-
-                case ["import", "permits", var file]:
-                    await MigrateIfAllowedAsync(app, ct);
-                    return await ImportPermitsAsync(app, file, flags.Contains("--dry-run"), Flag(flags, "--encoding"), ct);
-
-                case ["import", "contacts", var file]:
-                    await MigrateIfAllowedAsync(app, ct);
-                    return await TransfersCli.ImportContactsAsync(app, file, flags.Contains("--dry-run"), Flag(flags, "--encoding"), ct);
-
-                case ["export", "verify", var file]:
-                    return await TransfersCli.VerifyAsync(app, file, Flag(flags, "--manifest"), Flag(flags, "--public-key"), ct);
-
-                case ["export", "key"]:
-                    await MigrateIfAllowedAsync(app, ct);
-                    return await TransfersCli.PrintKeyAsync(app, ct);
-
-                case ["export", "contacts"] or ["export"]:
-                    await MigrateIfAllowedAsync(app, ct);
-                    return await TransfersCli.ExportAsync(app, flags.Contains("--consented"), Flag(flags, "--out"), ct);
-
-                default:
-                    await Console.Error.WriteLineAsync($"kabar: unknown command '{string.Join(' ', words)}'. {Usage}");
-                    return 2;
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync($"kabar: {string.Join(' ', words)} failed: {Common.Pii.MaskText(ex.GetBaseException().Message)}");
-            return 1;
-        }
+        await app.Services.MigrateKabarDatabaseAsync(ct);
+        Console.WriteLine("Database is up to date.");
+        return ExitCodes.Done;
     }
 
-    private static async Task MigrateIfAllowedAsync(WebApplication app, CancellationToken ct)
+    /// <summary>Migrates first unless <c>Kabar:Database:MigrateOnStartup</c> is false, as <c>serve</c> does.</summary>
+    public static async Task MigrateIfAllowedAsync(WebApplication app, CancellationToken ct)
     {
         if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
         {
@@ -107,67 +35,112 @@ internal static class KabarCli
         }
     }
 
-    private static async Task<int> RunJobAsync(WebApplication app, string name, CancellationToken ct)
+    public static async Task<int> CreateApiKeyAsync(WebApplication app, string name, bool readOnly, CancellationToken ct)
     {
+        await MigrateIfAllowedAsync(app, ct);
+        var rights = readOnly ? ApiRights.Read : ApiRights.Write;
+        var key = await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync(name, rights, ct);
+        Console.WriteLine(key);
+        await Console.Error.WriteLineAsync($"API key '{name}' ({rights}) created. It is shown only now; Kabar keeps only its hash.");
+        return ExitCodes.Done;
+    }
+
+    public static async Task<int> RevokeApiKeyAsync(WebApplication app, string name, CancellationToken ct)
+    {
+        if (await app.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(name, ct))
+        {
+            Console.WriteLine($"API key '{name}' revoked.");
+            return ExitCodes.Done;
+        }
+
+        await Console.Error.WriteLineAsync($"kabar: no active API key is named '{name}'.");
+        return ExitCodes.Failed;
+    }
+
+    public static async Task<int> RunJobAsync(WebApplication app, string name, CancellationToken ct)
+    {
+        await MigrateIfAllowedAsync(app, ct);
         var registry = app.Services.GetRequiredService<JobRegistry>();
         if (registry.Find(name) is not { } job)
         {
             await Console.Error.WriteLineAsync($"kabar: no job is named '{name}'. Jobs: {registry.Names}.");
-            return 2;
+            return ExitCodes.Usage;
         }
 
         var run = await app.Services.GetRequiredService<JobRunner>().RunNowAsync(job, ct);
         if (run is null)
         {
             await Console.Error.WriteLineAsync($"kabar: job '{name}' is running in another process right now.");
-            return 1;
+            return ExitCodes.Failed;
         }
 
         if (run.Outcome != "succeeded")
         {
             await Console.Error.WriteLineAsync($"kabar: job '{name}' failed: {run.Detail}");
-            return 1;
+            return ExitCodes.Failed;
         }
 
         Console.WriteLine($"Job '{name}' ran in {run.DurationMs} ms and created {run.Created}: {run.Detail}");
-        return 0;
+        return ExitCodes.Done;
     }
 
-    /// <summary>The value after <paramref name="name"/> among the options, or null.</summary>
-    public static string? Flag(string[] flags, string name)
+    /// <summary>
+    /// Opens an input file, or says on standard error why it cannot (missing, a folder, not
+    /// readable) and returns null: the caller exits <see cref="ExitCodes.Usage"/>.
+    /// </summary>
+    public static async Task<FileStream?> OpenInputAsync(string file, string what = "file")
     {
-        var at = Array.IndexOf(flags, name);
-        return at >= 0 && at + 1 < flags.Length ? flags[at + 1] : null;
-    }
-
-    private static async Task<int> ImportPermitsAsync(WebApplication app, string file, bool dryRun, string? encodingName, CancellationToken ct)
-    {
-        if (!File.Exists(file))
+        if (Directory.Exists(file))
         {
-            await Console.Error.WriteLineAsync($"kabar: no file '{file}'.");
-            return 1;
+            await Console.Error.WriteLineAsync($"kabar: '{file}' is a folder, not a {what}.");
+            return null;
         }
 
-        var encoding = Common.CsvImport.ResolveEncoding(encodingName, out var problem);
+        if (!File.Exists(file))
+        {
+            await Console.Error.WriteLineAsync($"kabar: no {what} '{file}'.");
+            return null;
+        }
+
+        try
+        {
+            return File.OpenRead(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"kabar: cannot read '{file}': {ex.Message}");
+            return null;
+        }
+    }
+
+    public static async Task<int> ImportPermitsAsync(WebApplication app, string file, bool dryRun, string? encodingName, CancellationToken ct)
+    {
+        var encoding = CsvImport.ResolveEncoding(encodingName, out var problem);
         if (problem is not null)
         {
             await Console.Error.WriteLineAsync($"kabar: --encoding: {problem}");
-            return 2;
+            return ExitCodes.Usage;
         }
 
-        await using var stream = File.OpenRead(file);
+        await using var stream = await OpenInputAsync(file);
+        if (stream is null)
+        {
+            return ExitCodes.Usage;
+        }
+
+        await MigrateIfAllowedAsync(app, ct);
         var report = await app.Services.GetRequiredService<PermitImporter>().ImportAsync(stream, dryRun, ct, encoding);
-        foreach (var line in Common.CsvImport.ReportLines(report.Errors))
+        foreach (var line in CsvImport.ReportLines(report.Errors))
         {
             Console.WriteLine(line);
         }
 
         Console.WriteLine($"{(dryRun ? "Dry run: would import" : "Imported")} {report.Created} new and {report.Updated} updated permit(s) " +
             $"from {report.Rows} row(s); {report.Rejected} row(s) rejected.");
-        return report.Rejected == 0 ? 0 : 1;
+        return report.Rejected == 0 ? ExitCodes.Done : ExitCodes.Failed;
     }
 
-    private static async Task<int> VerifyConsentAsync(WebApplication app, CancellationToken ct)
+    public static async Task<int> VerifyConsentAsync(WebApplication app, CancellationToken ct)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var report = await new ConsentVerifier(scope.ServiceProvider.GetRequiredService<KabarDbContext>()).VerifyAsync(ct);
@@ -179,51 +152,44 @@ internal static class KabarCli
         Console.WriteLine(report.Intact
             ? $"Consent ledger intact: {report.Events} event(s) across {report.Contacts} contact(s)."
             : $"Consent ledger BROKEN for {report.Breaks.Count} contact(s); {report.Events} event(s) checked.");
-        return report.Intact ? 0 : 1;
+        return report.Intact ? ExitCodes.Done : ExitCodes.Failed;
     }
 
     /// <summary>
     /// <c>kabar admin add EMAIL --role admin</c>: a console account. The password is read from
-    /// standard input with <c>--password-stdin</c>, else generated and shown once.
+    /// standard input with <c>--password-stdin</c>, else generated and shown once: it is then the
+    /// only line on standard output, so <c>PASSWORD=$(kabar admin add …)</c> captures it.
     /// </summary>
-    private static async Task<int> AddOperatorAsync(WebApplication app, string email, string[] flags, CancellationToken ct)
+    public static async Task<int> AddOperatorAsync(WebApplication app, string email, string role, bool passwordFromStdin, CancellationToken ct)
     {
-        var roleAt = Array.IndexOf(flags, "--role");
-        var role = roleAt >= 0 && roleAt + 1 < flags.Length ? flags[roleAt + 1] : Admin.OperatorRoles.Viewer;
-        if (!Admin.OperatorRoles.All.Contains(role))
-        {
-            await Console.Error.WriteLineAsync($"kabar: --role must be one of {string.Join(", ", Admin.OperatorRoles.All)}.");
-            return 2;
-        }
-
         if (!System.Net.Mail.MailAddress.TryCreate(email, out _))
         {
             await Console.Error.WriteLineAsync("kabar: EMAIL must be an e-mail address.");
-            return 2;
+            return ExitCodes.Usage;
         }
 
-        var generated = !flags.Contains("--password-stdin");
-        var password = generated
-            ? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_')
-            : (await Console.In.ReadLineAsync(ct))?.Trim() ?? "";
+        var password = passwordFromStdin
+            ? (await Console.In.ReadLineAsync(ct))?.Trim() ?? ""
+            : Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
         if (Admin.OperatorStore.PasswordProblem(email, password) is { } problem)
         {
             await Console.Error.WriteLineAsync($"kabar: the password must be {problem}.");
-            return 2;
+            return ExitCodes.Usage;
         }
 
+        await MigrateIfAllowedAsync(app, ct);
         await using var scope = app.Services.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<Admin.OperatorStore>();
         var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
         var normalized = Admin.OperatorStore.Normalize(email);
         if (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Operators, o => o.Email == normalized, ct))
         {
-            await Console.Error.WriteLineAsync($"kabar: an operator {Common.Pii.MaskEmail(normalized)} already exists.");
-            return 1;
+            await Console.Error.WriteLineAsync($"kabar: an operator {Pii.MaskEmail(normalized)} already exists.");
+            return ExitCodes.Failed;
         }
 
         await store.CreateAsync(email, role, password, ct);
-        if (generated)
+        if (!passwordFromStdin)
         {
             Console.WriteLine(password);
             await Console.Error.WriteLineAsync($"Operator {normalized} ({role}) added. The password above is shown only now.");
@@ -233,6 +199,70 @@ internal static class KabarCli
             await Console.Error.WriteLineAsync($"Operator {normalized} ({role}) added.");
         }
 
-        return 0;
+        return ExitCodes.Done;
     }
+
+    /// <summary>
+    /// <c>kabar backup --out FILE|DIR [--force]</c>: an online copy of the SQLite database (see
+    /// <see cref="SqliteBackup"/>). A folder gets <c>kabar-YYYYMMDD-HHMMSS.db</c> (UTC). PostgreSQL
+    /// has its own tool; the command never works there, so it is a usage error, not a failure.
+    /// </summary>
+    public static async Task<int> BackupAsync(WebApplication app, string outPath, bool force, CancellationToken ct)
+    {
+        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider != DatabaseProvider.Sqlite)
+        {
+            await Console.Error.WriteLineAsync("kabar: backup copies a SQLite database; on PostgreSQL use pg_dump (for example pg_dump -Fc -f kabar.dump kabar).");
+            return ExitCodes.Usage;
+        }
+
+        var file = Directory.Exists(outPath) || outPath.EndsWith('/') || outPath.EndsWith('\\')
+            ? Path.Combine(outPath, SqliteBackup.DefaultFileName(app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime))
+            : outPath;
+        string source;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            source = Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetConnectionString(
+                scope.ServiceProvider.GetRequiredService<KabarDbContext>().Database)!;
+        }
+
+        var database = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(source).DataSource;
+        if (SqliteFileSuffixes.Any(suffix => Path.GetFullPath(file) == Path.GetFullPath(database + suffix)))
+        {
+            await Console.Error.WriteLineAsync($"kabar: '{file}' is the database itself; back it up to another file.");
+            return ExitCodes.Usage;
+        }
+
+        if (File.Exists(file) && !force)
+        {
+            await Console.Error.WriteLineAsync($"kabar: '{file}' exists; give --force to replace it, or another name.");
+            return ExitCodes.Usage;
+        }
+
+        if (!File.Exists(database))
+        {
+            await Console.Error.WriteLineAsync($"kabar: there is no database at '{database}' (ConnectionStrings:Kabar) to back up.");
+            return ExitCodes.Failed;
+        }
+
+        var copy = await SqliteBackup.CopyAsync(source, file, force, ct);
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Backed up {database} to {copy.Path}: {copy.Bytes:N0} bytes, {copy.Contacts:N0} contact(s), {copy.Notifications:N0} notification(s); integrity check ok."));
+        return ExitCodes.Done;
+    }
+}
+
+/// <summary>The exit codes of every command (README, "Command line").</summary>
+internal static class ExitCodes
+{
+    /// <summary>Done.</summary>
+    public const int Done = 0;
+
+    /// <summary>Failed, interrupted, or some rows were rejected.</summary>
+    public const int Failed = 1;
+
+    /// <summary>A usage error (unknown command or option, a missing argument) or unreadable input.</summary>
+    public const int Usage = 2;
+
+    /// <summary><c>export verify</c>: the file matches its manifest, but the signer was not checked.</summary>
+    public const int SignerNotChecked = 3;
 }

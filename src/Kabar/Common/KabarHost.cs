@@ -41,6 +41,29 @@ public static class KabarHost
         return builder;
     }
 
+    /// <summary>
+    /// The builder for a command other than <c>serve</c>: its results go to standard output, so every
+    /// log line goes to standard error, and only at Warning and above unless
+    /// <c>Logging:LogLevel:*</c> is set in the environment or on the command line. The levels in
+    /// <c>appsettings.json</c> are the server's: a command placed above them, below the variables
+    /// and arguments, leaves an operator's explicit choice in force.
+    /// </summary>
+    public static WebApplicationBuilder CreateCommandBuilder(string[] args)
+    {
+        var builder = CreateBuilder(args);
+        var sources = builder.Configuration.Sources;
+        var afterFiles = sources.Select((source, index) => source is Microsoft.Extensions.Configuration.FileConfigurationSource ? index + 1 : 0).Max();
+        sources.Insert(Math.Max(afterFiles, 1), new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = CommandDefaults });
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        return builder;
+    }
+
+    /// <summary>The log level of a command other than <c>serve</c> when nothing explicit says otherwise.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> CommandDefaults = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
     private static bool ContentRootIsSet(string[] args) =>
         args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase) || a.StartsWith("/contentRoot", StringComparison.OrdinalIgnoreCase))
         || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT"))

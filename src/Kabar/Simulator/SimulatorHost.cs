@@ -59,34 +59,31 @@ public static class SimulatorHost
         return app;
     }
 
-    /// <summary>Builds the host; throws <see cref="ArgumentException"/> with a one-line reason for bad arguments.</summary>
+    /// <summary>
+    /// Builds the host over host settings only (the command line has taken the command out); throws
+    /// <see cref="ArgumentException"/> with a one-line reason when <c>urls</c> is missing or not http(s).
+    /// </summary>
     public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var urlsIndex = Array.IndexOf(args, "--urls");
-        if (urlsIndex < 0 || urlsIndex + 1 >= args.Length)
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        var urls = builder.Configuration["urls"];
+        if (string.IsNullOrWhiteSpace(urls))
         {
             throw new ArgumentException($"simulator: --urls is required. {Usage}");
         }
 
-        foreach (var url in args[urlsIndex + 1].Split(';', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
                 throw new ArgumentException($"simulator: '{url}' is not an http(s) URL. {Usage}");
             }
-        }
-
-        var stray = args.Where((a, i) => i != urlsIndex && i != urlsIndex + 1 && !a.StartsWith("--", StringComparison.Ordinal)).ToList();
-        if (stray.Count > 0)
-        {
-            throw new ArgumentException($"simulator: unexpected argument '{stray[0]}'. {Usage}");
-        }
-
-        var builder = WebApplication.CreateSlimBuilder(args);
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
         }
 
         builder.Services.AddSingleton(TimeProvider.System);

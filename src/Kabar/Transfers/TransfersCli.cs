@@ -1,14 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
+using Kabar.Cli;
 using Kabar.Common;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Transfers;
 
 /// <summary>
-/// <c>kabar import contacts</c>, <c>kabar export contacts</c>, <c>kabar export verify</c> and
-/// <c>kabar export key</c>. Reports go to standard output; progress goes to standard error, redrawn
-/// in place on a terminal and as a line every 10,000 rows when standard error is a file or pipe.
+/// What <c>kabar import contacts</c>, <c>kabar export contacts</c> (and its alias <c>kabar export</c>),
+/// <c>kabar export verify</c> and <c>kabar export key</c> do; <see cref="Cli.KabarCommandLine"/>
+/// parses them. Reports go to standard output; progress goes to standard error, redrawn in place
+/// on a terminal and as a line every 10,000 rows when standard error is a file or pipe. Exit codes
+/// are <see cref="Cli.ExitCodes"/>: a missing or unreadable file is 2, like a usage error.
 /// </summary>
 internal static class TransfersCli
 {
@@ -18,20 +21,20 @@ internal static class TransfersCli
 
     public static async Task<int> ImportContactsAsync(WebApplication app, string file, bool dryRun, string? encodingName, CancellationToken ct)
     {
-        if (!File.Exists(file))
-        {
-            await Console.Error.WriteLineAsync($"kabar: no file '{file}'.");
-            return 2;
-        }
-
         var encoding = CsvImport.ResolveEncoding(encodingName, out var problem);
         if (problem is not null)
         {
             await Console.Error.WriteLineAsync($"kabar: --encoding: {problem}");
-            return 2;
+            return ExitCodes.Usage;
         }
 
-        await using var stream = File.OpenRead(file);
+        await using var stream = await KabarCli.OpenInputAsync(file);
+        if (stream is null)
+        {
+            return ExitCodes.Usage;
+        }
+
+        await KabarCli.MigrateIfAllowedAsync(app, ct);
         var progress = new Progress((done, total) => done == 0 ? $"{N(total)} rows read" : $"{N(done)} / {N(total)} rows");
         var report = await app.Services.GetRequiredService<ContactImporter>().ImportAsync(stream, dryRun, Who(), ct, encoding,
             new SyncProgress<(int Done, int Total)>(p => progress.Report(p.Done, p.Total)));
@@ -49,11 +52,12 @@ internal static class TransfersCli
         Console.WriteLine($"{(dryRun ? "Dry run, nothing written: would import" : "Imported")} {report.Rows} row(s): {report.Created} new, " +
             $"{report.Updated} updated, {report.Unchanged} unchanged, {report.Rejected} rejected; {report.ConsentsRecorded} consent(s) recorded" +
             (report.PermitsCreated + report.PermitsUpdated > 0 ? $"; permits {report.PermitsCreated} new, {report.PermitsUpdated} updated." : "."));
-        return report.Rejected == 0 ? 0 : 1;
+        return report.Rejected == 0 ? ExitCodes.Done : ExitCodes.Failed;
     }
 
     public static async Task<int> ExportAsync(WebApplication app, bool consented, string? outPath, CancellationToken ct)
     {
+        await KabarCli.MigrateIfAllowedAsync(app, ct);
         var exporter = app.Services.GetRequiredService<ContactExporter>();
         var directory = outPath is null
             ? app.Services.GetRequiredService<DataFolder>().Resolve(app.Services.GetRequiredService<IOptions<ExportOptions>>().Value.Path)
@@ -84,29 +88,40 @@ internal static class TransfersCli
         await File.WriteAllTextAsync(manifestFile, JsonSerializer.Serialize(manifest, Indented), ct);
         Console.WriteLine($"Exported {manifest.RowCount} {manifest.Kind} contact(s) to {file}");
         Console.WriteLine($"Manifest: {manifestFile} (SHA-256 {manifest.CsvSha256}, signed with {manifest.Signature.KeyFingerprint})");
-        return 0;
+        return ExitCodes.Done;
     }
 
     public static async Task<int> VerifyAsync(WebApplication app, string file, string? manifestPath, string? publicKey, CancellationToken ct)
     {
         manifestPath ??= file + ".manifest.json";
-        if (!File.Exists(file))
+        await using var csv = await KabarCli.OpenInputAsync(file);
+        if (csv is null)
         {
-            await Console.Error.WriteLineAsync($"kabar: no file '{file}'.");
-            return 2;
+            return ExitCodes.Usage;
         }
 
         if (!File.Exists(manifestPath))
         {
             await Console.Error.WriteLineAsync($"kabar: no manifest '{manifestPath}'; give it with --manifest.");
-            return 2;
+            return ExitCodes.Usage;
         }
 
-        var manifest = ExportVerifier.ReadManifest(await File.ReadAllTextAsync(manifestPath, ct), out var problem);
+        string manifestText;
+        try
+        {
+            manifestText = await File.ReadAllTextAsync(manifestPath, ct);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"kabar: cannot read the manifest '{manifestPath}': {ex.Message}");
+            return ExitCodes.Usage;
+        }
+
+        var manifest = ExportVerifier.ReadManifest(manifestText, out var problem);
         if (manifest is null)
         {
             await Console.Error.WriteLineAsync($"kabar: cannot read the manifest '{manifestPath}': {problem}");
-            return 2;
+            return ExitCodes.Usage;
         }
 
         string? trusted;
@@ -118,10 +133,9 @@ internal static class TransfersCli
         catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException)
         {
             await Console.Error.WriteLineAsync($"kabar: --public-key is neither a PEM public key nor a fingerprint ({ex.Message}).");
-            return 2;
+            return ExitCodes.Usage;
         }
 
-        await using var csv = File.OpenRead(file);
         var result = await ExportVerifier.VerifyAsync(csv, manifest, trusted, ct);
         if (result.Intact && trusted is null)
         {
@@ -148,17 +162,18 @@ internal static class TransfersCli
             Console.WriteLine($"  {fact}");
         }
 
-        return !result.Intact ? 1 : trusted is null ? 3 : 0;
+        return !result.Intact ? ExitCodes.Failed : trusted is null ? ExitCodes.SignerNotChecked : ExitCodes.Done;
     }
 
     public static async Task<int> PrintKeyAsync(WebApplication app, CancellationToken ct)
     {
+        await KabarCli.MigrateIfAllowedAsync(app, ct);
         var key = await app.Services.GetRequiredService<ExportSigningKey>().GetAsync(ct);
         Console.WriteLine($"Fingerprint: {ExportSigningKey.Fingerprint(key)}");
         Console.WriteLine($"Algorithm: {ExportSigningKey.Algorithm}");
         Console.Write(ExportSigningKey.PublicPem(key));
         Console.WriteLine();
-        return 0;
+        return ExitCodes.Done;
     }
 
     /// <summary>The office's own key when this installation can read it; an auditor elsewhere passes --public-key.</summary>

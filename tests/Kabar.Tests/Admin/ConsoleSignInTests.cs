@@ -119,20 +119,20 @@ public sealed class ConsoleSignInTests(Browser browser, PostgresServer postgres)
     [Fact]
     public async Task AdminAdd_Cli_CreatesAnOperatorWhoCanSignIn()
     {
-        var (code, output) = await KabarCliRunner.RunAsync(App, "admin", "add", "kepala@karokab.go.id", "--role", "admin");
-        Assert.True(code == 0, output);
-        var password = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Trim();
-        Assert.True(password.Length >= 12, output);
+        var added = await KabarCliRunner.RunAsync(App, "admin", "add", "kepala@karokab.go.id", "--role", "admin");
+        Assert.True(added.Code == 0, added.ToString());
+        var password = Assert.Single(added.StdoutLines);
+        Assert.True(password.Length >= 12, added.ToString());
         var stored = await App.WithDbAsync(db => db.Operators.AsNoTracking().SingleAsync());
         Assert.Equal(OperatorRoles.Admin, stored.Role);
         Assert.DoesNotContain(password, stored.PasswordHash, StringComparison.Ordinal);
 
-        var (again, duplicate) = await KabarCliRunner.RunAsync(App, "admin", "add", "kepala@karokab.go.id", "--role", "admin");
-        Assert.Equal(1, again);
-        Assert.Contains("already exists", duplicate, StringComparison.Ordinal);
-        var (bad, badRole) = await KabarCliRunner.RunAsync(App, "admin", "add", "x@karokab.go.id", "--role", "root");
-        Assert.Equal(2, bad);
-        Assert.Contains("--role must be one of admin, operator, viewer", badRole, StringComparison.Ordinal);
+        var duplicate = await KabarCliRunner.RunAsync(App, "admin", "add", "kepala@karokab.go.id", "--role", "admin");
+        Assert.True(duplicate.Code == 1, duplicate.ToString());
+        Assert.Contains("already exists", duplicate.Stderr, StringComparison.Ordinal);
+        var badRole = await KabarCliRunner.RunAsync(App, "admin", "add", "x@karokab.go.id", "--role", "root");
+        Assert.True(badRole.Code == 2, badRole.ToString());
+        Assert.Contains("--role must be one of admin, operator, viewer", badRole.Stderr, StringComparison.Ordinal);
 
         await SignInAsync(Page, "kepala@karokab.go.id", password);
         await Assertions.Expect(Page.Locator("h1")).ToHaveTextAsync("Dasbor");

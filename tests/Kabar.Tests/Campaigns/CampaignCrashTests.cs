@@ -31,9 +31,9 @@ public abstract class CampaignCrashTests(Db db, PostgresServer postgres) : IAsyn
         var people = await SeedManyAsync(app, 12, "+62812900");
         await CreateAsync(app, Body(from: "00:00", until: "23:59"));
 
-        var (crashed, output) = await RunJobProcessAsync(CampaignRunner.BeforeCommit);
-        Assert.True(crashed != 0, output);
-        Assert.Contains("crash point campaign_before_commit", output, StringComparison.Ordinal);
+        var crashed = await RunJobProcessAsync(CampaignRunner.BeforeCommit);
+        Assert.True(crashed.Code != 0, crashed.ToString());
+        Assert.Contains("crash point campaign_before_commit", crashed.Stderr, StringComparison.Ordinal);
         Assert.Empty(await AsksAsync(app));
         Assert.Equal(0, await app.WithDbAsync(d => d.Notifications.CountAsync()));
         Assert.Equal(0, await app.WithDbAsync(d => d.Contacts.CountAsync(c => c.LastOptInRequestAt != null)));
@@ -54,7 +54,7 @@ public abstract class CampaignCrashTests(Db db, PostgresServer postgres) : IAsyn
         Assert.All(OptInSmsByPhone(app, people.Select(p => p.Phone!)), p => Assert.True(p.Value == 1, $"{p.Key} got {p.Value}"));
     }
 
-    private Task<(int Code, string Output)> RunJobProcessAsync(string crashAt) =>
+    private Task<CliRun> RunJobProcessAsync(string crashAt) =>
         KabarCliRunner.RunAsync(app.Db, app.ConnectionString, new Dictionary<string, string>
         {
             ["Kabar__Testing__CrashAt"] = crashAt,

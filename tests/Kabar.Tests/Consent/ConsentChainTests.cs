@@ -119,16 +119,16 @@ public sealed class ConsentChainTests_Sqlite(PostgresServer postgres) : ConsentC
         var (contact, events) = await SeedAsync();
         var connection = App.Services.GetRequiredService<IConfiguration>().GetConnectionString("Kabar")!;
 
-        var (intactCode, intactOut) = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "consent", "verify");
-        Assert.True(intactCode == 0, intactOut);
-        Assert.Contains("intact", intactOut);
+        var intact = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "consent", "verify");
+        Assert.True(intact.Code == 0, intact.ToString());
+        Assert.Contains("intact", intact.Stdout);
 
         await App.WithDbAsync(d => d.ConsentEvents.Where(e => e.Id == events[1].Id)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.Operator, "someone-else")));
-        var (brokenCode, brokenOut) = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "consent", "verify");
-        Assert.Equal(1, brokenCode);
-        Assert.Contains(contact.ToString(), brokenOut);
-        Assert.Contains("#2", brokenOut);
+        var broken = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "consent", "verify");
+        Assert.True(broken.Code == 1, broken.ToString());
+        Assert.Contains(contact.ToString(), broken.Stdout);
+        Assert.Contains("#2", broken.Stdout);
     }
 }
 

@@ -95,19 +95,19 @@ public sealed class PermitImportTests(PostgresServer postgres) : IAsyncLifetime
             """, TestContext.Current.CancellationToken);
         try
         {
-            var (importCode, importOut) = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "import", "permits", file);
-            Assert.True(importCode == 1, importOut);
-            Assert.Contains("line 3, column status", importOut);
-            Assert.Contains("Imported 1 new", importOut);
+            var import = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "import", "permits", file);
+            Assert.True(import.Code == 1, import.ToString());
+            Assert.Contains("line 3, column status", import.Stdout);
+            Assert.Contains("Imported 1 new", import.Stdout);
 
-            var (jobCode, jobOut) = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "job", "run", "expiry-reminders");
-            Assert.True(jobCode == 0, jobOut);
-            Assert.Contains("created 1", jobOut);
+            var job = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "job", "run", "expiry-reminders");
+            Assert.True(job.Code == 0, job.ToString());
+            Assert.Contains("created 1", job.Stdout);
             Assert.Equal("manual", await app.WithDbAsync(d => d.JobRuns.Select(r => r.Trigger).SingleAsync()));
 
-            var (unknownCode, unknownOut) = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "job", "run", "nope");
-            Assert.Equal(2, unknownCode);
-            Assert.Contains("template-sync", unknownOut);
+            var unknown = await KabarCliRunner.RunAsync(Db.Sqlite, connection, "job", "run", "nope");
+            Assert.True(unknown.Code == 2, unknown.ToString());
+            Assert.Contains("template-sync", unknown.Stderr);
         }
         finally
         {

@@ -10,8 +10,14 @@ public sealed class SmsHttpOptions
 {
     public string? Url { get; set; }
 
-    /// <summary>Sent as <c>Authorization: Bearer</c> when set.</summary>
+    /// <summary>
+    /// The shared secret both ways: sent as <c>Authorization: Bearer</c> with every SMS, and required
+    /// on every delivery report to <c>POST /webhooks/sms/http</c>. Required when the provider is Http.
+    /// </summary>
     public string? Token { get; set; }
+
+    /// <summary>Shorter tokens can be guessed by anyone who can reach the report endpoint.</summary>
+    public const int MinTokenLength = 16;
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }
@@ -94,6 +100,11 @@ public sealed partial class SmsOptionsValidator : IValidateOptions<SmsOptions>
             if (!IsHttpUrl(http.Url))
             {
                 errors.Add("Kabar:Sms:Http:Url is required when Kabar:Sms:Provider is Http: the gateway's absolute http(s) send URL.");
+            }
+
+            if (string.IsNullOrWhiteSpace(http.Token) || http.Token.Trim().Length < SmsHttpOptions.MinTokenLength)
+            {
+                errors.Add($"Kabar:Sms:Http:Token is required when Kabar:Sms:Provider is Http: a shared secret of at least {SmsHttpOptions.MinTokenLength} characters (for example from 'openssl rand -hex 32') that the gateway sends as 'Authorization: Bearer <token>' with its delivery reports.");
             }
 
             CheckTimeout(errors, "Kabar:Sms:Http:Timeout", http.Timeout);

@@ -10,7 +10,9 @@ public sealed class ChannelStartupValidationTests(PostgresServer postgres)
     public static TheoryData<Dictionary<string, string?>, string> BadSettings => new()
     {
         { new() { ["Kabar:Sms:Provider"] = "Http" }, "Kabar:Sms:Http:Url" },
-        { new() { ["Kabar:Sms:Provider"] = "Http", ["Kabar:Sms:Http:Url"] = "gateway.local/send" }, "Kabar:Sms:Http:Url" },
+        { new() { ["Kabar:Sms:Provider"] = "Http", ["Kabar:Sms:Http:Url"] = "gateway.local/send", ["Kabar:Sms:Http:Token"] = "gateway-secret-0123" }, "Kabar:Sms:Http:Url" },
+        { new() { ["Kabar:Sms:Provider"] = "Http", ["Kabar:Sms:Http:Url"] = "https://gateway.local/send" }, "Kabar:Sms:Http:Token" },
+        { new() { ["Kabar:Sms:Provider"] = "Http", ["Kabar:Sms:Http:Url"] = "https://gateway.local/send", ["Kabar:Sms:Http:Token"] = "short" }, "Kabar:Sms:Http:Token" },
         { new() { ["Kabar:Sms:Provider"] = "Twilio", ["Kabar:Sms:Twilio:AccountSid"] = "AC1", ["Kabar:Sms:Twilio:From"] = "+15017122661" }, "Kabar:Sms:Twilio:AuthToken" },
         { new() { ["Kabar:Sms:Provider"] = "Twilio", ["Kabar:Sms:Twilio:AccountSid"] = "AC1", ["Kabar:Sms:Twilio:AuthToken"] = "t" }, "Kabar:Sms:Twilio:From" },
         { new() { ["Kabar:Sms:Provider"] = "Nexmo" }, "Kabar:Sms:Provider" },

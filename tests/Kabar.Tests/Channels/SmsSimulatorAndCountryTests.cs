@@ -50,6 +50,7 @@ public sealed class SmsSimulatorAndCountryTests
         {
             ["Kabar:Sms:Provider"] = "Http",
             ["Kabar:Sms:Http:Url"] = gateway.Url,
+            ["Kabar:Sms:Http:Token"] = "gateway-secret-0123",
         });
 
         var result = await host.Sms.SendAsync(new SmsMessage("+12025550143", "halo", "attempt-1"), CancellationToken.None);

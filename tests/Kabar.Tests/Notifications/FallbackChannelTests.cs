@@ -20,13 +20,13 @@ public sealed class FallbackChannelTests(PostgresServer postgres)
         {
             ["Kabar:Sms:Provider"] = "Http",
             ["Kabar:Sms:Http:Url"] = gateway.Url + "/sms",
-            ["Kabar:Sms:Http:Token"] = "gw-secret",
+            ["Kabar:Sms:Http:Token"] = "gw-secret-0123456789",
         });
         var id = await app.PermitReadyAsync("081277774001");
         await app.SendAndSettleAsync();
 
         var request = Assert.Single(gateway.Requests);
-        Assert.Equal("Bearer gw-secret", request.Authorization);
+        Assert.Equal("Bearer gw-secret-0123456789", request.Authorization);
         var body = JsonDocument.Parse(request.Body).RootElement;
         var attempt = Assert.Single((await app.NotificationAsync(id)).Attempts);
         Assert.Equal(("+6281277774001", attempt.Id.ToString()), (body.GetProperty("to").GetString(), body.GetProperty("reference").GetString()));
@@ -34,7 +34,7 @@ public sealed class FallbackChannelTests(PostgresServer postgres)
         Assert.Equal("gw-1", attempt.ProviderMessageId);
 
         using var client = app.CreateClient();
-        async Task<HttpStatusCode> Report(string reference, string status, string? token = "gw-secret")
+        async Task<HttpStatusCode> Report(string reference, string status, string? token = "gw-secret-0123456789")
         {
             using var post = new HttpRequestMessage(HttpMethod.Post, "/webhooks/sms/http") { Content = JsonContent.Create(new { reference, status }) };
             if (token is not null)
@@ -46,7 +46,8 @@ public sealed class FallbackChannelTests(PostgresServer postgres)
             return response.StatusCode;
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await Report(attempt.Id.ToString(), "delivered", token: "wrong"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Report(attempt.Id.ToString(), "failed", token: "wrong"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Report(attempt.Id.ToString(), "failed", token: null));
         Assert.Equal(HttpStatusCode.NotFound, await Report(Guid.NewGuid().ToString(), "delivered"));
         Assert.Equal(HttpStatusCode.OK, await Report(attempt.Id.ToString(), "delivered"));
         Assert.Equal(HttpStatusCode.OK, await Report(attempt.Id.ToString(), "delivered"));
@@ -60,6 +61,28 @@ public sealed class FallbackChannelTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task WithoutAnHttpGateway_NoDeliveryReportIsTaken_SoNoStrangerCanPushAnSmsToEmail()
+    {
+        // The simulator is the SMS provider: there is no gateway and no token to check reports against.
+        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);
+        await app.CreateContactAsync("081277774003", optedIn: false, email: "warga4@example.id");
+        var id = await app.PermitReadyAsync("081277774003");
+        await app.SendAndSettleAsync();
+        var attempt = Assert.Single((await app.NotificationAsync(id)).Attempts);
+        Assert.Equal(Channel.Sms, attempt.Channel);
+
+        using var client = app.CreateClient();
+        using var post = await client.PostAsJsonAsync("/webhooks/sms/http", new { reference = attempt.Id.ToString(), status = "failed" });
+        await Http.AssertStatusAsync(post, HttpStatusCode.NotFound);
+        await app.SendAndSettleAsync();
+
+        var n = await app.NotificationAsync(id);
+        Assert.Equal((NotificationState.Sent, Channel.Sms), (n.State, n.Channel));
+        Assert.Equal(AttemptStatus.Accepted, Assert.Single(n.Attempts).Status);
+        Assert.False(Directory.Exists(app.Outbox) && Directory.GetFiles(app.Outbox, "*.eml", SearchOption.AllDirectories).Length > 0);
+    }
+
+    [Fact]
     public async Task HttpGateway_BusyOnce_TheRetryGoesBySmsAgain_NotByEmail()
     {
         var calls = 0;
@@ -70,6 +93,7 @@ public sealed class FallbackChannelTests(PostgresServer postgres)
         {
             ["Kabar:Sms:Provider"] = "Http",
             ["Kabar:Sms:Http:Url"] = gateway.Url + "/sms",
+            ["Kabar:Sms:Http:Token"] = "gw-secret-0123456789",
         });
         await app.CreateContactAsync("081277774002", optedIn: false, email: "warga3@example.id");
         var id = await app.PermitReadyAsync("081277774002");

@@ -196,7 +196,7 @@ public sealed class FaultTests(PostgresServer postgres)
         });
         var smtpPort = ChannelHost.ClosedPort();
         await using var rig = await FaultRig.StartAsync(postgres, Db.Sqlite, 100,
-            "--Kabar:Sms:Provider=Http", $"--Kabar:Sms:Http:Url={gateway.Url}/send",
+            "--Kabar:Sms:Provider=Http", $"--Kabar:Sms:Http:Url={gateway.Url}/send", "--Kabar:Sms:Http:Token=fault-gateway-secret",
             "--Kabar:Email:Smtp:Host=127.0.0.1", $"--Kabar:Email:Smtp:Port={smtpPort}", "--Kabar:Email:Smtp:UseTls=false",
             "--Kabar:Email:Smtp:Timeout=00:00:05");
         var smsPhones = FaultRig.Phones(6, people);

@@ -99,7 +99,7 @@ internal static partial class WebhookApi
         WebhookOutcome outcome;
         try
         {
-            outcome = await StoreAsync(scopes, http.RequestServices, batch, ct);
+            outcome = await StoreAsync(scopes, http.RequestServices, batch, body, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -149,14 +149,17 @@ internal static partial class WebhookApi
         services.GetRequiredService<Notifications.StatusSignal>().Wake();
     }
 
-    /// <summary>Messages, preferences and template events are applied in the post's own transaction.</summary>
+    /// <summary>
+    /// Messages, preferences and template events are applied in the post's own transaction; a
+    /// post with unreadable parts is quarantined in the same one.
+    /// </summary>
     private static async Task<WebhookOutcome> StoreAsync(IServiceScopeFactory scopes, IServiceProvider services,
-        WebhookBatch batch, CancellationToken ct)
+        WebhookBatch batch, byte[] body, CancellationToken ct)
     {
         using (await services.GetRequiredService<WriteGate>().EnterAsync(ct))
         {
             return await scopes.RunWithRetryAsync(
-                (sp, token) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, token), ct);
+                (sp, token) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, token, body), ct);
         }
     }
 

@@ -60,6 +60,20 @@ public sealed partial class StatusIntake(
     /// </summary>
     public static int StatusesOnly(JsonElement root)
     {
+        try
+        {
+            return CountStatuses(root);
+        }
+        catch (InvalidOperationException)
+        {
+            // A key or field holds an escaped unpaired surrogate: the post takes the careful path,
+            // where each item is read on its own and the unreadable ones are quarantined.
+            return 0;
+        }
+    }
+
+    private static int CountStatuses(JsonElement root)
+    {
         if (!root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
         {
             return 0;

@@ -116,9 +116,14 @@ public static class WebhookPayload
     public static WebhookBatch Parse(JsonElement root)
     {
         var batch = new WebhookBatch();
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("entry", out var entries)
-            || entries.ValueKind != JsonValueKind.Array)
+        var post = new Fields(batch, "post");
+        if (!Get(root, "entry", post, out var entries) || entries.ValueKind != JsonValueKind.Array)
         {
+            if (post.Problem is { } unreadable)
+            {
+                batch.Skipped.Add(unreadable);
+            }
+
             return batch;
         }
 
@@ -126,9 +131,14 @@ public static class WebhookPayload
         foreach (var entry in entries.EnumerateArray())
         {
             e++;
-            if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("changes", out var changes)
-                || changes.ValueKind != JsonValueKind.Array)
+            var here = new Fields(batch, $"entry[{e}]");
+            if (!Get(entry, "changes", here, out var changes) || changes.ValueKind != JsonValueKind.Array)
             {
+                if (here.Problem is { } unreadable)
+                {
+                    batch.Skipped.Add(unreadable);
+                }
+
                 continue;
             }
 
@@ -137,14 +147,13 @@ public static class WebhookPayload
             {
                 c++;
                 var at = $"entry[{e}].changes[{c}]";
-                if (change.ValueKind != JsonValueKind.Object || !change.TryGetProperty("value", out var value)
-                    || value.ValueKind != JsonValueKind.Object)
+                var fields = new Fields(batch, at);
+                if (!Get(change, "value", fields, out var value) || value.ValueKind != JsonValueKind.Object)
                 {
-                    batch.Skipped.Add(new SkippedPart(at, "value", "missing or not an object"));
+                    batch.Skipped.Add(fields.Problem ?? new SkippedPart(at, "value", "missing or not an object"));
                     continue;
                 }
 
-                var fields = new Fields(batch, at);
                 var kind = Str(change, "field", fields);
                 if (fields.Problem is { } problem)
                 {
@@ -194,8 +203,9 @@ public static class WebhookPayload
 
     private static void ReadMessages(JsonElement value, WebhookBatch batch, string at)
     {
+        var here = new Fields(batch, at);
         string? phoneNumberId = null;
-        if (value.TryGetProperty("metadata", out var metadata))
+        if (Get(value, "metadata", here, out var metadata))
         {
             var fields = new Fields(batch, $"{at}.metadata");
             phoneNumberId = Str(metadata, "phone_number_id", fields, 64);
@@ -209,10 +219,10 @@ public static class WebhookPayload
         // contacts[] carries the profile name and ids of the senders in this value.
         var profiles = new Dictionary<string, (string? Name, string? UserId)>(StringComparer.Ordinal);
         var i = 0;
-        foreach (var c in Array(value, "contacts"))
+        foreach (var c in Array(value, "contacts", here))
         {
             var fields = new Fields(batch, $"{at}.contacts[{i++}]");
-            var name = c.TryGetProperty("profile", out var profile) ? Text(profile, "name", fields) : null;
+            var name = Get(c, "profile", fields, out var profile) ? Text(profile, "name", fields) : null;
             var waId = Str(c, "wa_id", fields, 20);
             var userId = Str(c, "user_id", fields, 160);
             if (fields.Problem is { } problem)
@@ -234,7 +244,7 @@ public static class WebhookPayload
         }
 
         i = 0;
-        foreach (var m in Array(value, "messages"))
+        foreach (var m in Array(value, "messages", here))
         {
             var fields = new Fields(batch, $"{at}.messages[{i++}]");
             if (ReadMessage(m, phoneNumberId, profiles, fields) is { } item)
@@ -248,7 +258,7 @@ public static class WebhookPayload
         }
 
         i = 0;
-        foreach (var s in Array(value, "statuses"))
+        foreach (var s in Array(value, "statuses", here))
         {
             var fields = new Fields(batch, $"{at}.statuses[{i++}]");
             if (ReadStatus(s, fields) is { } item)
@@ -262,12 +272,18 @@ public static class WebhookPayload
         }
 
         i = 0;
-        foreach (var error in Array(value, "errors"))
+        foreach (var error in Array(value, "errors", here))
         {
             if (Int(error, "code", new Fields(batch, $"{at}.errors[{i++}]")) is { } code)
             {
                 batch.AccountErrors.Add(code);
             }
+        }
+
+        if (here.Problem is { } lost)
+        {
+            // A key of the value itself could not be read: whatever it held is lost, the rest was read.
+            batch.Skipped.Add(lost);
         }
     }
 
@@ -295,10 +311,10 @@ public static class WebhookPayload
         switch (type)
         {
             case "text":
-                text = Child(m, "text") is { } t ? Text(t, "body", f) : null;
+                text = Child(m, "text", f) is { } t ? Text(t, "body", f) : null;
                 break;
             case "button":
-                if (Child(m, "button") is { } button)
+                if (Child(m, "button", f) is { } button)
                 {
                     text = Text(button, "text", f);
                     payload = Str(button, "payload", f);
@@ -306,15 +322,15 @@ public static class WebhookPayload
 
                 break;
             case "interactive":
-                if (Child(m, "interactive") is { } interactive)
+                if (Child(m, "interactive", f) is { } interactive)
                 {
-                    var reply = Child(interactive, "button_reply") ?? Child(interactive, "list_reply");
+                    var reply = Child(interactive, "button_reply", f) ?? Child(interactive, "list_reply", f);
                     if (reply is { } r)
                     {
                         text = Text(r, "title", f);
                         payload = Str(r, "id", f);
                     }
-                    else if (Child(interactive, "nfm_reply") is { } flow)
+                    else if (Child(interactive, "nfm_reply", f) is { } flow)
                     {
                         text = Text(flow, "body", f);
                     }
@@ -322,16 +338,16 @@ public static class WebhookPayload
 
                 break;
             case "image" or "video" or "document" or "audio" or "sticker":
-                text = Child(m, type) is { } media ? Text(media, "caption", f) : null;
+                text = Child(m, type, f) is { } media ? Text(media, "caption", f) : null;
                 break;
             case "reaction":
-                text = Child(m, "reaction") is { } reaction ? Text(reaction, "emoji", f) : null;
+                text = Child(m, "reaction", f) is { } reaction ? Text(reaction, "emoji", f) : null;
                 break;
             case "location":
-                text = Child(m, "location") is { } location ? Text(location, "name", f) ?? Text(location, "address", f) : null;
+                text = Child(m, "location", f) is { } location ? Text(location, "name", f) ?? Text(location, "address", f) : null;
                 break;
             case "system":
-                if (Child(m, "system") is { } system)
+                if (Child(m, "system", f) is { } system)
                 {
                     systemType = Str(system, "type", f);
                     text = Text(system, "body", f);
@@ -342,7 +358,7 @@ public static class WebhookPayload
                 break;
         }
 
-        var contextWamid = Child(m, "context") is { } context ? Str(context, "id", f, 200) : null;
+        var contextWamid = Child(m, "context", f) is { } context ? Str(context, "id", f, 200) : null;
         if (f.Problem is not null)
         {
             // A button payload or a new number decides what the message does: never guessed.
@@ -382,8 +398,8 @@ public static class WebhookPayload
             return null;
         }
 
-        var error = Array(s, "errors").FirstOrDefault();
-        var pricing = Child(s, "pricing");
+        var error = Array(s, "errors", f).FirstOrDefault();
+        var pricing = Child(s, "pricing", f);
         var item = new StatusItem
         {
             Wamid = wamid!,
@@ -396,7 +412,7 @@ public static class WebhookPayload
             ErrorTitle = error.ValueKind == JsonValueKind.Object ? Text(error, "title", f) ?? Text(error, "message", f) : null,
             PricingCategory = pricing is { } p ? Str(p, "category", f) : null,
             PricingType = pricing is { } p2 ? Str(p2, "type", f) : null,
-            Billable = pricing is { } p3 && p3.TryGetProperty("billable", out var b) && b.ValueKind is JsonValueKind.True or JsonValueKind.False
+            Billable = pricing is { } p3 && Get(p3, "billable", f, out var b) && b.ValueKind is JsonValueKind.True or JsonValueKind.False
                 ? b.GetBoolean()
                 : null,
         };
@@ -406,7 +422,8 @@ public static class WebhookPayload
     private static void ReadUserPreferences(JsonElement value, WebhookBatch batch, string at)
     {
         var i = 0;
-        foreach (var p in Array(value, "user_preferences"))
+        var here = new Fields(batch, at);
+        foreach (var p in Array(value, "user_preferences", here))
         {
             var f = new Fields(batch, $"{at}.user_preferences[{i++}]");
             var category = Str(p, "category", f);
@@ -433,6 +450,11 @@ public static class WebhookPayload
                 Value = choice!,
                 At = when!.Value,
             });
+        }
+
+        if (here.Problem is { } unreadable)
+        {
+            batch.Skipped.Add(unreadable);
         }
     }
 
@@ -464,17 +486,36 @@ public static class WebhookPayload
         batch.TemplateStatuses.Add(item);
     }
 
-    private static IEnumerable<JsonElement> Array(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var array)
-        && array.ValueKind == JsonValueKind.Array
+    /// <summary>
+    /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>, which throws when it
+    /// compares against a key holding an escaped unpaired surrogate: recorded in <paramref name="f"/>.
+    /// </summary>
+    private static bool Get(JsonElement parent, string name, Fields f, out JsonElement value)
+    {
+        value = default;
+        if (parent.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        try
+        {
+            return parent.TryGetProperty(name, out value);
+        }
+        catch (InvalidOperationException)
+        {
+            f.Unreadable(name, "not found: a key beside it is an unpaired surrogate escape");
+            return false;
+        }
+    }
+
+    private static IEnumerable<JsonElement> Array(JsonElement parent, string name, Fields f) =>
+        Get(parent, name, f, out var array) && array.ValueKind == JsonValueKind.Array
             ? array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object)
             : [];
 
-    private static JsonElement? Child(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var child)
-        && child.ValueKind == JsonValueKind.Object
-            ? child
-            : null;
+    private static JsonElement? Child(JsonElement parent, string name, Fields f) =>
+        Get(parent, name, f, out var child) && child.ValueKind == JsonValueKind.Object ? child : null;
 
     /// <summary>
     /// An identifying string, or a number written as text (ids are strings, but be lenient).
@@ -483,7 +524,7 @@ public static class WebhookPayload
     /// </summary>
     private static string? Str(JsonElement parent, string name, Fields f, int max = int.MaxValue)
     {
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var v))
+        if (!Get(parent, name, f, out var v))
         {
             return null;
         }
@@ -534,7 +575,7 @@ public static class WebhookPayload
     /// </summary>
     private static string? Text(JsonElement parent, string name, Fields f)
     {
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String)
+        if (!Get(parent, name, f, out var v) || v.ValueKind != JsonValueKind.String)
         {
             return Str(parent, name, f);
         }

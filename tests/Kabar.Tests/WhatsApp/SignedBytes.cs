@@ -14,7 +14,7 @@ public static class SignedBytes
     public const string Marker = "BADBAD";
 
     /// <summary>The kinds of bad bytes a string value may hold.</summary>
-    public static readonly string[] Kinds = ["ff", "c0", "truncated", "surrogate"];
+    public static readonly string[] Kinds = ["ff", "c0", "truncated", "surrogate", "reversed"];
 
     public static byte[] Bad(string kind) => kind switch
     {
@@ -22,6 +22,7 @@ public static class SignedBytes
         "c0" => [0xC0, 0x80],                  // an overlong encoding of NUL
         "truncated" => [0xE2, 0x82],           // two bytes of a three-byte sequence (€ without its last)
         "surrogate" => "\\ud800"u8.ToArray(),  // valid JSON, half a UTF-16 surrogate pair
+        "reversed" => "\\ude00\\ud83d"u8.ToArray(), // valid JSON, a pair's halves the wrong way round
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

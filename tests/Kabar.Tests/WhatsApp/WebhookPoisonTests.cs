@@ -182,6 +182,73 @@ public abstract class WebhookPoisonTests(Db db, PostgresServer postgres) : IAsyn
         AssertNoErrorLogged();
     }
 
+    /// <summary>Found by the byte fuzzing: an unreadable <c>object</c> made the door itself throw.</summary>
+    [Fact]
+    public async Task UnreadableObject_ItemsStillStored_PostQuarantined()
+    {
+        var json = Envelope(Messages(Text(Rina, "wamid.OBJ-1", At, "Halo")))
+            .Replace("whatsapp_business_account", $"wh{SignedBytes.Marker}atsapp_business_account", StringComparison.Ordinal);
+        var body = SignedBytes.Spoil(json.Replace(SignedBytes.Marker, SignedBytes.Marker + "\\u0041", StringComparison.Ordinal), "surrogate");
+        using var response = await app.PostBytesAsync(body);
+        await Http.AssertStatusAsync(response, HttpStatusCode.OK);
+
+        Assert.Single(await app.WithDbAsync(d => d.InboundMessages.Where(m => m.Wamid == "wamid.OBJ-1").ToListAsync()));
+        AssertQuarantined(await QuarantineAsync(), body, "post.object: unreadable");
+        AssertNoErrorLogged();
+    }
+
+    /// <summary>
+    /// Found by the byte fuzzing: a key holding a surrogate pair's halves the wrong way round makes
+    /// every lookup in its object throw. Only the item with that key is skipped.
+    /// </summary>
+    [Theory]
+    [InlineData("message")]
+    [InlineData("status")]
+    [InlineData("change")]
+    public async Task UnreadableKey_SkipsOnlyItsItem(string where)
+    {
+        var good = Text(Rina, "wamid.KEY-R", At, "Halo");
+        var bad = Text(Budi, "wamid.KEY-B", At, "Halo");
+        string json;
+        if (where == "status")
+        {
+            var status = Status("wamid.KEY-S2", "read", At, Budi);
+            status[SignedBytes.Marker] = 1;
+            json = Envelope(Statuses(Status("wamid.KEY-S1", "read", At, Rina), status));
+        }
+        else if (where == "change")
+        {
+            var change = Messages(bad);
+            change[SignedBytes.Marker] = 1;
+            json = Envelope(Messages(good), change);
+        }
+        else
+        {
+            bad[SignedBytes.Marker] = 1;
+            json = Envelope(Messages(good, bad));
+        }
+
+        var body = SignedBytes.Spoil(json, "reversed");
+        using (var response = await app.PostBytesAsync(body))
+        {
+            await Http.AssertStatusAsync(response, HttpStatusCode.OK);
+        }
+
+        await app.ExpandStatusesAsync();
+        if (where == "status")
+        {
+            Assert.Equal(["wamid.KEY-S1"], await app.WithDbAsync(d => d.WhatsAppStatusEvents.Select(e => e.Wamid).ToListAsync()));
+            AssertQuarantined(await QuarantineAsync(), body, "entry[0].changes[0].value.statuses[1].");
+        }
+        else
+        {
+            Assert.Equal(["wamid.KEY-R"], await app.WithDbAsync(d => d.InboundMessages.Select(m => m.Wamid).ToListAsync()));
+            AssertQuarantined(await QuarantineAsync(), body, where == "change" ? "entry[0].changes[1]." : "entry[0].changes[0].value.messages[1].");
+        }
+
+        AssertNoErrorLogged();
+    }
+
     /// <summary>Meta delivers the same post more than once: it is quarantined once.</summary>
     [Fact]
     public async Task SamePoisonedPostTwice_IsQuarantinedOnce()

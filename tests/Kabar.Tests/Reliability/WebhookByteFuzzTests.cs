@@ -143,73 +143,73 @@ public static class ByteMutations
         switch (random.Next(11))
         {
             case 0 or 1:
-            {
-                var bad = BadBytes[random.Next(BadBytes.Length)];
-                body.InsertRange(inString, bad);
-                return $"inserted {Convert.ToHexString(bad)} in a string at {inString}";
-            }
+                {
+                    var bad = BadBytes[random.Next(BadBytes.Length)];
+                    body.InsertRange(inString, bad);
+                    return $"inserted {Convert.ToHexString(bad)} in a string at {inString}";
+                }
 
             case 2:
-            {
-                var bad = BadBytes[random.Next(BadBytes.Length)];
-                body.RemoveAt(inString);
-                body.InsertRange(inString, bad);
-                return $"replaced byte {inString} of a string with {Convert.ToHexString(bad)}";
-            }
+                {
+                    var bad = BadBytes[random.Next(BadBytes.Length)];
+                    body.RemoveAt(inString);
+                    body.InsertRange(inString, bad);
+                    return $"replaced byte {inString} of a string with {Convert.ToHexString(bad)}";
+                }
 
             case 3:
-            {
-                var bad = BadBytes[random.Next(BadBytes.Length)];
-                body.InsertRange(anywhere, bad);
-                return $"inserted {Convert.ToHexString(bad)} at {anywhere}";
-            }
+                {
+                    var bad = BadBytes[random.Next(BadBytes.Length)];
+                    body.InsertRange(anywhere, bad);
+                    return $"inserted {Convert.ToHexString(bad)} at {anywhere}";
+                }
 
             case 4 or 5:
-            {
-                var escape = Escapes[random.Next(Escapes.Length)];
-                body.InsertRange(inString, Encoding.ASCII.GetBytes(escape));
-                return $"inserted {escape} in a string at {inString}";
-            }
+                {
+                    var escape = Escapes[random.Next(Escapes.Length)];
+                    body.InsertRange(inString, Encoding.ASCII.GetBytes(escape));
+                    return $"inserted {escape} in a string at {inString}";
+                }
 
             case 6:
-            {
-                var at = random.Next(body.Count);
-                body.RemoveRange(at, body.Count - at);
-                return $"cut at {at}";
-            }
+                {
+                    var at = random.Next(body.Count);
+                    body.RemoveRange(at, body.Count - at);
+                    return $"cut at {at}";
+                }
 
             case 7:
                 body.Insert(random.Next(2) == 0 ? inString : anywhere, 0x00);
                 return "inserted a raw NUL";
             case 8:
-            {
-                var depth = random.Next(2) == 0 ? random.Next(1, 64) : random.Next(64, 5_000);
-                return ReplaceValue(body, random, new string('[', depth) + "1" + new string(']', depth), $"nested {depth} deep");
-            }
-
-            case 9:
-            {
-                string[] numbers = ["1e999999", "-1e999999", new string('9', random.Next(20, 5_000)), "0.0000000000000000000000001", "-0", "17640468000000000000"];
-                var number = numbers[random.Next(numbers.Length)];
-                return ReplaceValue(body, random, number, $"number {(number.Length > 30 ? number[..30] + "…" : number)}");
-            }
-
-            default:
-            {
-                // A key again, in front of itself, with another value: JSON allows it, readers differ on which wins.
-                var key = Keys[random.Next(Keys.Length)];
-                var needle = Encoding.ASCII.GetBytes($"\"{key}\":");
-                var at = IndexOf(body, needle, random);
-                if (at < 0)
                 {
-                    return $"no key {key} to duplicate";
+                    var depth = random.Next(2) == 0 ? random.Next(1, 64) : random.Next(64, 5_000);
+                    return ReplaceValue(body, random, new string('[', depth) + "1" + new string(']', depth), $"nested {depth} deep");
                 }
 
-                string[] values = ["\"x\"", "null", "1", "{}", "[]", "\"\\ud800\"", "\"wamid.DUP\""];
-                var value = values[random.Next(values.Length)];
-                body.InsertRange(at, Encoding.ASCII.GetBytes($"\"{key}\":{value},"));
-                return $"duplicated key {key} as {value}";
-            }
+            case 9:
+                {
+                    string[] numbers = ["1e999999", "-1e999999", new string('9', random.Next(20, 5_000)), "0.0000000000000000000000001", "-0", "17640468000000000000"];
+                    var number = numbers[random.Next(numbers.Length)];
+                    return ReplaceValue(body, random, number, $"number {(number.Length > 30 ? number[..30] + "…" : number)}");
+                }
+
+            default:
+                {
+                    // A key again, in front of itself, with another value: JSON allows it, readers differ on which wins.
+                    var key = Keys[random.Next(Keys.Length)];
+                    var needle = Encoding.ASCII.GetBytes($"\"{key}\":");
+                    var at = IndexOf(body, needle, random);
+                    if (at < 0)
+                    {
+                        return $"no key {key} to duplicate";
+                    }
+
+                    string[] values = ["\"x\"", "null", "1", "{}", "[]", "\"\\ud800\"", "\"wamid.DUP\""];
+                    var value = values[random.Next(values.Length)];
+                    body.InsertRange(at, Encoding.ASCII.GetBytes($"\"{key}\":{value},"));
+                    return $"duplicated key {key} as {value}";
+                }
         }
     }
 

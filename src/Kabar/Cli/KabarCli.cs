@@ -11,7 +11,7 @@ namespace Kabar.Cli;
 /// <summary>
 /// What the commands of <see cref="KabarCommandLine"/> do against a built (not started) Kabar:
 /// <c>migrate</c>, <c>apikey create|revoke</c>, <c>admin add</c>, <c>consent verify</c>,
-/// <c>job run</c>, <c>import permits</c> and <c>backup</c>. Results go to standard output; a
+/// <c>job run</c>, <c>import permits</c>, <c>backup</c> and <c>webhooks replay</c>. Results go to standard output; a
 /// failure is one line on standard error and the exit code of the README's table.
 /// </summary>
 internal static class KabarCli
@@ -200,6 +200,21 @@ internal static class KabarCli
         }
 
         return ExitCodes.Done;
+    }
+
+    /// <summary><c>kabar webhooks replay ID</c>: see <see cref="WhatsApp.WebhookReplay"/>.</summary>
+    public static async Task<int> ReplayWebhookAsync(WebApplication app, long id, CancellationToken ct)
+    {
+        await MigrateIfAllowedAsync(app, ct);
+        var result = await app.Services.GetRequiredService<WhatsApp.WebhookReplay>().ReplayAsync(id, ct);
+        if (result.Removed)
+        {
+            Console.WriteLine(result.Detail);
+            return ExitCodes.Done;
+        }
+
+        await Console.Error.WriteLineAsync($"kabar: {Pii.MaskText(result.Detail)}");
+        return ExitCodes.Failed;
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ namespace Kabar.Cli;
 /// <c>job run NAME</c>, <c>import permits|contacts FILE [--dry-run] [--encoding E]</c>,
 /// <c>export contacts [--consented] [--out FILE|DIR]</c> (and <c>export [--consented] [--out DIR]</c>),
 /// <c>export verify FILE [--manifest M] [--public-key PEM|FINGERPRINT]</c>, <c>export key</c>,
-/// <c>backup --out FILE|DIR [--force]</c> and <c>simulator --urls URL</c>.
+/// <c>backup --out FILE|DIR [--force]</c>, <c>webhooks replay ID</c> and <c>simulator --urls URL</c>.
 /// </summary>
 /// <remarks>
 /// Host settings (<c>--Kabar:Api:Keys:0=KEY</c>, <c>--ConnectionStrings:Kabar "Data Source=…"</c>,
@@ -197,6 +197,7 @@ internal sealed class KabarCommandLine
         root.Add(ImportCommand());
         root.Add(ExportCommand());
         root.Add(BackupCommand());
+        root.Add(WebhooksCommand());
         root.Add(SimulatorCommand());
         return root;
     }
@@ -345,6 +346,18 @@ internal sealed class KabarCommandLine
             "Copy the SQLite database while Kabar runs (SQLite's backup API, with what is still in the -wal file), check it with " +
             "PRAGMA integrity_check and rename it into place. On PostgreSQL use pg_dump (exit 2).") { output, force },
             "backup", (app, r, ct) => KabarCli.BackupAsync(app, r.GetRequiredValue(output), r.GetValue(force), ct));
+    }
+
+    private Command WebhooksCommand()
+    {
+        var id = new Argument<long>("ID") { Description = "The quarantined post's id, as the console's quarantine page shows it." };
+        return new Command("webhooks", "WhatsApp webhook posts Kabar could not read whole (the quarantine).")
+        {
+            Run(new Command("replay",
+                "Process a quarantined post again through the normal intake; exit 0 when it was read whole and removed from " +
+                "the quarantine, 1 when parts are still unreadable (it stays, with the new reasons) or there is no such post.") { id },
+                "webhooks replay", (app, r, ct) => KabarCli.ReplayWebhookAsync(app, r.GetRequiredValue(id), ct)),
+        };
     }
 
     private Command SimulatorCommand()

@@ -25,6 +25,7 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
     public DbSet<WhatsAppStatusEvent> WhatsAppStatusEvents => Set<WhatsAppStatusEvent>();
     public DbSet<WebhookInboxPost> WebhookInbox => Set<WebhookInboxPost>();
+    public DbSet<WebhookQuarantinePost> WebhookQuarantine => Set<WebhookQuarantinePost>();
     public DbSet<TemplateStatusEvent> TemplateStatusEvents => Set<TemplateStatusEvent>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();

@@ -397,6 +397,10 @@ public sealed class DataSubjects(IServiceScopeFactory scopes, ErasureRegistry er
                 Scrub(db, m, pii);
             }
 
+            // 6b. Quarantined webhook posts that name the person (kept raw, so they go whole).
+            var quarantined = await WebhookQuarantine.DeleteNamingAsync(db,
+                [contact.WaId, hashedPhone?.TrimStart('+'), contact.BusinessScopedUserId], t);
+
             // 7. Permits: links may carry the holder's own access token; reminders stop (0 is below
             // every reminder offset, so the expiry scan never picks the permit again).
             var permits = await db.Permits.Where(p => p.HolderContactId == id).ToListAsync(t);
@@ -437,7 +441,7 @@ public sealed class DataSubjects(IServiceScopeFactory scopes, ErasureRegistry er
             contact.UpdatedAt = now;
 
             request.Detail = string.Create(CultureInfo.InvariantCulture,
-                $"erased: profile, {ledgerRows} ledger evidence, {registrations.Count} registrations, {notifications.Count} notifications ({cancelled} cancelled), {attempts.Count} attempts, {statusRows} status events, {inbound.Count} inbound messages, {permits.Count} permits");
+                $"erased: profile, {ledgerRows} ledger evidence, {registrations.Count} registrations, {notifications.Count} notifications ({cancelled} cancelled), {attempts.Count} attempts, {statusRows} status events, {inbound.Count} inbound messages, {quarantined} quarantined webhook posts, {permits.Count} permits");
             db.DataSubjectRequests.Add(request);
             await db.SaveChangesAsync(t);
             await tx.CommitAsync(t);

@@ -23,4 +23,13 @@ public sealed class PrivacyOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan MessageBodyRetention { get; set; } = TimeSpan.FromDays(180);
+
+    /// <summary>
+    /// Quarantined webhook posts (raw bodies Kabar could not read whole, docs/reliability.md) older
+    /// than this are deleted by the daily <c>retention</c> job. Zero keeps them until they are
+    /// replayed or erased. 30 days leaves a month to notice, fix and replay; the bodies hold
+    /// numbers and what people wrote, so they are kept no longer.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan WebhookQuarantineRetention { get; set; } = TimeSpan.FromDays(30);
 }

@@ -12,7 +12,8 @@ namespace Kabar.Privacy;
 /// <c>retention</c>: deletes message contents older than <c>Kabar:Privacy:MessageBodyRetention</c>
 /// (UU PDP Art. 16(2): personal data is kept no longer than its purpose needs). What people wrote
 /// (inbound text and button payloads), what was sent (a notification's parameters and free-form
-/// text, once it is finished), the recipient ids of status webhooks, and stored <c>.eml</c> files.
+/// text, once it is finished), the recipient ids of status webhooks, and stored <c>.eml</c> files;
+/// quarantined webhook posts after <c>Kabar:Privacy:WebhookQuarantineRetention</c>.
 /// The facts — when, which channel, which status, the decision, the cost — stay, so the
 /// statistics of SPEC §10 are unchanged. Set-based, in batches, each batch its own transaction.
 /// </summary>
@@ -30,10 +31,12 @@ public sealed class RetentionJob(IServiceScopeFactory scopes, IOptions<PrivacyOp
 
     public async Task<JobOutcome> RunAsync(DateTime now, CancellationToken ct)
     {
+        var quarantined = await DeleteQuarantinedAsync(now, ct);
         var age = options.Value.MessageBodyRetention;
         if (age <= TimeSpan.Zero)
         {
-            return new JobOutcome(0, "retention is off (Kabar:Privacy:MessageBodyRetention is 0)");
+            return new JobOutcome(quarantined, string.Create(CultureInfo.InvariantCulture,
+                $"retention of message contents is off (Kabar:Privacy:MessageBodyRetention is 0); {quarantined} quarantined webhook post(s) deleted"));
         }
 
         var cutoff = now - age;
@@ -55,9 +58,23 @@ public sealed class RetentionJob(IServiceScopeFactory scopes, IOptions<PrivacyOp
 
         var files = DeleteOldEmail(cutoff);
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"contents older than {cutoff:d MMM yyyy HH:mm} UTC deleted: {inbound} inbound message(s), {notifications} notification(s), {statuses} status recipient(s), {files} e-mail file(s)");
+            $"contents older than {cutoff:d MMM yyyy HH:mm} UTC deleted: {inbound} inbound message(s), {notifications} notification(s), {statuses} status recipient(s), {files} e-mail file(s); {quarantined} quarantined webhook post(s) deleted");
         logger.LogInformation("Retention: {Summary}", summary);
-        return new JobOutcome(inbound + notifications + statuses + files, summary);
+        return new JobOutcome(inbound + notifications + statuses + files + quarantined, summary);
+    }
+
+    /// <summary>Quarantined webhook posts older than <c>Kabar:Privacy:WebhookQuarantineRetention</c> go whole: the raw body is all they are.</summary>
+    private async Task<int> DeleteQuarantinedAsync(DateTime now, CancellationToken ct)
+    {
+        var age = options.Value.WebhookQuarantineRetention;
+        if (age <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+
+        var cutoff = now - age;
+        return await InBatchesAsync(db => db.WebhookQuarantine.Where(p => p.ReceivedAt < cutoff).Select(p => p.Id),
+            (db, ids, t) => db.WebhookQuarantine.Where(p => ids.Contains(p.Id)).ExecuteDeleteAsync(t), ct);
     }
 
     private async Task<int> InBatchesAsync<TKey>(Func<KabarDbContext, IQueryable<TKey>> due,

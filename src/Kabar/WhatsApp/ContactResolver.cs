@@ -1,3 +1,4 @@
+using Kabar.Common;
 using Kabar.Contacts;
 using Kabar.Data;
 using Microsoft.EntityFrameworkCore;
@@ -53,7 +54,7 @@ internal sealed class ContactResolver(KabarDbContext db)
                 Phone = phone,
                 WaId = waId,
                 BusinessScopedUserId = userId,
-                Name = profileName,
+                Name = TextLimits.Cut(profileName, 200),
                 CreatedAt = now,
                 UpdatedAt = now,
             };
@@ -79,7 +80,7 @@ internal sealed class ContactResolver(KabarDbContext db)
             contact.BusinessScopedUserId = userId;
         }
 
-        contact.Name ??= profileName;
+        contact.Name ??= TextLimits.Cut(profileName, 200);
         return contact;
     }
 }

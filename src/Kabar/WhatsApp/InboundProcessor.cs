@@ -44,7 +44,11 @@ public sealed partial class InboundProcessor(
         return contact;
     }
 
-    public async Task<WebhookOutcome> ProcessAsync(WebhookBatch batch, CancellationToken ct)
+    /// <summary>
+    /// Applies <paramref name="batch"/>; when parts of it were skipped and <paramref name="body"/>
+    /// is given, the raw post goes into the quarantine in the same transaction.
+    /// </summary>
+    public async Task<WebhookOutcome> ProcessAsync(WebhookBatch batch, CancellationToken ct, byte[]? body = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var contacts = new ContactResolver(db);
@@ -118,6 +122,11 @@ public sealed partial class InboundProcessor(
             LogAccountError(code);
         }
 
+        if (batch.Skipped.Count > 0 && body is not null)
+        {
+            await WebhookQuarantine.AddAsync(db, body, batch.Skipped, now, logger, ct);
+        }
+
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         var statusCount = (await StatusIntake.InsertAsync(db, statuses, ct)).Count;
@@ -135,6 +144,11 @@ public sealed partial class InboundProcessor(
         if (batch.Malformed > 0)
         {
             LogMalformed(batch.Malformed);
+        }
+
+        if (batch.Repaired > 0)
+        {
+            LogRepaired(batch.Repaired);
         }
 
         return new WebhookOutcome(fresh.Count, batch.Messages.Count - fresh.Count, statusCount, consentChanges, replies);
@@ -333,11 +347,13 @@ public sealed partial class InboundProcessor(
         }
     }
 
-    private static string? Limit(string? value, int max) =>
-        value is null || value.Length <= max ? value : value[..max];
+    private static string? Limit(string? value, int max) => TextLimits.Cut(value, max);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook carried {Count} malformed item(s); they were skipped")]
     private partial void LogMalformed(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp webhook: {Count} text field(s) held bytes that are no UTF-8, unpaired surrogates or NULs, shown as U+FFFD; their messages were kept")]
+    private partial void LogRepaired(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "WhatsApp reported account-level error {Code} in a webhook")]
     private partial void LogAccountError(int code);

@@ -60,6 +60,20 @@ public sealed partial class StatusIntake(
     /// </summary>
     public static int StatusesOnly(JsonElement root)
     {
+        try
+        {
+            return CountStatuses(root);
+        }
+        catch (InvalidOperationException)
+        {
+            // A key or field holds an escaped unpaired surrogate: the post takes the careful path,
+            // where each item is read on its own and the unreadable ones are quarantined.
+            return 0;
+        }
+    }
+
+    private static int CountStatuses(JsonElement root)
+    {
         if (!root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
         {
             return 0;
@@ -435,14 +449,22 @@ public sealed partial class StatusIntake(
         var rows = await db.WebhookInbox.Where(p => ids.Contains(p.Id)).OrderBy(p => p.Id).AsNoTracking().ToListAsync(ct);
         var events = new List<WhatsAppStatusEvent>(statuses);
         var malformed = 0;
+        var bad = new List<(byte[] Body, List<SkippedPart> Skipped, DateTime ReceivedAt)>();
         foreach (var row in rows)
         {
+            byte[]? body = null;
             try
             {
-                using var document = JsonDocument.Parse(RawBody(row));
+                body = RawBody(row);
+                using var document = JsonDocument.Parse(body);
                 var batch = WebhookPayload.Parse(document.RootElement);
                 malformed += batch.Malformed;
                 events.AddRange(Events(batch.Statuses, row.ReceivedAt));
+                if (batch.Skipped.Count > 0)
+                {
+                    // Its neighbours are applied; the post is kept, with why, for a replay after a fix.
+                    bad.Add((body, batch.Skipped, row.ReceivedAt));
+                }
             }
             catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException or InvalidDataException)
             {
@@ -450,13 +472,29 @@ public sealed partial class StatusIntake(
                 // post must not hold every later one up.
                 LogUnreadable(db.GetService<ILoggerFactory>().CreateLogger<StatusIntake>(), ex, row.Id, row.Statuses);
                 malformed += row.Statuses;
+                if (body is not null)
+                {
+                    bad.Add((body, [new SkippedPart("post", "", $"unreadable ({ex.GetType().Name})")], row.ReceivedAt));
+                }
             }
+        }
+
+        var quarantined = false;
+        foreach (var (body, skipped, receivedAt) in bad)
+        {
+            quarantined |= await WebhookQuarantine.AddAsync(db, body, skipped, receivedAt,
+                db.GetService<ILoggerFactory>().CreateLogger<StatusIntake>(), ct) is not null;
         }
 
         using (postgres ? null : await gate.EnterAsync(ct, urgent: false))
         {
             await using var tx = claim ?? await db.Database.BeginTransactionAsync(ct);
             await InsertAsync(db, events, ct);
+            if (quarantined)
+            {
+                await db.SaveChangesAsync(ct);
+            }
+
             if (await db.WebhookInbox.Where(p => ids.Contains(p.Id)).ExecuteDeleteAsync(ct) != rows.Count)
             {
                 throw new DbUpdateConcurrencyException("Another worker expanded some of these webhook posts first.");
@@ -585,8 +623,7 @@ public sealed partial class StatusIntake(
             ReceivedAt = now,
         }).ToList();
 
-    private static string? Limit(string? value, int max) =>
-        value is null || value.Length <= max ? value : value[..max];
+    private static string? Limit(string? value, int max) => TextLimits.Cut(value, max);
 
     /// <summary>The columns a new status is inserted with, in the order of <see cref="Row"/>.</summary>
     private static readonly string[] Columns =

@@ -73,21 +73,25 @@ internal static partial class WebhookApi
         try
         {
             using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || (document.RootElement.TryGetProperty("object", out var obj) && obj.ValueKind == JsonValueKind.String
-                    && obj.GetString() != "whatsapp_business_account"))
+            var envelope = Envelope(document.RootElement);
+            if (envelope == EnvelopeKind.Other)
             {
                 metrics.WebhookRequest("ignored");
                 return TypedResults.Ok();
             }
 
-            if (StatusIntake.StatusesOnly(document.RootElement) is var statuses and > 0)
+            if (envelope == EnvelopeKind.WhatsApp && StatusIntake.StatusesOnly(document.RootElement) is var statuses and > 0)
             {
                 await StoreStatusesAsync(http.RequestServices, body, statuses, metrics, ct);
                 return TypedResults.Ok();
             }
 
             batch = WebhookPayload.Parse(document.RootElement);
+            if (envelope == EnvelopeKind.Unreadable)
+            {
+                // Whatever of it can be read is applied; the post is quarantined for a look.
+                batch.Skipped.Insert(0, new SkippedPart("post", "object", "unreadable (invalid UTF-8 or an unpaired surrogate escape)"));
+            }
         }
         catch (JsonException)
         {
@@ -99,7 +103,7 @@ internal static partial class WebhookApi
         WebhookOutcome outcome;
         try
         {
-            outcome = await StoreAsync(scopes, http.RequestServices, batch, ct);
+            outcome = await StoreAsync(scopes, http.RequestServices, batch, body, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -122,6 +126,38 @@ internal static partial class WebhookApi
             http.RequestServices.GetRequiredService<Notifications.DispatchSignal>().Wake();
         }
         return TypedResults.Ok();
+    }
+
+    private enum EnvelopeKind
+    {
+        WhatsApp,
+        Other,
+        Unreadable,
+    }
+
+    /// <summary>
+    /// A post for another product (<c>object</c> is not <c>whatsapp_business_account</c>) is
+    /// acknowledged and ignored, as Meta asks. An <c>object</c> that cannot be read (or a key
+    /// beside it that cannot) is no reason to lose what the post carries.
+    /// </summary>
+    private static EnvelopeKind Envelope(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return EnvelopeKind.Other;
+        }
+
+        try
+        {
+            return root.TryGetProperty("object", out var obj) && obj.ValueKind == JsonValueKind.String
+                   && obj.GetString() != "whatsapp_business_account"
+                ? EnvelopeKind.Other
+                : EnvelopeKind.WhatsApp;
+        }
+        catch (InvalidOperationException)
+        {
+            return EnvelopeKind.Unreadable;
+        }
     }
 
     /// <summary>
@@ -149,14 +185,17 @@ internal static partial class WebhookApi
         services.GetRequiredService<Notifications.StatusSignal>().Wake();
     }
 
-    /// <summary>Messages, preferences and template events are applied in the post's own transaction.</summary>
+    /// <summary>
+    /// Messages, preferences and template events are applied in the post's own transaction; a
+    /// post with unreadable parts is quarantined in the same one.
+    /// </summary>
     private static async Task<WebhookOutcome> StoreAsync(IServiceScopeFactory scopes, IServiceProvider services,
-        WebhookBatch batch, CancellationToken ct)
+        WebhookBatch batch, byte[] body, CancellationToken ct)
     {
         using (await services.GetRequiredService<WriteGate>().EnterAsync(ct))
         {
             return await scopes.RunWithRetryAsync(
-                (sp, token) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, token), ct);
+                (sp, token) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, token, body), ct);
         }
     }
 

@@ -24,9 +24,6 @@ public sealed class ConsoleUser
     /// <summary>The last TOTP time step accepted: a code works once.</summary>
     public long? TotpLastStep { get; set; }
 
-    public int FailedSignIns { get; set; }
-    public DateTime? LockedUntil { get; set; }
-
     /// <summary>Changes when the password, role or second factor changes: older sessions end.</summary>
     public string SecurityStamp { get; set; } = "";
 

@@ -2,6 +2,7 @@ using System.Net;
 using Kabar.Admin;
 using Kabar.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Kabar.Tests.Admin.Console;
 
@@ -115,6 +116,29 @@ public sealed class SignInWithoutOraclesTests(PostgresServer postgres)
 
         Assert.Equal(ExpectedWaits.Select(m => $"Terlalu banyak percobaan masuk yang gagal dari komputer ini. Coba lagi dalam {m} menit."),
             waits);
+    }
+
+    [Fact]
+    public async Task WrongTwoFactorCodes_MakeThatComputerWait_NotTheOperatorsOwn()
+    {
+        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);
+        var op = await AddOperatorAsync(app, "kasi@karokab.go.id");
+        var key = OperatorStore.NewTotpKey();
+        await using var scope = app.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<OperatorStore>();
+        await app.WithDbAsync(db => db.Operators.Where(o => o.Id == op.Id).ExecuteUpdateAsync(u => u
+            .SetProperty(o => o.TotpEnabled, true).SetProperty(o => o.TotpSecret, store.ProtectKey(key))));
+
+        var outcomes = new List<SignInOutcome>();
+        for (var i = 0; i < 6; i++)
+        {
+            outcomes.Add((await store.CheckCodeAsync(op.Id, "000000", IPAddress.Parse(Stranger), default)).Outcome);
+        }
+
+        var own = await store.CheckCodeAsync(op.Id, CodeNow(app, key), IPAddress.Parse(Office), default);
+
+        Assert.Equal([.. Enumerable.Repeat(SignInOutcome.Invalid, 4), SignInOutcome.Throttled, SignInOutcome.Throttled], outcomes);
+        Assert.Equal(SignInOutcome.Success, own.Outcome);
     }
 
     [Theory]

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Kabar.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKabarDbContext))]
-    [Migration("20261205070136_ConsoleSessions")]
+    [Migration("20261205073502_ConsoleSessions")]
     partial class ConsoleSessions
     {
         /// <inheritdoc />
@@ -64,7 +64,13 @@ namespace Kabar.Data.Migrations.Sqlite
                         .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("FailedSignIns")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("LastSignInAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PasswordHash")

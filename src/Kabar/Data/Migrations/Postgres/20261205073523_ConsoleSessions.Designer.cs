@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Kabar.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKabarDbContext))]
-    [Migration("20261205070145_ConsoleSessions")]
+    [Migration("20261205073523_ConsoleSessions")]
     partial class ConsoleSessions
     {
         /// <inheritdoc />
@@ -69,7 +69,13 @@ namespace Kabar.Data.Migrations.Postgres
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
+                    b.Property<int>("FailedSignIns")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime?>("LastSignInAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PasswordHash")

@@ -11,14 +11,6 @@ namespace Kabar.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "FailedSignIns",
-                table: "Operators");
-
-            migrationBuilder.DropColumn(
-                name: "LockedUntil",
-                table: "Operators");
-
             migrationBuilder.CreateTable(
                 name: "ConsoleSessions",
                 columns: table => new
@@ -74,19 +66,6 @@ namespace Kabar.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "SignInThrottles");
-
-            migrationBuilder.AddColumn<int>(
-                name: "FailedSignIns",
-                table: "Operators",
-                type: "integer",
-                nullable: false,
-                defaultValue: 0);
-
-            migrationBuilder.AddColumn<DateTime>(
-                name: "LockedUntil",
-                table: "Operators",
-                type: "timestamp with time zone",
-                nullable: true);
         }
     }
 }

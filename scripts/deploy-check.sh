@@ -135,6 +135,7 @@ declare -A set_to=(
   [ConnectionStrings__Kabar]="Host=127.0.0.1;Port=$pg_port;Database=kabar;Username=kabar;Password=$db_password"
   [Kabar__WhatsApp__AppSecret]=$app_secret
   [Kabar__WhatsApp__VerifyToken]=$(openssl rand -hex 16)
+  [Kabar__DataProtection__Key]=$(openssl rand -base64 32)
 )
 live_only='^(Kabar__WhatsApp__(WabaId|Numbers__.*)|Kabar__Sms__.*|Kabar__Email__.*)$'
 example=deploy/kabar.env.example
@@ -484,6 +485,16 @@ for n in 1 2; do
     grep -o -E '[A-Za-z.]+Exception( \(0x[0-9A-F]+\))?: .*' "$tmp/kabar$n.log" | sort | uniq -c | head -n 5 | sed 's/^ */#   /'
   fi
 done
+
+# Secrets at rest: both instances share the env file's key-encryption key; the database holds the
+# Data Protection keys only encrypted with it, and no instance warned of unencrypted keys.
+dp_keys() { # SQL condition: how many Data Protection keys match it
+  pg "$pg_bin/psql" -h "$pg_dir" -p "$pg_port" -U postgres -d kabar -tA \
+    -c "SELECT count(*) FROM \"DataProtectionKeys\" WHERE $1" 2>>"$tmp/psql.log"
+}
+check "the database holds no Data Protection key in plain XML" 0 "$(dp_keys "\"Xml\" LIKE '%<masterKey%'")"
+check "the database holds its Data Protection keys encrypted (at least one)" 1 "$(( $(dp_keys "\"Xml\" LIKE '%encryptedSecret%'") > 0 ? 1 : 0 ))"
+check "no instance warned of unencrypted Data Protection keys" 0 "$(cat "$tmp/kabar1.log" "$tmp/kabar2.log" | grep -c 'No XML encryptor configured')"
 
 summary
 [ "$failed" -eq 0 ]

@@ -200,7 +200,7 @@ public static partial class ConsoleBench
     {
         await using var context = db.Open();
         var store = new OperatorStore(context, new EphemeralDataProtectionProvider(), Options.Create(new AdminOptions()),
-            TimeProvider.System, NullLogger<OperatorStore>.Instance);
+            TimeProvider.System, NullLogger<OperatorStore>.Instance, new Microsoft.AspNetCore.Identity.PasswordHasher<ConsoleUser>());
         await store.CreateAsync(Email, OperatorRoles.Viewer, Password, CancellationToken.None);
     }
 

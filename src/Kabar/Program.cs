@@ -13,6 +13,7 @@ using Kabar.Notifications;
 using Kabar.Operations;
 using Kabar.Permits;
 using Kabar.Privacy;
+using Kabar.Secrets;
 using Kabar.Simulator;
 using Kabar.Transfers;
 using Kabar.Web;
@@ -29,6 +30,7 @@ var builder = command.IsServe ? KabarHost.CreateBuilder(command.HostArgs) : Kaba
 builder.AddKabarDefaults();
 builder.AddKabarNetwork();
 builder.AddKabarData();
+builder.AddKabarSecrets();
 builder.AddKabarAuth();
 builder.AddKabarHealth();
 builder.AddKabarWhatsApp();

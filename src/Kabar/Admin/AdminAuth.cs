@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Admin;
@@ -9,8 +11,9 @@ namespace Kabar.Admin;
 /// Sign-in for <c>/admin</c>: a cookie session (<c>__Host-kabar-admin</c>: Secure, HttpOnly,
 /// SameSite=Strict) after the password and, when enrolled or required, a TOTP code. Between the
 /// two steps a five-minute cookie (<c>__Host-kabar-2fa</c>) remembers who passed the first.
-/// Every request re-reads the operator: a disabled account or a changed password, role or second
-/// factor ends older sessions at once.
+/// The cookie names a server-side session (<see cref="ConsoleSession"/>); every request checks that
+/// the session is still open and re-reads the operator, so signing out, a disabled account or a
+/// changed password, role or second factor ends the session at once, even for a copied cookie.
 /// </summary>
 public static class AdminAuth
 {
@@ -21,11 +24,13 @@ public static class AdminAuth
     public const string ManagePolicy = "admin.manage";
     public const string StampClaim = "kabar:stamp";
     public const string EnrolClaim = "kabar:enrol";
+    public const string SessionClaim = "kabar:session";
 
     public static WebApplicationBuilder AddKabarAdmin(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations();
         builder.Services.AddScoped<OperatorStore>();
+        builder.Services.TryAddSingleton<IPasswordHasher<ConsoleUser>, PasswordHasher<ConsoleUser>>();
         builder.Services.AddScoped<StatsService>();
         builder.Services.AddOptionsWithValidateOnStart<StatsOptions>().BindConfiguration(StatsOptions.Section).ValidateDataAnnotations();
         builder.Services.AddSingleton<StatsRollup>();
@@ -84,13 +89,31 @@ public static class AdminAuth
         }
     }
 
-    public static ClaimsPrincipal Principal(ConsoleUser op) => new(new ClaimsIdentity(
-    [
-        new Claim(ClaimTypes.NameIdentifier, op.Id.ToString()),
-        new Claim(ClaimTypes.Name, op.Email),
-        new Claim(ClaimTypes.Role, op.Role),
-        new Claim(StampClaim, op.SecurityStamp),
-    ], Scheme));
+    /// <summary>Opens a server-side session for <paramref name="op"/> and issues its cookie.</summary>
+    public static async Task SignInAsync(HttpContext http, OperatorStore store, ConsoleUser op)
+    {
+        var session = await store.StartSessionAsync(op, http.RequestAborted);
+        await http.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.NameIdentifier, op.Id.ToString()),
+            new Claim(ClaimTypes.Name, op.Email),
+            new Claim(ClaimTypes.Role, op.Role),
+            new Claim(StampClaim, op.SecurityStamp),
+            new Claim(SessionClaim, session),
+        ], Scheme)));
+    }
+
+    /// <summary>Closes the session of this request's cookie on the server, then drops the cookies.</summary>
+    public static async Task SignOutAsync(HttpContext http, OperatorStore store)
+    {
+        if (http.User.FindFirstValue(SessionClaim) is { } session)
+        {
+            await store.EndSessionAsync(session, http.RequestAborted);
+        }
+
+        await http.SignOutAsync(Scheme);
+        await http.SignOutAsync(PendingScheme);
+    }
 
     public static ClaimsPrincipal Pending(ConsoleUser op, bool enrol) => new(new ClaimsIdentity(
     [
@@ -109,8 +132,10 @@ public static class AdminAuth
         var store = context.HttpContext.RequestServices.GetRequiredService<OperatorStore>();
         var op = id is { } value ? await store.FindAsync(value, context.HttpContext.RequestAborted) : null;
         var principal = context.Principal;
+        var session = principal?.FindFirstValue(SessionClaim);
         if (principal is null || op is null || op.DisabledAt is not null || op.SecurityStamp != principal.FindFirstValue(StampClaim)
-            || op.Role != principal.FindFirstValue(ClaimTypes.Role))
+            || op.Role != principal.FindFirstValue(ClaimTypes.Role)
+            || session is null || !await store.TouchSessionAsync(session, op.Id, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);

@@ -24,7 +24,13 @@ public sealed class ConsoleUser
     /// <summary>The last TOTP time step accepted: a code works once.</summary>
     public long? TotpLastStep { get; set; }
 
+    /// <summary>
+    /// Unused: failed sign-ins are counted per client address in <see cref="SignInThrottle"/>. Kept so
+    /// that the schema only grows, and a 1.0.0 instance still runs on it during a rolling upgrade.
+    /// </summary>
     public int FailedSignIns { get; set; }
+
+    /// <summary>Unused, like <see cref="FailedSignIns"/>.</summary>
     public DateTime? LockedUntil { get; set; }
 
     /// <summary>Changes when the password, role or second factor changes: older sessions end.</summary>

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Security.Cryptography;
+using System.Text;
 using Kabar.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -18,21 +20,25 @@ public enum SignInOutcome
     /// <summary>The password was right; two-factor is required and this person has not enrolled yet.</summary>
     MustEnrol,
     Invalid,
-    LockedOut,
+
+    /// <summary>
+    /// Too many failures for this e-mail address from this client address; given alike whether the
+    /// account exists or not, and whatever the password (see <see cref="SignInThrottling"/>).
+    /// </summary>
+    Throttled,
 }
 
-public sealed record SignInCheck(SignInOutcome Outcome, ConsoleUser? User, DateTime? LockedUntil = null);
+public sealed record SignInCheck(SignInOutcome Outcome, ConsoleUser? User, DateTime? BlockedUntil = null);
 
 /// <summary>
-/// Operators, their passwords (Identity's PBKDF2 hasher), lockout and TOTP (RFC 6238, 30-second
-/// steps, one step of clock drift either way, each code accepted once). Every outcome is logged
-/// as an authentication event.
+/// Operators, their passwords (Identity's PBKDF2 hasher), failed sign-ins (<see cref="SignInThrottling"/>),
+/// TOTP (RFC 6238, 30-second steps, one step of clock drift either way, each code accepted once) and
+/// console sessions. Every outcome is logged as an authentication event.
 /// </summary>
 public sealed class OperatorStore(KabarDbContext db, IDataProtectionProvider protection, IOptions<AdminOptions> options,
-    TimeProvider time, ILogger<OperatorStore> logger)
+    TimeProvider time, ILogger<OperatorStore> logger, IPasswordHasher<ConsoleUser> hasher)
 {
     public const string RequireTwoFactorSetting = "admin.require_two_factor";
-    private static readonly PasswordHasher<ConsoleUser> Hasher = new();
     private readonly IDataProtector protector = protection.CreateProtector("Kabar.Admin.Totp");
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -66,7 +72,7 @@ public sealed class OperatorStore(KabarDbContext db, IDataProtectionProvider pro
             SecurityStamp = NewStamp(),
             CreatedAt = Now,
         };
-        op.PasswordHash = Hasher.HashPassword(op, password);
+        op.PasswordHash = hasher.HashPassword(op, password);
         db.Operators.Add(op);
         await db.SaveChangesAsync(ct);
         logger.LogInformation("ConsoleUser {Email} added with role {Role}", normalized, role);
@@ -95,34 +101,36 @@ public sealed class OperatorStore(KabarDbContext db, IDataProtectionProvider pro
         logger.LogWarning("Two-factor sign-in {State} for every operator by {Email}", required ? "required" : "no longer required", by);
     }
 
-    /// <summary>The first step: e-mail and password.</summary>
-    public async Task<SignInCheck> CheckPasswordAsync(string email, string password, CancellationToken ct)
+    /// <summary>
+    /// The first step: e-mail and password, from <paramref name="client"/>. The password is hashed on
+    /// every path — unknown address, wrong password, refused pair — so neither the answer nor the work
+    /// behind it says whether an account exists.
+    /// </summary>
+    public async Task<SignInCheck> CheckPasswordAsync(string email, string password, IPAddress? client, CancellationToken ct)
     {
         var normalized = Normalize(email);
+        var account = SignInThrottling.AccountKey(normalized);
+        var clientKey = SignInThrottling.ClientKey(client);
+        var pair = await db.SignInThrottles.FirstOrDefaultAsync(t => t.Account == account && t.Client == clientKey, ct);
         var op = await db.Operators.FirstOrDefaultAsync(o => o.Email == normalized && o.DisabledAt == null, ct);
-        if (op is null)
+        // An unknown address is checked against a dummy hash: the same PBKDF2 work, never a match.
+        var verdict = hasher.VerifyHashedPassword(op ?? new ConsoleUser(), op?.PasswordHash ?? DummyHash, password);
+
+        if (SignInThrottling.IsBlocked(pair, Now))
         {
-            // Hash anyway, so the answer takes as long for an unknown address.
-            Hasher.VerifyHashedPassword(new ConsoleUser(), DummyHash, password);
-            logger.LogWarning("Sign-in failed for unknown operator {Email}", normalized);
-            return new SignInCheck(SignInOutcome.Invalid, null);
+            logger.LogWarning("Sign-in refused for {Email} from {Client}: too many failures, blocked until {Until:O}",
+                normalized, clientKey, pair!.BlockedUntil);
+            return new SignInCheck(SignInOutcome.Throttled, null, pair.BlockedUntil);
         }
 
-        if (op.LockedUntil is { } until && until > Now)
+        if (op is null || verdict == PasswordVerificationResult.Failed)
         {
-            logger.LogWarning("Sign-in refused for {Email}: locked until {Until:O}", op.Email, until);
-            return new SignInCheck(SignInOutcome.LockedOut, op, until);
-        }
-
-        var verdict = Hasher.VerifyHashedPassword(op, op.PasswordHash, password);
-        if (verdict == PasswordVerificationResult.Failed)
-        {
-            return await FailAsync(op, "wrong password", ct);
+            return await FailAsync(pair, account, clientKey, normalized, op is null ? "unknown operator" : "wrong password", ct);
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            op.PasswordHash = Hasher.HashPassword(op, password);
+            op.PasswordHash = hasher.HashPassword(op, password);
         }
 
         if (op.TotpEnabled)
@@ -137,11 +145,14 @@ public sealed class OperatorStore(KabarDbContext db, IDataProtectionProvider pro
             return new SignInCheck(SignInOutcome.MustEnrol, op);
         }
 
-        return await SucceedAsync(op, ct);
+        return await SucceedAsync(op, pair, ct);
     }
 
-    /// <summary>The second step: a TOTP code, for someone whose password was right a moment ago.</summary>
-    public async Task<SignInCheck> CheckCodeAsync(Guid operatorId, string code, CancellationToken ct)
+    /// <summary>
+    /// The second step: a TOTP code, for someone whose password was right a moment ago. Wrong codes
+    /// count against the same e-mail and client address as wrong passwords.
+    /// </summary>
+    public async Task<SignInCheck> CheckCodeAsync(Guid operatorId, string code, IPAddress? client, CancellationToken ct)
     {
         var op = await db.Operators.FirstOrDefaultAsync(o => o.Id == operatorId && o.DisabledAt == null, ct);
         if (op is null || !op.TotpEnabled || op.TotpSecret is null)
@@ -149,17 +160,22 @@ public sealed class OperatorStore(KabarDbContext db, IDataProtectionProvider pro
             return new SignInCheck(SignInOutcome.Invalid, null);
         }
 
-        if (op.LockedUntil is { } until && until > Now)
+        var account = SignInThrottling.AccountKey(op.Email);
+        var clientKey = SignInThrottling.ClientKey(client);
+        var pair = await db.SignInThrottles.FirstOrDefaultAsync(t => t.Account == account && t.Client == clientKey, ct);
+        if (SignInThrottling.IsBlocked(pair, Now))
         {
-            return new SignInCheck(SignInOutcome.LockedOut, op, until);
+            logger.LogWarning("Two-factor code refused for {Email} from {Client}: too many failures, blocked until {Until:O}",
+                op.Email, clientKey, pair!.BlockedUntil);
+            return new SignInCheck(SignInOutcome.Throttled, null, pair.BlockedUntil);
         }
 
         if (!VerifyCode(op, Unprotect(op.TotpSecret), code))
         {
-            return await FailAsync(op, "wrong two-factor code", ct);
+            return await FailAsync(pair, account, clientKey, op.Email, "wrong two-factor code", ct);
         }
 
-        return await SucceedAsync(op, ct);
+        return await SucceedAsync(op, pair, ct);
     }
 
     /// <summary>A new TOTP key for enrolment (not active until <see cref="EnableTotpAsync"/>).</summary>
@@ -182,7 +198,8 @@ public sealed class OperatorStore(KabarDbContext db, IDataProtectionProvider pro
         op.TotpEnabled = true;
         op.SecurityStamp = NewStamp();
         await db.SaveChangesAsync(ct);
-        logger.LogInformation("Two-factor sign-in enabled for {Email}", op.Email);
+        await EndAllSessionsAsync(op.Id, ct);
+        logger.LogInformation("Two-factor sign-in enabled for {Email}; every earlier session of theirs ended", op.Email);
         return true;
     }
 
@@ -213,35 +230,112 @@ public sealed class OperatorStore(KabarDbContext db, IDataProtectionProvider pro
         return true;
     }
 
-    private async Task<SignInCheck> FailAsync(ConsoleUser op, string why, CancellationToken ct)
+    private async Task<SignInCheck> FailAsync(SignInThrottle? pair, string account, string client, string email, string why,
+        CancellationToken ct)
     {
-        op.FailedSignIns++;
-        if (op.FailedSignIns >= options.Value.LockoutThreshold)
+        var o = options.Value;
+        if (pair is null)
         {
-            op.LockedUntil = Now + options.Value.LockoutDuration;
-            op.FailedSignIns = 0;
-            await db.SaveChangesAsync(ct);
-            logger.LogWarning("ConsoleUser {Email} locked until {Until:O} after {Count} failed sign-ins ({Why})",
-                op.Email, op.LockedUntil, options.Value.LockoutThreshold, why);
-            return new SignInCheck(SignInOutcome.LockedOut, op, op.LockedUntil);
+            pair = new SignInThrottle { Account = account, Client = client, LastFailureAt = Now };
+            db.SignInThrottles.Add(pair);
         }
 
-        await db.SaveChangesAsync(ct);
-        logger.LogWarning("Sign-in failed for {Email}: {Why} ({Count} in a row)", op.Email, why, op.FailedSignIns);
-        return new SignInCheck(SignInOutcome.Invalid, op);
+        SignInThrottling.Fail(pair, Now, o.LockoutThreshold, o.LockoutDuration);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            // A parallel failure from the same pair created the row first; that one counted.
+            db.ChangeTracker.Clear();
+        }
+
+        await db.SignInThrottles.Where(t => t.LastFailureAt < Now - SignInThrottling.Forget && (t.BlockedUntil == null || t.BlockedUntil < Now))
+            .ExecuteDeleteAsync(ct);
+        if (SignInThrottling.IsBlocked(pair, Now))
+        {
+            logger.LogWarning("Sign-in for {Email} from {Client} blocked until {Until:O} after {Count} failures ({Why}, round {Round})",
+                email, client, pair.BlockedUntil, o.LockoutThreshold, why, pair.Rounds);
+            return new SignInCheck(SignInOutcome.Throttled, null, pair.BlockedUntil);
+        }
+
+        logger.LogWarning("Sign-in failed for {Email} from {Client}: {Why} ({Count} in a row)", email, client, why, pair.Failures);
+        return new SignInCheck(SignInOutcome.Invalid, null);
     }
 
-    private async Task<SignInCheck> SucceedAsync(ConsoleUser op, CancellationToken ct)
+    private async Task<SignInCheck> SucceedAsync(ConsoleUser op, SignInThrottle? pair, CancellationToken ct)
     {
-        op.FailedSignIns = 0;
-        op.LockedUntil = null;
+        if (pair is not null)
+        {
+            db.SignInThrottles.Remove(pair);
+        }
+
         op.LastSignInAt = Now;
         await db.SaveChangesAsync(ct);
         logger.LogInformation("ConsoleUser {Email} signed in ({Role}, two-factor {TwoFactor})", op.Email, op.Role, op.TotpEnabled);
         return new SignInCheck(SignInOutcome.Success, op);
     }
 
+    /// <summary>
+    /// A new console session for <paramref name="op"/>: the id for the cookie, its SHA-256 in the
+    /// database. Sessions that ran out are removed on the way.
+    /// </summary>
+    public async Task<string> StartSessionAsync(ConsoleUser op, CancellationToken ct)
+    {
+        var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        db.ConsoleSessions.Add(new ConsoleSession
+        {
+            Id = SessionKey(id),
+            OperatorId = op.Id,
+            CreatedAt = Now,
+            LastSeenAt = Now,
+            ExpiresAt = Now + options.Value.SessionIdle,
+        });
+        await db.SaveChangesAsync(ct);
+        await db.ConsoleSessions.Where(s => s.ExpiresAt < Now).ExecuteDeleteAsync(ct);
+        return id;
+    }
+
+    /// <summary>
+    /// Whether the session <paramref name="id"/> of <paramref name="operatorId"/> is still open;
+    /// an open one is renewed for another <see cref="AdminOptions.SessionIdle"/>, at most once a minute.
+    /// </summary>
+    public async Task<bool> TouchSessionAsync(string id, Guid operatorId, CancellationToken ct)
+    {
+        var key = SessionKey(id);
+        var session = await db.ConsoleSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == key, ct);
+        if (session is null || session.OperatorId != operatorId || session.ExpiresAt <= Now)
+        {
+            return false;
+        }
+
+        if (Now - session.LastSeenAt >= TimeSpan.FromMinutes(1))
+        {
+            var now = Now;
+            var expires = now + options.Value.SessionIdle;
+            await db.ConsoleSessions.Where(s => s.Id == key)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now).SetProperty(s => s.ExpiresAt, expires), ct);
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends one session (signing out).</summary>
+    public Task EndSessionAsync(string id, CancellationToken ct)
+    {
+        var key = SessionKey(id);
+        return db.ConsoleSessions.Where(s => s.Id == key).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>Ends every session of an operator (a changed second factor, password or role).</summary>
+    public Task<int> EndAllSessionsAsync(Guid operatorId, CancellationToken ct) =>
+        db.ConsoleSessions.Where(s => s.OperatorId == operatorId).ExecuteDeleteAsync(ct);
+
+    private static string SessionKey(string id) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+
     private static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    private static readonly string DummyHash = Hasher.HashPassword(new ConsoleUser(), "kabar-dummy-password");
+    // A hash in the hasher's own format, so an unknown address costs the same PBKDF2 work.
+    private static readonly string DummyHash = new PasswordHasher<ConsoleUser>().HashPassword(new ConsoleUser(), "kabar-dummy-password");
 }

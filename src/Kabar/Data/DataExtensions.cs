@@ -1,4 +1,5 @@
 using Kabar.Consent;
+using Kabar.Secrets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -86,6 +87,17 @@ public static class DataExtensions
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
         {
             await app.Services.MigrateKabarDatabaseAsync(app.Lifetime.ApplicationStopping);
+            return;
+        }
+
+        // Migrations are someone else's step (kabar migrate); a database already up to date still
+        // gets its secrets encrypted with the current key.
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+        if (await db.Database.CanConnectAsync(app.Lifetime.ApplicationStopping)
+            && !(await db.Database.GetPendingMigrationsAsync(app.Lifetime.ApplicationStopping)).Any())
+        {
+            await app.Services.SealSecretsAsync(app.Lifetime.ApplicationStopping);
         }
     }
 
@@ -102,6 +114,7 @@ public static class DataExtensions
         }
 
         await scope.ServiceProvider.GetRequiredService<BuiltInConsentTexts>().EnsureAsync(ct);
+        await services.SealSecretsAsync(ct);
     }
 
     /// <summary>A unique index refused the write: another writer got there first.</summary>

@@ -258,6 +258,28 @@ internal sealed class OperatorConfiguration : IEntityTypeConfiguration<Admin.Con
     }
 }
 
+internal sealed class ConsoleSessionConfiguration : IEntityTypeConfiguration<Admin.ConsoleSession>
+{
+    public void Configure(EntityTypeBuilder<Admin.ConsoleSession> b)
+    {
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Id).HasMaxLength(64);
+        b.HasIndex(s => s.OperatorId);
+        b.HasIndex(s => s.ExpiresAt);
+    }
+}
+
+internal sealed class SignInThrottleConfiguration : IEntityTypeConfiguration<Admin.SignInThrottle>
+{
+    public void Configure(EntityTypeBuilder<Admin.SignInThrottle> b)
+    {
+        b.HasKey(t => new { t.Account, t.Client });
+        b.Property(t => t.Account).HasMaxLength(64);
+        b.Property(t => t.Client).HasMaxLength(64);
+        b.HasIndex(t => t.LastFailureAt);
+    }
+}
+
 internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 {
     public void Configure(EntityTypeBuilder<ApiKey> b)

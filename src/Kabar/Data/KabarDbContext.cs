@@ -41,6 +41,8 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
     public DbSet<Registration> Registrations => Set<Registration>();
     public DbSet<Admin.ConsoleUser> Operators => Set<Admin.ConsoleUser>();
+    public DbSet<Admin.ConsoleSession> ConsoleSessions => Set<Admin.ConsoleSession>();
+    public DbSet<Admin.SignInThrottle> SignInThrottles => Set<Admin.SignInThrottle>();
     public DbSet<Admin.StatsDay> StatsDays => Set<Admin.StatsDay>();
     public DbSet<Admin.StatsAttemptDay> StatsAttemptDays => Set<Admin.StatsAttemptDay>();
     public DbSet<Admin.StatsNotificationDay> StatsNotificationDays => Set<Admin.StatsNotificationDay>();

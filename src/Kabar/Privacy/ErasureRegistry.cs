@@ -118,9 +118,7 @@ public sealed class ErasureRegistry(IOptions<PrivacyOptions> options, IServiceSc
             }
             else if (key is null)
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var stored = await scope.ServiceProvider.GetRequiredService<KabarDbContext>().AppSettings.AsNoTracking()
-                    .Where(s => s.Key == SettingKey).Select(s => s.Value).FirstOrDefaultAsync(ct);
+                var stored = await AppSetting.FindSecretAsync(scopes, SettingKey, ct);
                 key = stored is null ? null : Convert.FromHexString(stored);
             }
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using Kabar.Data;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Web;
@@ -33,7 +31,6 @@ public static class WebExtensions
             builder.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(beside);
         }
 
-        builder.Services.AddDataProtection().SetApplicationName("kabar").PersistKeysToDbContext<KabarDbContext>();
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "kabar-af";

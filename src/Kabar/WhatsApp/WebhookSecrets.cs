@@ -5,15 +5,15 @@ namespace Kabar.WhatsApp;
 
 /// <summary>
 /// The app secret that signs webhooks and the verify token. Configured values win; in sandbox
-/// mode Kabar generates both once and keeps them in the database, so the simulator, the sandbox
+/// mode Kabar generates both once and keeps them in the database (encrypted), so the simulator, the sandbox
 /// phone and every Kabar process on the same database agree. With real credentials and no app
 /// secret, there is no secret: webhooks are refused rather than accepted unsigned.
 /// </summary>
 public sealed class WebhookSecrets(IOptions<WhatsAppOptions> options, IServiceScopeFactory scopes, TimeProvider time)
     : IDisposable
 {
-    private const string AppSecretKey = "sandbox.whatsapp.app_secret";
-    private const string VerifyTokenKey = "sandbox.whatsapp.verify_token";
+    public const string AppSecretKey = "sandbox.whatsapp.app_secret";
+    public const string VerifyTokenKey = "sandbox.whatsapp.verify_token";
     private readonly SemaphoreSlim gate = new(1, 1);
     private (string? AppSecret, string? VerifyToken)? cached;
 

@@ -35,6 +35,12 @@ public sealed class KabarApp : WebApplicationFactory<Program>
     public const string AppSecret = "test-app-secret";
     public const string VerifyToken = "test-verify-token";
 
+    /// <summary>
+    /// The key-encryption key (<c>Kabar:DataProtection:Key</c>) of every test app and of the
+    /// <c>kabar</c> commands run beside one: they share a database, so they must share the key.
+    /// </summary>
+    public const string DataProtectionKey = "a2FiYXItdGVzdC1rZXktZW5jcnlwdGlvbi1rZXktMzI=";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
@@ -137,6 +143,7 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         builder.UseSetting("Kabar:Api:Keys:1:Rights", "read");
         builder.UseSetting("Kabar:WhatsApp:AppSecret", AppSecret);
         builder.UseSetting("Kabar:WhatsApp:VerifyToken", VerifyToken);
+        builder.UseSetting("Kabar:DataProtection:Key", DataProtectionKey);
 
         // Tests run dispatch passes themselves (see Pipeline), on the fake clock.
         builder.UseSetting("Kabar:Notifications:DispatcherEnabled", "false");

@@ -58,6 +58,8 @@ public static class KabarCliRunner
             info.ArgumentList.Add(arg);
         }
 
+        // The key the test apps use, unless a test gives its own (an empty value: none).
+        info.Environment["Kabar__DataProtection__Key"] = KabarApp.DataProtectionKey;
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;

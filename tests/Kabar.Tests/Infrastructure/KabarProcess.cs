@@ -52,6 +52,8 @@ public sealed class KabarProcess : IAsyncDisposable
         }
 
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // The test apps' key-encryption key: a process may share its database with one (an argument overrides it).
+        info.Environment["Kabar__DataProtection__Key"] = KabarApp.DataProtectionKey;
         var process = new Process { StartInfo = info };
         var wrapper = new KabarProcess(process);
         process.OutputDataReceived += (_, e) => wrapper.Append(e.Data);

@@ -3,6 +3,7 @@ using System.Text;
 using Kabar.Tests.Infrastructure;
 using Kabar.WhatsApp;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Kabar.Tests.Infrastructure.Meta;
 
 namespace Kabar.Tests.WhatsApp;
@@ -175,7 +176,7 @@ public sealed class WebhookWithoutSecretTests(PostgresServer postgres)
         using var withTestSecret = await app.PostWebhookAsync(body);
         Assert.Equal(HttpStatusCode.Unauthorized, withTestSecret.StatusCode);
 
-        var secret = await app.WithDbAsync(d => d.AppSettings.Where(s => s.Key == "sandbox.whatsapp.app_secret").Select(s => s.Value).SingleAsync());
+        var secret = (await Kabar.Data.AppSetting.FindSecretAsync(app.Services.GetRequiredService<IServiceScopeFactory>(), WebhookSecrets.AppSecretKey, CancellationToken.None))!;
         Assert.Equal(64, secret.Length);
         using var signed = await app.PostWebhookAsync(body, WebhookSignature.Sign(Encoding.UTF8.GetBytes(body), secret));
         await Http.AssertStatusAsync(signed, HttpStatusCode.OK);

@@ -74,9 +74,9 @@ public sealed class EnrolModel(OperatorStore operators, IDataProtectionProvider 
             return Page();
         }
 
-        // The security stamp changed: the session is issued again, complete.
+        // The security stamp changed and every earlier session ended: a new one is issued, complete.
         await HttpContext.SignOutAsync(AdminAuth.PendingScheme);
-        await HttpContext.SignInAsync(AdminAuth.Scheme, AdminAuth.Principal(op));
+        await AdminAuth.SignInAsync(HttpContext, operators, op);
         return LocalRedirect(SafeReturn(ReturnUrl));
     }
 

@@ -34,22 +34,25 @@ public sealed class LoginModel(OperatorStore operators, TimeProvider time) : Adm
             return Page();
         }
 
-        var result = await operators.CheckPasswordAsync(Email, Password, ct);
+        var result = await operators.CheckPasswordAsync(Email, Password, HttpContext.Connection.RemoteIpAddress, ct);
         switch (result.Outcome)
         {
             case SignInOutcome.Success:
-                await HttpContext.SignInAsync(AdminAuth.Scheme, AdminAuth.Principal(result.User!));
+                await AdminAuth.SignInAsync(HttpContext, operators, result.User!);
                 return LocalRedirect(SafeReturn(ReturnUrl));
             case SignInOutcome.NeedsCode:
             case SignInOutcome.MustEnrol:
                 var enrol = result.Outcome == SignInOutcome.MustEnrol;
                 await HttpContext.SignInAsync(AdminAuth.PendingScheme, AdminAuth.Pending(result.User!, enrol));
                 return LocalRedirect((enrol ? "/admin/login/enrol" : "/admin/login/code") + "?returnUrl=" + Uri.EscapeDataString(SafeReturn(ReturnUrl)));
-            case SignInOutcome.LockedOut:
-                var minutes = Math.Max(1, (int)Math.Ceiling((result.LockedUntil!.Value - time.GetUtcNow().UtcDateTime).TotalMinutes));
-                Error = L($"Terlalu banyak percobaan gagal. Akun ini dikunci; coba lagi dalam {minutes} menit.",
-                    $"Too many failed attempts. This account is locked; try again in {minutes} minutes.");
-                break;
+            case SignInOutcome.Throttled:
+                // Said alike for every typed address, existing or not: it is this address and
+                // this computer that wait, not the account.
+                Error = Refusal(this, result.BlockedUntil!.Value, time);
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Response.Headers.RetryAfter = RetryAfter(result.BlockedUntil.Value, time);
+                Password = null;
+                return Page();
             default:
                 Error = L("Email atau kata sandi salah.", "Wrong email or password.");
                 break;
@@ -59,4 +62,18 @@ public sealed class LoginModel(OperatorStore operators, TimeProvider time) : Adm
         Password = null;
         return Page();
     }
+
+    /// <summary>The answer while failures from this client address wait out their block.</summary>
+    internal static string Refusal(AdminPageModel page, DateTime until, TimeProvider time)
+    {
+        var minutes = Minutes(until, time);
+        return page.L($"Terlalu banyak percobaan masuk yang gagal dari komputer ini. Coba lagi dalam {minutes} menit.",
+            $"Too many failed sign-in attempts from this computer. Try again in {minutes} minute(s).");
+    }
+
+    internal static string RetryAfter(DateTime until, TimeProvider time) =>
+        ((int)Math.Ceiling(Math.Max(1, (until - time.GetUtcNow().UtcDateTime).TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int Minutes(DateTime until, TimeProvider time) =>
+        Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow().UtcDateTime).TotalMinutes));
 }

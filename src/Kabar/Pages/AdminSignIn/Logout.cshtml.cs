@@ -1,14 +1,13 @@
 using Kabar.Admin;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Kabar.Pages.AdminSignIn;
 
-/// <summary><c>POST /admin/logout</c> ends the session (a GET only shows the sign-in page).</summary>
+/// <summary><c>POST /admin/logout</c> ends the session, on the server as well as in the browser (a GET only shows the sign-in page).</summary>
 [Authorize(AuthenticationSchemes = AdminAuth.Scheme)]
-public sealed class LogoutModel(ILogger<LogoutModel> logger) : PageModel
+public sealed class LogoutModel(OperatorStore operators, ILogger<LogoutModel> logger) : PageModel
 {
     public IActionResult OnGet() => LocalRedirect("/admin/login");
 
@@ -19,8 +18,8 @@ public sealed class LogoutModel(ILogger<LogoutModel> logger) : PageModel
             logger.LogInformation("Operator {Email} signed out", email);
         }
 
-        await HttpContext.SignOutAsync(AdminAuth.Scheme);
-        await HttpContext.SignOutAsync(AdminAuth.PendingScheme);
+        // The session ends on the server too: a copy of the cookie no longer opens the console.
+        await AdminAuth.SignOutAsync(HttpContext, operators);
         return LocalRedirect("/admin/login");
     }
 }

@@ -22,6 +22,33 @@ namespace Kabar.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Kabar.Admin.ConsoleSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("OperatorId");
+
+                    b.ToTable("ConsoleSessions");
+                });
+
             modelBuilder.Entity("Kabar.Admin.ConsoleUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -79,6 +106,35 @@ namespace Kabar.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Operators");
+                });
+
+            modelBuilder.Entity("Kabar.Admin.SignInThrottle", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Client")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("BlockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Rounds")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Account", "Client");
+
+                    b.HasIndex("LastFailureAt");
+
+                    b.ToTable("SignInThrottles");
                 });
 
             modelBuilder.Entity("Kabar.Admin.StatsAttemptDay", b =>

@@ -17,6 +17,33 @@ namespace Kabar.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Kabar.Admin.ConsoleSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("OperatorId");
+
+                    b.ToTable("ConsoleSessions");
+                });
+
             modelBuilder.Entity("Kabar.Admin.ConsoleUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -74,6 +101,35 @@ namespace Kabar.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Operators");
+                });
+
+            modelBuilder.Entity("Kabar.Admin.SignInThrottle", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Client")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("BlockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastFailureAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rounds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Account", "Client");
+
+                    b.HasIndex("LastFailureAt");
+
+                    b.ToTable("SignInThrottles");
                 });
 
             modelBuilder.Entity("Kabar.Admin.StatsAttemptDay", b =>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Kabar.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKabarDbContext))]
-    [Migration("20261205073502_ConsoleSessions")]
+    [Migration("20261205080618_ConsoleSessions")]
     partial class ConsoleSessions
     {
         /// <inheritdoc />
@@ -1560,6 +1560,51 @@ namespace Kabar.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("WebhookInbox", (string)null);
+                });
+
+            modelBuilder.Entity("Kabar.WhatsApp.WebhookQuarantinePost", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Body")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReplayOutcome")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReplayedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("Sha256");
+
+                    b.ToTable("WebhookQuarantine", (string)null);
                 });
 
             modelBuilder.Entity("Kabar.WhatsApp.WhatsAppStatusEvent", b =>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Kabar.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKabarDbContext))]
-    [Migration("20261205073523_ConsoleSessions")]
+    [Migration("20261205080747_ConsoleSessions")]
     partial class ConsoleSessions
     {
         /// <inheritdoc />
@@ -1581,6 +1581,53 @@ namespace Kabar.Data.Migrations.Postgres
                     b.ToTable("WebhookInbox", (string)null);
 
                     b.HasAnnotation("Npgsql:StorageParameter:toast_tuple_target", 8160);
+                });
+
+            modelBuilder.Entity("Kabar.WhatsApp.WebhookQuarantinePost", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Body")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReplayOutcome")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTime?>("ReplayedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Size")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("Sha256");
+
+                    b.ToTable("WebhookQuarantine", (string)null);
                 });
 
             modelBuilder.Entity("Kabar.WhatsApp.WhatsAppStatusEvent", b =>

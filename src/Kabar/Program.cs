@@ -58,6 +58,7 @@ app.UseKabarDefaults();
 app.UseKabarWeb();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseKabarRequestBodies();
 
 app.MapHealth();
 app.MapOperations();

@@ -18,6 +18,7 @@ tools=fuzz/.tools
 [ -x "$tools/sharpfuzz" ] || dotnet tool install SharpFuzz.CommandLine --version 2.3.0 --tool-path "$tools" >/dev/null
 
 out=fuzz/bin
+dotnet build fuzz/Kabar.Fuzz -c Release -v quiet -nologo
 rm -f "$out/kabar.dll" # publish copies it anew, so it is instrumented exactly once
 dotnet publish fuzz/Kabar.Fuzz -c Release -o "$out" -v quiet -nologo
 # Only Kabar's own code is instrumented: coverage there is what steers AFL++.
@@ -36,7 +37,8 @@ for target in "${targets[@]}"; do
   echo "$target: $execs executions in ${seconds} s, $paths inputs in the queue, $crashes crashes"
   if [ "$crashes" -gt 0 ]; then
     crashed=1
-    dotnet "$out/Kabar.Fuzz.dll" "$target" --replay "fuzz/findings/$target/default/crashes" || true
+    # Replayed on the uninstrumented build: instrumented code needs AFL++ running beside it.
+    dotnet fuzz/Kabar.Fuzz/bin/Release/net10.0/Kabar.Fuzz.dll "$target" --replay "fuzz/findings/$target/default/crashes" || true
   fi
 done
 exit $crashed

@@ -45,10 +45,18 @@ public static class RequestBodies
                 return;
             }
 
-            if (type.Charset is { Length: > 0 } declared && !IsUtf8(declared.Value!))
+            if (type.Charset.HasValue)
             {
-                await RefuseCharsetAsync(context, declared.Value!.Trim('"'), json);
-                return;
+                var declared = type.Charset.Value!.Trim('"');
+                if (!IsUtf8(declared))
+                {
+                    await RefuseCharsetAsync(context, declared, json);
+                    return;
+                }
+
+                // "utf8" is a common spelling .NET does not know by that name: read it as utf-8.
+                type.Charset = "utf-8";
+                context.Request.ContentType = type.ToString();
             }
 
             if (json && await FirstInvalidStringAsync(context) is { } field)
@@ -78,7 +86,7 @@ public static class RequestBodies
         type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
         || type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsUtf8(string charset) => charset.Trim('"').ToLowerInvariant() is "utf-8" or "utf8";
+    private static bool IsUtf8(string charset) => charset.ToLowerInvariant() is "utf-8" or "utf8";
 
     /// <summary>
     /// The path of the first string or property name in the JSON body that is not valid text, or
@@ -216,7 +224,7 @@ public static class RequestBodies
 
     private static async Task RefuseCharsetAsync(HttpContext context, string charset, bool json)
     {
-        var shown = charset.Length > 40 ? charset[..40] + "…" : charset;
+        var shown = charset.Length == 0 ? "(empty)" : charset.Length > 40 ? charset[..40] + "…" : charset;
         var problem = TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported charset",
             detail: $"The body is declared as charset={shown}; Kabar reads only utf-8. Send the body as UTF-8, " +
                     "with charset=utf-8 or no charset in Content-Type.",

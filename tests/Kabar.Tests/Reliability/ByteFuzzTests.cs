@@ -35,7 +35,7 @@ public sealed class ByteFuzzTests(PostgresServer postgres)
         foreach (var (method, template, valid) in bodies)
         {
             var path = template.Replace("{contact}", contact.ToString(), StringComparison.Ordinal);
-            for (var i = 0; i < Fuzz.Cases(db == Db.Sqlite ? 15 : 8); i++)
+            for (var i = 0; i < Fuzz.Cases(db == Db.Sqlite ? 10 : 5); i++)
             {
                 var body = fuzz.Mutate(Encoding.UTF8.GetBytes(valid));
                 var charset = fuzz.Next(4) == 0 ? fuzz.Pick(ByteFuzz.Charsets) : "";
@@ -57,7 +57,7 @@ public sealed class ByteFuzzTests(PostgresServer postgres)
         var fuzz = new ByteFuzz("SMS delivery reports");
         using var client = app.CreateClient();
         var valid = Encoding.UTF8.GetBytes($$"""{ "reference": "{{Guid.NewGuid()}}", "status": "delivered", "at": "2026-11-25T03:00:00Z" }""");
-        for (var i = 0; i < Fuzz.Cases(60); i++)
+        for (var i = 0; i < Fuzz.Cases(40); i++)
         {
             var body = fuzz.Mutate(valid);
             var charset = fuzz.Next(3) == 0 ? fuzz.Pick(ByteFuzz.Charsets) : "";
@@ -91,7 +91,7 @@ public sealed class ByteFuzzTests(PostgresServer postgres)
         using var client = app.CreateClient();
         foreach (var (path, fields) in forms)
         {
-            for (var i = 0; i < Fuzz.Cases(db == Db.Sqlite ? 20 : 10); i++)
+            for (var i = 0; i < Fuzz.Cases(db == Db.Sqlite ? 12 : 6); i++)
             {
                 // The registration form's token is good for every form (the opt-out page has none once the person stopped).
                 var token = Forms.AntiforgeryToken(await client.GetStringAsync("/daftar"));
@@ -141,7 +141,7 @@ public sealed class ByteFuzzTests(PostgresServer postgres)
         using var api = app.Api();
         foreach (var (path, csv) in new[] { ("/api/imports/contacts", ContactsCsv), ("/api/imports/permits", PermitsCsv) })
         {
-            for (var i = 0; i < Fuzz.Cases(20); i++)
+            for (var i = 0; i < Fuzz.Cases(15); i++)
             {
                 var body = fuzz.Mutate(Encoding.UTF8.GetBytes(csv));
                 var target = path + (fuzz.Next(2) == 0 ? "?dryRun=true" : "");

@@ -60,6 +60,7 @@ app.UseKabarDefaults();
 app.UseKabarWeb();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseKabarRequestBodies();
 
 app.MapHealth();
 app.MapOperations();

@@ -33,6 +33,8 @@ public static class HostingExtensions
             }
         });
 
+        builder.Services.AddExceptionHandler<RequestInputExceptions>();
+
         AddOptions<KabarOptions>(builder.Services, KabarOptions.Section);
         AddOptions<OfficeOptions>(builder.Services, OfficeOptions.Section);
         AddOptions<PolicyOptions>(builder.Services, PolicyOptions.Section)
@@ -63,12 +65,18 @@ public static class HostingExtensions
 
     private static bool TryFindTimeZone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
 
-    /// <summary>Unhandled errors become a 500 problem without internals; bad requests become 400 problems.</summary>
+    /// <summary>
+    /// Unhandled errors become a 500 problem without internals; bad requests become 400 problems;
+    /// bodies that are cut off or cannot be read are answered by <see cref="RequestInputExceptions"/>
+    /// without an error line.
+    /// </summary>
     public static WebApplication UseKabarDefaults(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // The client's mistake, answered and logged by RequestInputExceptions: not an unhandled error.
+            SuppressDiagnosticsCallback = c => c.ExceptionHandledBy == Microsoft.AspNetCore.Diagnostics.ExceptionHandledType.ExceptionHandlerService,
         });
         app.UseStatusCodePages();
         return app;

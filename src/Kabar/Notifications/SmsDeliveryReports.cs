@@ -54,7 +54,7 @@ public sealed class SmsDeliveryReports(KabarDbContext db, NotificationFlow flow,
     }
 
     /// <summary>Gateways word it differently; these are the common words.</summary>
-    private static AttemptStatus? Map(string status) => status.Trim().ToLowerInvariant() switch
+    internal static AttemptStatus? Map(string status) => status.Trim().ToLowerInvariant() switch
     {
         "sent" or "submitted" or "enroute" => AttemptStatus.Sent,
         "delivered" or "delivrd" => AttemptStatus.Delivered,

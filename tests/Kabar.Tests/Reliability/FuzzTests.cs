@@ -102,7 +102,7 @@ public sealed class FuzzTests(PostgresServer postgres) : IAsyncLifetime
     }
 
     /// <summary>The valid bodies of the API's writing endpoints (SPEC §13).</summary>
-    private static (string Method, string Path, JsonNode Body)[] ApiBodies() =>
+    internal static (string Method, string Path, JsonNode Body)[] ApiBodies() =>
     [
         ("POST", "/api/contacts", JsonNode.Parse("""
             { "phone": "0812-7700-2001", "name": "Siti", "email": "siti@example.id", "language": "id",

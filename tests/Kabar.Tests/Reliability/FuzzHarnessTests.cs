@@ -18,10 +18,10 @@ public sealed class FuzzHarnessTests
     /// <summary>
     /// Found by AFL++ (fuzz/crashes/webhook): <c>WebhookPayload.Parse</c> throws on bytes that are
     /// not UTF-8 inside a message's string, so a signed post carrying one is a 500 on
-    /// <c>/webhooks/whatsapp</c>. Reading the webhook belongs to the webhook quarantine work,
-    /// which skips such an item and quarantines its post; this test is switched on with it.
+    /// <c>/webhooks/whatsapp</c>. It now skips such an item (the endpoint quarantines the post)
+    /// and reads the rest.
     /// </summary>
-    [Fact(Skip = "WebhookPayload.Parse is fixed with the webhook quarantine (unreadable items skipped); switch on when it is merged")]
+    [Fact]
     public void Webhook_OnItsCorpusMutationsAndFoundCrashes_DoesNotCrash()
     {
         Replay("webhook", "crashes");

@@ -25,61 +25,70 @@ if (!command.NeedsKabar)
     return await command.RunAloneAsync(); // help, --version, a usage error (exit 2), the simulator on its own host
 }
 
-var builder = command.IsServe ? KabarHost.CreateBuilder(command.HostArgs) : KabarHost.CreateCommandBuilder(command.HostArgs);
-
-builder.AddKabarDefaults();
-builder.AddKabarNetwork();
-builder.AddKabarData();
-builder.AddKabarSecrets();
-builder.AddKabarAuth();
-builder.AddKabarHealth();
-builder.AddKabarWhatsApp();
-builder.AddKabarDecisions();
-builder.AddKabarChannels();
-builder.AddKabarNotifications();
-builder.AddKabarSimulator();
-builder.AddKabarWeb();
-builder.AddKabarAdmin();
-builder.AddKabarPermits();
-builder.AddKabarPrivacy();
-builder.AddKabarTransfers();
-builder.AddKabarCampaigns();
-builder.AddKabarOperations();
-
-var app = builder.Build();
-
-if (!command.IsServe)
+try
 {
-    return await command.RunAsync(app);
+    var builder = command.IsServe ? KabarHost.CreateBuilder(command.HostArgs) : KabarHost.CreateCommandBuilder(command.HostArgs);
+
+    builder.AddKabarDefaults();
+    builder.AddKabarNetwork();
+    builder.AddKabarData();
+    builder.AddKabarSecrets();
+    builder.AddKabarAuth();
+    builder.AddKabarHealth();
+    builder.AddKabarWhatsApp();
+    builder.AddKabarDecisions();
+    builder.AddKabarChannels();
+    builder.AddKabarNotifications();
+    builder.AddKabarSimulator();
+    builder.AddKabarWeb();
+    builder.AddKabarAdmin();
+    builder.AddKabarPermits();
+    builder.AddKabarPrivacy();
+    builder.AddKabarTransfers();
+    builder.AddKabarCampaigns();
+    builder.AddKabarOperations();
+
+    var app = builder.Build();
+
+    if (!command.IsServe)
+    {
+        return await command.RunAsync(app);
+    }
+
+    await app.PrepareDatabaseAsync();
+
+    app.UseKabarNetwork();
+    app.UseKabarDefaults();
+    app.UseKabarWeb();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseKabarRequestBodies();
+
+    app.MapHealth();
+    app.MapOperations();
+    app.MapWhatsAppWebhooks();
+    app.MapSmsWebhooks();
+    app.MapContacts();
+    app.MapDecisions();
+    app.MapNotifications();
+    app.MapJobs();
+    app.MapStats();
+    app.MapPermits();
+    app.MapPrivacy();
+    app.MapTransfers();
+    app.MapCampaigns();
+    app.MapKabarSimulator();
+    app.MapKabarPages();
+
+    await app.RunAsync();
+    return 0;
 }
-
-await app.PrepareDatabaseAsync();
-
-app.UseKabarNetwork();
-app.UseKabarDefaults();
-app.UseKabarWeb();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseKabarRequestBodies();
-
-app.MapHealth();
-app.MapOperations();
-app.MapWhatsAppWebhooks();
-app.MapSmsWebhooks();
-app.MapContacts();
-app.MapDecisions();
-app.MapNotifications();
-app.MapJobs();
-app.MapStats();
-app.MapPermits();
-app.MapPrivacy();
-app.MapTransfers();
-app.MapCampaigns();
-app.MapKabarSimulator();
-app.MapKabarPages();
-
-await app.RunAsync();
-return 0;
+catch (Exception error) when (StartupErrors.Describe(error) is { } reason)
+{
+    // A setting that can never work: the key and what would be accepted, then exit 1 (README).
+    await Console.Error.WriteLineAsync($"kabar: {reason.ReplaceLineEndings(Environment.NewLine + "kabar: ")}");
+    return 1;
+}
 
 /// <summary>The entry point, visible to the test host.</summary>
 public partial class Program;

@@ -1,3 +1,4 @@
+using Kabar.Common;
 using Kabar.Consent;
 using Kabar.Secrets;
 using Microsoft.Data.Sqlite;
@@ -22,7 +23,7 @@ public static class DataExtensions
             case DatabaseProvider.Postgres:
                 if (string.IsNullOrWhiteSpace(connectionString))
                 {
-                    throw new InvalidOperationException(
+                    throw new KabarConfigurationException(
                         "ConnectionStrings:Kabar must be set when Kabar:Database:Provider is Postgres " +
                         "(for example Host=127.0.0.1;Port=5432;Database=kabar;Username=kabar;Password=…).");
                 }

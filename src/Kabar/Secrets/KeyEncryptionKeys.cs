@@ -72,14 +72,14 @@ public sealed class KeyEncryptionKeys
             }
             catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
             {
-                throw new InvalidOperationException(
+                throw new KabarConfigurationException(
                     $"{CertificatePathSetting} ({options.CertificatePath}) cannot be loaded as a PKCS#12 certificate with its private key " +
                     $"(check the file and {KeyProtectionOptions.Section}:CertificatePassword): {ex.Message}", ex);
             }
 
             if (!certificate.HasPrivateKey)
             {
-                throw new InvalidOperationException($"{CertificatePathSetting} ({options.CertificatePath}) holds no private key; Kabar needs it to read its keys.");
+                throw new KabarConfigurationException($"{CertificatePathSetting} ({options.CertificatePath}) holds no private key; Kabar needs it to read its keys.");
             }
 
             return new KeyEncryptionKeys(null, previous, certificate, CertificatePathSetting, null);
@@ -98,7 +98,7 @@ public sealed class KeyEncryptionKeys
 
         if (!sandbox)
         {
-            throw new InvalidOperationException(
+            throw new KabarConfigurationException(
                 $"{KeySetting} is not set, and real WhatsApp credentials are configured (Kabar:WhatsApp:Numbers:N:AccessToken). " +
                 "Kabar encrypts its Data Protection keys and stored secrets with this key, kept outside the database. " +
                 "Make one with `openssl rand -base64 32` and give it in the environment as Kabar__DataProtection__Key " +
@@ -120,13 +120,13 @@ public sealed class KeyEncryptionKeys
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException(
+            throw new KabarConfigurationException(
                 $"{setting} is not base64. It must be a base64 256-bit key, for example the output of `openssl rand -base64 32`.");
         }
 
         return key.Length == 32
             ? key
-            : throw new InvalidOperationException(
+            : throw new KabarConfigurationException(
                 $"{setting} is {key.Length} bytes; it must be 32 bytes (256 bits) in base64, for example the output of `openssl rand -base64 32`.");
     }
 

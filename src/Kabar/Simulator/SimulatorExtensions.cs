@@ -1,3 +1,4 @@
+using Kabar.Common;
 using Kabar.WhatsApp;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ public static class SimulatorExtensions
         if (enabled && !sandbox)
         {
             // In-process, it would sign forged webhooks with the real app secret.
-            throw new InvalidOperationException(
+            throw new KabarConfigurationException(
                 "Kabar:Simulator:Enabled is true while a WhatsApp access token is configured; the built-in simulator runs only in sandbox mode. Run it standalone (kabar simulator --urls …) instead.");
         }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
+using Kabar.Common;
 using Kabar.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -107,7 +108,7 @@ public sealed class ExportSigningKey(IOptions<ExportOptions> options, IServiceSc
             {
                 // Never sign with a new key silently: manifests signed before would no longer
                 // match the key the office published.
-                throw new InvalidOperationException(
+                throw new KabarConfigurationException(
                     "The stored export signing key cannot be decrypted (the Data Protection keys in the database were lost or changed). " +
                     "Restore them, or set Kabar:Exports:SigningKey and publish its fingerprint again.", ex);
             }

@@ -196,6 +196,19 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("backup", run.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("migrate --Kabar:DataProtection:Key=not-a-key", "kabar: Kabar:DataProtection:Key is not base64.")]
+    [InlineData("serve --urls http://127.0.0.1:0 --Kabar:Sms:Provider=Http", "kabar: Kabar:Sms:Http:Token is required when Kabar:Sms:Provider is Http")]
+    public async Task SettingThatCannotWork_ExitsOne_NamingTheKeyOnStderr_WithoutAStackTrace(string command, string line)
+    {
+        var run = await KabarAsync(command.Split(' '));
+
+        Assert.True(run.Code == 1, run.ToString());
+        Assert.Contains(run.Stderr.Split('\n'), l => l.StartsWith(line, StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Version_PrintsTheReleaseAndCommit_AndExitsZero()
     {

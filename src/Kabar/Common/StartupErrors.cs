@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Common;
+
+/// <summary>A setting that can never work; start-up stops with its message, which names the key.</summary>
+public sealed class KabarConfigurationException : InvalidOperationException
+{
+    public KabarConfigurationException(string message) : base(message)
+    {
+    }
+
+    public KabarConfigurationException(string message, Exception inner) : base(message, inner)
+    {
+    }
+}
+
+/// <summary>
+/// Turns a start-up failure caused by the settings into the lines an operator reads (the key and
+/// what would be accepted), so <c>kabar</c> exits 1 with them instead of aborting with a stack trace.
+/// </summary>
+public static class StartupErrors
+{
+    /// <summary>The settings' complaints, one per line, or null when the failure is not about settings.</summary>
+    public static string? Describe(Exception error)
+    {
+        var lines = new List<string>();
+        Collect(error, lines);
+        return lines.Count == 0 ? null : string.Join(Environment.NewLine, lines.Distinct(StringComparer.Ordinal));
+    }
+
+    private static void Collect(Exception error, List<string> lines)
+    {
+        switch (error)
+        {
+            case OptionsValidationException options:
+                lines.AddRange(options.Failures);
+                break;
+            case KabarConfigurationException configuration:
+                lines.Add(configuration.Message);
+                break;
+            case AggregateException many:
+                foreach (var inner in many.InnerExceptions)
+                {
+                    Collect(inner, lines);
+                }
+
+                break;
+            case { InnerException: { } inner }:
+                Collect(inner, lines);
+                break;
+        }
+    }
+}

@@ -293,7 +293,9 @@ public sealed partial class Dispatcher(
     {
         var flow = services.GetRequiredService<NotificationFlow>();
         var whatsAppBreaker = BreakerFor(Channel.WhatsApp, number.PhoneNumberId);
-        var notifications = await db.Notifications.Where(n => ids.Contains(n.Id)).OrderBy(n => n.DueAt).ToListAsync(ct);
+        // Still this pass's claims: a process that took the number over while this one stalled
+        // may have freed them (QueueStore.FreeClaimsAsync) and claimed them for itself.
+        var notifications = await db.Notifications.Where(n => ids.Contains(n.Id) && n.LockedBy == Holder).OrderBy(n => n.DueAt).ToListAsync(ct);
         var contactIds = notifications.Where(n => n.ContactId != null).Select(n => n.ContactId!.Value).Distinct().ToList();
         var contacts = await db.Contacts.Where(c => contactIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
         var currentIds = notifications.Where(n => n.CurrentAttemptId != null).Select(n => n.CurrentAttemptId!.Value).ToList();

@@ -180,7 +180,8 @@ public sealed class CrashRecoveryTests(PostgresServer postgres) : IAsyncLifetime
             await doomed.WaitUntilReadyAsync(KabarUrl, TimeSpan.FromSeconds(60));
             using var api = Api();
             await CreateOptedInAsync(api, Phones);
-            ids.AddRange(await EnqueueAsync(api, Phones, DateTime.UtcNow.AddSeconds(3), crashAt));
+            // All in before the first is due: the kill comes with the first claim.
+            ids.AddRange(await EnqueueAsync(api, Phones, DateTime.UtcNow.AddSeconds(8), crashAt));
             Assert.True(await doomed.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"Kabar did not reach {crashAt}:\n{doomed.Output}");
             Assert.Contains($"crash point {crashAt} reached", doomed.Output, StringComparison.Ordinal);
         }

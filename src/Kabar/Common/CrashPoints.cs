@@ -10,6 +10,10 @@ namespace Kabar.Common;
 /// </summary>
 public sealed class CrashPoints(IConfiguration configuration)
 {
+    /// <summary>Claimed, nothing decided or recorded yet: no attempt exists, so nothing can be in doubt.</summary>
+    public const string BeforePlan = "before_plan";
+
+    /// <summary>Claimed, and each send's pending attempt recorded; nothing has left yet, but the records cannot tell.</summary>
     public const string AfterClaim = "after_claim";
     public const string AfterAccept = "after_accept";
     public const string AfterCommit = "after_commit";

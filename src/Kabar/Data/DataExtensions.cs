@@ -35,11 +35,12 @@ public static class DataExtensions
                 var sqlite = PrepareSqlite(connectionString ?? DatabaseOptions.DefaultSqliteConnectionString,
                     Common.HostingExtensions.DataFolder(builder));
                 builder.Services.AddDbContext<KabarDbContext, SqliteKabarDbContext>(o =>
-                    Quiet(o.UseSqlite(sqlite, s => s.MigrationsHistoryTable("__ef_migrations"))));
+                    Quiet(o.UseSqlite(sqlite, s => s.MigrationsHistoryTable("__ef_migrations")).AddInterceptors(SqliteSecureDelete.Instance)));
                 break;
         }
 
         builder.Services.AddSingleton<WriteGate>();
+        builder.Services.AddSingleton<DeletedData>();
         builder.Services.AddScoped<ConsentLedger>();
         builder.Services.AddScoped<ConsentTexts>();
         builder.Services.AddScoped<BuiltInConsentTexts>();

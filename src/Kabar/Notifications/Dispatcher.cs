@@ -100,6 +100,14 @@ public sealed partial class Dispatcher(
                         {
                             return DispatchPass.NotHolder;
                         }
+
+                        if (sender is { LeaseHolder: { } gone, LeaseUntil: { } goneUntil } && gone != Holder)
+                        {
+                            // The previous holder let its lease run out (killed, or shut down): its
+                            // claims on this number need not wait out their own lease.
+                            var freed = await QueueStore.FreeClaimsAsync(db, number.PhoneNumberId, gone, ct);
+                            LogTakenOver(number.PhoneNumberId, gone, goneUntil, freed);
+                        }
                     }
 
                     if (sweep)
@@ -161,6 +169,8 @@ public sealed partial class Dispatcher(
             {
                 return new DispatchPass(0, 0, limiter.NextFree(now));
             }
+
+            crash.Hit(CrashPoints.BeforePlan);
 
             // WhatsApp waits while the number is paused (checked again each poll) or warming up.
             // While paused, look again in a minute; resuming wakes the queue at once.
@@ -283,7 +293,9 @@ public sealed partial class Dispatcher(
     {
         var flow = services.GetRequiredService<NotificationFlow>();
         var whatsAppBreaker = BreakerFor(Channel.WhatsApp, number.PhoneNumberId);
-        var notifications = await db.Notifications.Where(n => ids.Contains(n.Id)).OrderBy(n => n.DueAt).ToListAsync(ct);
+        // Still this pass's claims: a process that took the number over while this one stalled
+        // may have freed them (QueueStore.FreeClaimsAsync) and claimed them for itself.
+        var notifications = await db.Notifications.Where(n => ids.Contains(n.Id) && n.LockedBy == Holder).OrderBy(n => n.DueAt).ToListAsync(ct);
         var contactIds = notifications.Where(n => n.ContactId != null).Select(n => n.ContactId!.Value).Distinct().ToList();
         var contacts = await db.Contacts.Where(c => contactIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
         var currentIds = notifications.Where(n => n.CurrentAttemptId != null).Select(n => n.CurrentAttemptId!.Value).ToList();
@@ -875,6 +887,9 @@ public sealed partial class Dispatcher(
         await db.SaveChangesInTurnAsync(gate, token);
         return true;
     }, ct);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took business number {PhoneNumberId} over from {Previous}, whose lease ended at {LeaseUntil:o}; {Freed} of its claims freed")]
+    private partial void LogTakenOver(string phoneNumberId, string previous, DateTime leaseUntil, int freed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} is failing (last error {Code}): its sends are held for {Pause}, then one probe goes alone; sends that had not left keep their tries")]
     private partial void LogProviderDown(string provider, TimeSpan pause, int? code);

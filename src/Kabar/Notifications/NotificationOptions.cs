@@ -32,7 +32,10 @@ public sealed class NotificationOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan SendLookahead { get; set; } = TimeSpan.FromMilliseconds(800);
 
-    /// <summary>How long a claim holds a notification; a crashed process's claims are taken over after it.</summary>
+    /// <summary>
+    /// How long a claim holds a notification. A process that takes a business number over frees the
+    /// previous holder's claims at once; this bounds a claim when nobody takes the number over.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -92,6 +92,23 @@ public static class QueueStore
                 .SetProperty(n => n.Version, n => n.Version + 1), ct);
 
     /// <summary>
+    /// Frees the claims a previous holder of the number left behind, once its sending lease ran
+    /// out and this process took the number over: without this they wait for their own lease
+    /// (<c>ClaimLease</c>, 2 min) before anyone looks at them. Safe while that holder might still
+    /// be alive (stalled past its lease): its pass writes its pending attempts with the rows'
+    /// versions, which this bumps, so it cannot send a notice freed here; a notice whose pending
+    /// attempt it did commit first is claimed again with that attempt and waits in the
+    /// unknown-outcome grace, as after any crash.
+    /// </summary>
+    public static Task<int> FreeClaimsAsync(KabarDbContext db, string phoneNumberId, string previousHolder, CancellationToken ct) =>
+        // The claimable states name the (PhoneNumberId, State, DueAt) index's ranges; only they carry claims.
+        db.Notifications.Where(n => n.PhoneNumberId == phoneNumberId
+                && (n.State == NotificationState.Queued || n.State == NotificationState.Scheduled || n.State == NotificationState.Sending)
+                && n.LockedBy == previousHolder)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.LockedUntil, (DateTime?)null).SetProperty(n => n.LockedBy, (string?)null)
+                .SetProperty(n => n.Version, n => n.Version + 1), ct);
+
+    /// <summary>
     /// Gives the sending lease up (shutdown), so another process need not wait for it to expire.
     /// The lease end is kept as "now": a successor still waits one second after it.
     /// </summary>

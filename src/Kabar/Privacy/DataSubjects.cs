@@ -2,12 +2,15 @@ using System.Globalization;
 using System.Net.Mail;
 using System.Text.Json;
 using Kabar.Channels;
+using Kabar.Citizens;
 using Kabar.Common;
 using Kabar.Consent;
 using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Notifications;
+using Kabar.OptIn;
+using Kabar.Permits;
 using Kabar.WhatsApp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -21,8 +24,15 @@ namespace Kabar.Privacy;
 /// and the console both come here, so they behave alike.
 /// </summary>
 public sealed class DataSubjects(IServiceScopeFactory scopes, ErasureRegistry erasures, WriteGate gate, EmailOutbox outbox,
-    SmsSimulator sms, TimeProvider time, IOptions<OfficeOptions> office, ILogger<DataSubjects> logger)
+    SmsSimulator sms, DeletedData deleted, TimeProvider time, IOptions<OfficeOptions> office, ILogger<DataSubjects> logger)
 {
+    /// <summary>The tables an erasure changes or deletes from: their old row versions are purged after it.</summary>
+    private static readonly Type[] ErasedTables =
+    [
+        typeof(Contact), typeof(ConsentEvent), typeof(Registration), typeof(Notification), typeof(DeliveryAttempt),
+        typeof(WhatsAppStatusEvent), typeof(InboundMessage), typeof(Permit), typeof(OptInToken), typeof(WebhookInboxPost),
+    ];
+
     /// <summary>What replaces a required text that held personal data.</summary>
     public const string Erased = "[dihapus]";
 
@@ -450,6 +460,9 @@ public sealed class DataSubjects(IServiceScopeFactory scopes, ErasureRegistry er
 
         if (result is { Status: Status.Done, Value.Request.Outcome: DataSubjectRequestOutcome.Fulfilled })
         {
+            // The rows are clean; the old copies in the database files (SQLite's write-ahead log,
+            // PostgreSQL's dead row versions) go now, before the answer.
+            await deleted.PurgeAsync(ErasedTables, "an erasure", ct);
             var removed = DeleteOutboxFiles(files, result.Value.Contact.Id);
             if (smsTo is not null)
             {

@@ -3,6 +3,7 @@ using Kabar.Channels;
 using Kabar.Data;
 using Kabar.Jobs;
 using Kabar.Notifications;
+using Kabar.WhatsApp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ namespace Kabar.Privacy;
 /// statistics of SPEC §10 are unchanged. Set-based, in batches, each batch its own transaction.
 /// </summary>
 public sealed class RetentionJob(IServiceScopeFactory scopes, IOptions<PrivacyOptions> options, EmailOutbox outbox, WriteGate gate,
-    ILogger<RetentionJob> logger)
+    DeletedData deleted, ILogger<RetentionJob> logger)
 {
     public const string Name = "retention";
     private const int Batch = 1000;
@@ -55,6 +56,11 @@ public sealed class RetentionJob(IServiceScopeFactory scopes, IOptions<PrivacyOp
             db => db.WhatsAppStatusEvents.Where(e => e.ReceivedAt < cutoff && (e.RecipientId != null || e.RecipientUserId != null)).Select(e => e.Id),
             (db, ids, t) => db.WhatsAppStatusEvents.Where(e => ids.Contains(e.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.RecipientId, (string?)null).SetProperty(e => e.RecipientUserId, (string?)null), t), ct);
+
+        if (inbound + notifications + statuses > 0)
+        {
+            await deleted.PurgeAsync([typeof(InboundMessage), typeof(Notification), typeof(WhatsAppStatusEvent)], "the retention job", ct);
+        }
 
         var files = DeleteOldEmail(cutoff);
         var summary = string.Create(CultureInfo.InvariantCulture,

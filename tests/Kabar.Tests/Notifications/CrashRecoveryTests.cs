@@ -55,7 +55,7 @@ public sealed class CrashRecoveryTests(PostgresServer postgres) : IAsyncLifetime
         Directory.Delete(directory, recursive: true);
     }
 
-    private KabarProcess StartKabar(string? crashAt, IEnumerable<string>? database = null)
+    private KabarProcess StartKabar(string? crashAt, IEnumerable<string>? database = null, IEnumerable<string>? settings = null)
     {
         List<string> args =
         [
@@ -76,6 +76,7 @@ public sealed class CrashRecoveryTests(PostgresServer postgres) : IAsyncLifetime
             "--Kabar:Policy:QuietHoursEnd=00:00",
             "--Logging:LogLevel:Default=Warning",
         ];
+        args.AddRange(settings ?? []); // later settings win
         if (crashAt is not null)
         {
             args.Add($"--Kabar:Testing:CrashAt={crashAt}");
@@ -151,6 +152,61 @@ public sealed class CrashRecoveryTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Equal(Channel.Sms, final[^1].Channel);
         Assert.Equal(DecisionReason.OptedOut, final[^1].Decision!.Reason);
         Assert.DoesNotContain(Simulator.Messages(null), m => m.To == StopPhone && m.Type == "template");
+    }
+
+    /// <summary>
+    /// A killed process's claims are freed by the process that takes its business number over, not
+    /// when they would expire: the claims are held for ten minutes here, far past the test's wait.
+    /// Killed before the pass recorded anything (<c>before_plan</c>), no notice is in doubt and all
+    /// go at once, though the unknown-outcome grace is ten minutes too. Killed once each send's
+    /// pending attempt was recorded (<c>after_claim</c>), Kabar cannot tell whether they left: they
+    /// wait the grace (12 s), counted from the takeover, then go. Either way each person gets the
+    /// notice once. With <c>KABAR_RELIABILITY=full</c> the run uses the shipped settings (claims
+    /// 2 min, sending lease 15 s, grace 10 min) and prints how long the restart took to send
+    /// (docs/reliability.md, "Recovery after a crash").
+    /// </summary>
+    [Theory]
+    [InlineData(CrashPoints.BeforePlan)]
+    [InlineData(CrashPoints.AfterClaim)]
+    public async Task KilledHoldingClaims_NumberTakenOver_ClaimsFreedAtOnce_EachSentOnce(string crashAt)
+    {
+        var shipped = Reliability.Fuzz.Full;
+        string[] settings = shipped
+            ? ["--Kabar:Notifications:ClaimLease=00:02:00", "--Kabar:Notifications:SenderLease=00:00:15", "--Kabar:Notifications:UnknownOutcomeGrace=00:10:00"]
+            : ["--Kabar:Notifications:ClaimLease=00:10:00", $"--Kabar:Notifications:UnknownOutcomeGrace={(crashAt == CrashPoints.BeforePlan ? "00:10:00" : "00:00:12")}"];
+        var ids = new List<Guid>();
+        await using (var doomed = StartKabar(crashAt, settings: settings))
+        {
+            await doomed.WaitUntilReadyAsync(KabarUrl, TimeSpan.FromSeconds(60));
+            using var api = Api();
+            await CreateOptedInAsync(api, Phones);
+            // All in before the first is due: the kill comes with the first claim.
+            ids.AddRange(await EnqueueAsync(api, Phones, DateTime.UtcNow.AddSeconds(8), crashAt));
+            Assert.True(await doomed.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"Kabar did not reach {crashAt}:\n{doomed.Output}");
+            Assert.Contains($"crash point {crashAt} reached", doomed.Output, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(Simulator.Messages(null), m => m.Type == "template"); // none left before the kill
+        var restarted = DateTimeOffset.UtcNow;
+        await using var survivor = StartKabar(null, settings: settings);
+        await survivor.WaitUntilReadyAsync(KabarUrl, TimeSpan.FromSeconds(60));
+        using var client = Api();
+        List<NotificationResponse> final = [];
+        await WaitUntilAsync(async () =>
+        {
+            final = await ReadAllAsync(client, ids);
+            return final.All(n => n.State is NotificationState.Delivered or NotificationState.Read);
+        }, "every notice to be sent after the restart", survivor, shipped ? TimeSpan.FromMinutes(15) : TimeSpan.FromSeconds(60));
+
+        var sentAt = Simulator.Messages(null).Where(m => m.Type == "template").Max(m => m.ReceivedAt);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{crashAt}: all {Phones.Length} notices sent {(sentAt - restarted).TotalSeconds:0.0} s after the restart began");
+        foreach (var phone in Phones)
+        {
+            Assert.Single(Simulator.Messages(phone), m => m.Type == "template");
+        }
+
+        AssertNothingLostNoSilentDuplicate(final);
     }
 
     /// <summary>
@@ -282,9 +338,9 @@ public sealed class CrashRecoveryTests(PostgresServer postgres) : IAsyncLifetime
         return all;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, KabarProcess process)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, KabarProcess process, TimeSpan? timeout = null)
     {
-        var until = DateTime.UtcNow.AddSeconds(60);
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < until)
         {
             if (await condition())

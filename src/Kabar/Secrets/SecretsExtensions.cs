@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Kabar.Data;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -85,20 +86,12 @@ public static class SecretsExtensions
             return;
         }
 
-        if (db.Database.IsSqlite())
-        {
-            // The plain values must not linger in the file: freed cells are zeroed, and the
-            // write-ahead log that still holds the old pages is checkpointed and emptied.
-            await db.Database.OpenConnectionAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA secure_delete=ON;", ct);
-            await db.SaveChangesAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", ct);
-            await db.Database.CloseConnectionAsync();
-        }
-        else
-        {
-            await db.SaveChangesAsync(ct);
-        }
+        await db.SaveChangesAsync(ct);
+
+        // The plain values must not linger in the files: SQLite's write-ahead log still holds the
+        // old pages (freed cells are zeroed by secure_delete), PostgreSQL the old row versions.
+        await scope.ServiceProvider.GetRequiredService<DeletedData>().PurgeAsync(
+            [typeof(DataProtectionKey), typeof(AppSetting)], "encrypting stored secrets", ct);
 
         logger.LogWarning("Encrypted {Keys} Data Protection key(s) and {Secrets} stored secret(s) with the key from {Source}",
             resealed, secrets, keys.Source);

@@ -175,13 +175,27 @@ public sealed class SecretsAtRestTests(PostgresServer postgres)
         data.Delete(recursive: true);
     }
 
-    private async Task<string> StartUpErrorAsync(Dictionary<string, string?> settings)
+    /// <summary>
+    /// <c>kabar serve</c> run as the service runs it, with <paramref name="settings"/> in its
+    /// environment: it must exit 1 with the reason on standard error, and nothing else there.
+    /// </summary>
+    private static async Task<string> StartUpErrorAsync(Dictionary<string, string?> settings)
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        var data = Directory.CreateTempSubdirectory("kabar-startup-");
+        try
         {
-            await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres, settings);
-        });
-        return error.ToString();
+            var environment = settings.ToDictionary(p => p.Key.Replace(":", "__", StringComparison.Ordinal), p => p.Value ?? "");
+            environment["Kabar__DataPath"] = data.FullName;
+            var run = await KabarCliRunner.RunAsync(environment, null, "serve", "--urls", "http://127.0.0.1:0");
+            Assert.True(run.Code == 1, run.ToString());
+            Assert.DoesNotContain("Unhandled exception", run.Stderr, StringComparison.Ordinal);
+            Assert.StartsWith("kabar: ", run.Stderr, StringComparison.Ordinal);
+            return run.Stderr;
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
     }
 
     /// <summary>The SQLite file and its write-ahead log, as bytes read as Latin-1 text (every byte one character).</summary>

@@ -11,7 +11,7 @@ namespace Kabar.Common;
 /// Request bodies judged as bytes before any endpoint reads them (docs/reliability.md, "Byte-level
 /// fuzzing"): a JSON or form body declared in a charset other than UTF-8 is refused with 415, and
 /// a JSON string that is no text — invalid UTF-8, or a <c>\uD800</c> escape without its other half —
-/// is refused with 400 naming the field. Such a string cannot be stored (PostgreSQL refuses it),
+/// is refused with 422 naming the field. Such a string cannot be stored (PostgreSQL refuses it),
 /// written back as JSON or shown, so it is stopped at the door for every endpoint alike.
 /// </summary>
 public static class RequestBodies

@@ -20,6 +20,9 @@ public sealed class KabarConfigurationException : InvalidOperationException
 /// </summary>
 public static class StartupErrors
 {
+    /// <summary>Kabar runs as its own process (<c>dotnet kabar.dll</c>), not inside a test host.</summary>
+    public static bool OwnProcess => System.Reflection.Assembly.GetEntryAssembly() == typeof(StartupErrors).Assembly;
+
     /// <summary>The settings' complaints, one per line, or null when the failure is not about settings.</summary>
     public static string? Describe(Exception error)
     {

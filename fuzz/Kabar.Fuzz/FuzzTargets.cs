@@ -61,12 +61,7 @@ public static class FuzzTargets
             return;
         }
 
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(input);
-        }
-        catch (JsonException)
+        if (Parse(input) is not { } document)
         {
             return;
         }
@@ -185,19 +180,27 @@ public static class FuzzTargets
     /// <summary>Meta's webhook envelope, read leniently (read-only use of <see cref="WebhookPayload.Parse"/>).</summary>
     private static void Webhook(byte[] input)
     {
-        JsonDocument document;
-        try
+        if (Parse(input) is not { } document)
         {
-            document = JsonDocument.Parse(input);
-        }
-        catch (JsonException)
-        {
-            return;
+            return; // 400
         }
 
         using (document)
         {
             _ = WebhookPayload.Parse(document.RootElement);
+        }
+    }
+
+    /// <summary>The bytes as a JSON document, or null when they are no JSON (the endpoints answer 400).</summary>
+    private static JsonDocument? Parse(byte[] input)
+    {
+        try
+        {
+            return JsonDocument.Parse(input);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 }

@@ -1,4 +1,5 @@
 using Kabar.Fuzz;
+using Kabar.Tests.Infrastructure;
 
 namespace Kabar.Tests.Reliability;
 
@@ -31,7 +32,7 @@ public sealed class FuzzHarnessTests
     private static void Replay(string target, string folder)
     {
         var fuzz = new ByteFuzz($"harness {target}");
-        var corpus = Directory.GetFiles(Path.Combine(Repository, "fuzz", folder, target)).Order(StringComparer.Ordinal)
+        var corpus = Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "fuzz", folder, target)).Order(StringComparer.Ordinal)
             .Select(File.ReadAllBytes).ToList();
         Assert.NotEmpty(corpus);
         var inputs = corpus.Concat(Enumerable.Range(0, Fuzz.Cases(300)).Select(_ => fuzz.Mutate(fuzz.Pick(corpus))));
@@ -45,23 +46,6 @@ public sealed class FuzzHarnessTests
             {
                 Assert.Fail($"{target} crashed on {ByteFuzz.Show(input)} ({fuzz.Suite} seed {fuzz.Seed}, replay: KABAR_FUZZ_SEED={fuzz.Seed}): {ex}");
             }
-        }
-    }
-
-    /// <summary>The repository's root, found from the test binaries upwards.</summary>
-    private static string Repository
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Kabar.slnx")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("Kabar.slnx not found above " + AppContext.BaseDirectory);
         }
     }
 }

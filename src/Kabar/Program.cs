@@ -15,6 +15,7 @@ using Kabar.Permits;
 using Kabar.Privacy;
 using Kabar.Secrets;
 using Kabar.Simulator;
+using Kabar.Statuses;
 using Kabar.Transfers;
 using Kabar.Web;
 using Kabar.WhatsApp;
@@ -36,6 +37,7 @@ try
     builder.AddKabarAuth();
     builder.AddKabarHealth();
     builder.AddKabarWhatsApp();
+    builder.AddKabarStatuses();
     builder.AddKabarDecisions();
     builder.AddKabarChannels();
     builder.AddKabarNotifications();

@@ -21,11 +21,9 @@ public static class NotificationExtensions
         builder.Services.AddSingleton<StatusSignal>();
         builder.Services.AddSingleton<Dispatcher>();
         builder.Services.AddScoped<NotificationFlow>();
-        builder.Services.AddScoped<StatusApplier>();
         builder.Services.AddScoped<TemplateSync>();
         builder.Services.AddScoped<Channels.ISmsDeliveryReports, SmsDeliveryReports>();
         builder.Services.AddHostedService<DispatchWorker>();
-        builder.Services.AddHostedService<StatusWorker>();
         return builder;
     }
 }

@@ -63,6 +63,34 @@ public sealed class NotificationWriter(DecisionInputs inputs, IOptions<WhatsAppO
         return notification;
     }
 
+    /// <summary>
+    /// Adds (does not save) an answer to a message <paramref name="contact"/> sent: a free-form
+    /// utility text on their consent, from the number they wrote to when Kabar has it, else the first.
+    /// </summary>
+    public Notification AddReply(KabarDbContext db, Contact contact, string type, string body, string? phoneNumberId,
+        string idempotencyKey, DateTime now)
+    {
+        var numbers = whatsApp.Value.EffectiveNumbers;
+        var notification = new Notification
+        {
+            Id = Guid.CreateVersion7(),
+            Type = type,
+            ContactId = contact.Id,
+            Kind = MessageKind.Text,
+            Category = MessageCategory.Utility,
+            Basis = LegalBasis.Consent,
+            PhoneNumberId = numbers.FirstOrDefault(n => n.PhoneNumberId == phoneNumberId)?.PhoneNumberId ?? numbers[0].PhoneNumberId,
+            Body = body,
+            IdempotencyKey = idempotencyKey,
+            State = NotificationState.Queued,
+            DueAt = now,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Notifications.Add(notification);
+        return notification;
+    }
+
     /// <summary>Tells the dispatcher that committed notifications are waiting.</summary>
     public void Wake() => signal.Wake();
 

@@ -11,6 +11,7 @@ using Kabar.Decisions;
 using Kabar.Notifications;
 using Kabar.OptIn;
 using Kabar.Permits;
+using Kabar.Statuses;
 using Kabar.WhatsApp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -278,10 +279,7 @@ public sealed class DataSubjects(IServiceScopeFactory scopes, ErasureRegistry er
 
         // Status posts still in the webhook inbox hold recipients' numbers as Meta sent them:
         // expanded first, their rows are scrubbed with the rest below.
-        while (await scopes.RunWithRetryAsync((sp, t) =>
-            StatusIntake.ExpandAsync(sp.GetRequiredService<KabarDbContext>(), gate, t), ct) > 0)
-        {
-        }
+        await StatusInbox.ExpandAllAsync(scopes, gate, ct);
 
         var files = new List<string>();
         var smsTo = (string?)null;

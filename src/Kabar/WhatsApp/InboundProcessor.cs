@@ -2,9 +2,10 @@ using Kabar.Common;
 using Kabar.Consent;
 using Kabar.Contacts;
 using Kabar.Data;
+using Kabar.Decisions;
 using Kabar.Notifications;
+using Kabar.Statuses;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Kabar.WhatsApp;
 
@@ -22,8 +23,8 @@ public sealed partial class InboundProcessor(
     ConsentLedger ledger,
     Keywords keywords,
     ConfirmationTexts confirmations,
-    IOptions<PolicyOptions> policy,
-    IOptions<WhatsAppOptions> whatsApp,
+    DecisionInputs inputs,
+    NotificationWriter writer,
     CrashPoints crash,
     Privacy.ErasureRegistry erasures,
     TimeProvider time,
@@ -52,9 +53,54 @@ public sealed partial class InboundProcessor(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var contacts = new ContactResolver(db);
+        var fresh = await FreshAsync(batch.Messages, ct);
+        await contacts.LoadAsync(
+            fresh.Select(m => (m.WaId, m.UserId)).Concat(batch.UserPreferences.Select(p => (p.WaId, p.UserId))), ct);
 
-        // 1. Deduplicate on the wamid: within the batch, then against what is stored.
-        var messages = batch.Messages
+        var applied = await ApplyMessagesAsync(fresh, contacts, now, ct);
+        var consentChanges = applied.ConsentChanges + await ApplyUserPreferencesAsync(batch.UserPreferences, contacts, now, ct);
+        await RecordTemplateEventsAsync(batch.TemplateStatuses, now, ct);
+        foreach (var code in batch.AccountErrors)
+        {
+            LogAccountError(code);
+        }
+
+        if (batch.Skipped.Count > 0 && body is not null)
+        {
+            await WebhookQuarantine.AddAsync(db, body, batch.Skipped, now, logger, ct);
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        var statusCount = await StatusInbox.RecordAsync(db, batch.Statuses, now, ct);
+        crash.Hit(CrashPoints.WebhookIntake);
+        foreach (var (contactId, at) in applied.WindowUpdates)
+        {
+            // Set-based and conditional, so a concurrent batch with a newer message wins.
+            await db.Contacts
+                .Where(c => c.Id == contactId && (c.LastInboundAt == null || c.LastInboundAt < at))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastInboundAt, at), ct);
+        }
+
+        await tx.CommitAsync(ct);
+
+        if (batch.Malformed > 0)
+        {
+            LogMalformed(batch.Malformed);
+        }
+
+        if (batch.Repaired > 0)
+        {
+            LogRepaired(batch.Repaired);
+        }
+
+        return new WebhookOutcome(fresh.Count, batch.Messages.Count - fresh.Count, statusCount, consentChanges, applied.Replies);
+    }
+
+    /// <summary>1. Deduplicate on the wamid: within the batch, then against what is stored.</summary>
+    private async Task<List<InboundItem>> FreshAsync(List<InboundItem> items, CancellationToken ct)
+    {
+        var messages = items
             .DistinctBy(m => m.Wamid)
             .OrderBy(m => m.SentAt)
             .ToList();
@@ -63,11 +109,16 @@ public sealed partial class InboundProcessor(
             ? []
             : (await db.InboundMessages.Where(m => wamids.Contains(m.Wamid)).Select(m => m.Wamid).ToListAsync(ct))
                 .ToHashSet(StringComparer.Ordinal);
-        var fresh = messages.Where(m => !seen.Contains(m.Wamid)).ToList();
+        return messages.Where(m => !seen.Contains(m.Wamid)).ToList();
+    }
 
-        await contacts.LoadAsync(
-            fresh.Select(m => (m.WaId, m.UserId)).Concat(batch.UserPreferences.Select(p => (p.WaId, p.UserId))), ct);
+    /// <summary>What the new messages of a batch changed: each contact's latest message time, consent changes, answers queued.</summary>
+    private sealed record MessagesApplied(Dictionary<Guid, DateTime> WindowUpdates, int ConsentChanges, int Replies);
 
+    /// <summary>Stores each new message with its effect (SPEC §4 steps 2–5) and queues the keyword answers.</summary>
+    private async Task<MessagesApplied> ApplyMessagesAsync(List<InboundItem> fresh, ContactResolver contacts, DateTime now,
+        CancellationToken ct)
+    {
         var windowUpdates = new Dictionary<Guid, DateTime>();
         var consentChanges = 0;
         var replies = 0;
@@ -114,44 +165,7 @@ public sealed partial class InboundProcessor(
             });
         }
 
-        consentChanges += await ApplyUserPreferencesAsync(batch.UserPreferences, contacts, now, ct);
-        var statuses = StatusIntake.Events(batch.Statuses, now);
-        await RecordTemplateEventsAsync(batch.TemplateStatuses, now, ct);
-        foreach (var code in batch.AccountErrors)
-        {
-            LogAccountError(code);
-        }
-
-        if (batch.Skipped.Count > 0 && body is not null)
-        {
-            await WebhookQuarantine.AddAsync(db, body, batch.Skipped, now, logger, ct);
-        }
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        var statusCount = (await StatusIntake.InsertAsync(db, statuses, ct)).Count;
-        crash.Hit(CrashPoints.WebhookIntake);
-        foreach (var (contactId, at) in windowUpdates)
-        {
-            // Set-based and conditional, so a concurrent batch with a newer message wins.
-            await db.Contacts
-                .Where(c => c.Id == contactId && (c.LastInboundAt == null || c.LastInboundAt < at))
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastInboundAt, at), ct);
-        }
-
-        await tx.CommitAsync(ct);
-
-        if (batch.Malformed > 0)
-        {
-            LogMalformed(batch.Malformed);
-        }
-
-        if (batch.Repaired > 0)
-        {
-            LogRepaired(batch.Repaired);
-        }
-
-        return new WebhookOutcome(fresh.Count, batch.Messages.Count - fresh.Count, statusCount, consentChanges, replies);
+        return new MessagesApplied(windowUpdates, consentChanges, replies);
     }
 
     /// <summary>Keywords and the auto opt-in (SPEC §4 steps 4–5). Returns the effect, if any.</summary>
@@ -237,8 +251,7 @@ public sealed partial class InboundProcessor(
     /// </summary>
     private bool QueueReply(Contact contact, InboundItem message, string effect, DateTime now)
     {
-        var p = policy.Value;
-        if (message.SentAt + p.Window - p.WindowSafetyMargin <= now)
+        if (SendDecision.WindowExpiresAt(message.SentAt, inputs.Policy) <= now)
         {
             return false;
         }
@@ -249,30 +262,9 @@ public sealed partial class InboundProcessor(
             "marketing_opt_out" => SystemNotificationTypes.MarketingOptOutConfirmation,
             _ => SystemNotificationTypes.OptInConfirmation,
         };
-        db.Notifications.Add(new Notification
-        {
-            Id = Guid.CreateVersion7(),
-            Type = type,
-            ContactId = contact.Id,
-            Kind = MessageKind.Text,
-            Category = Decisions.MessageCategory.Utility,
-            Basis = LegalBasis.Consent,
-            PhoneNumberId = ReplyingNumber(message.PhoneNumberId),
-            Body = confirmations.For(type, contact.Language),
-            IdempotencyKey = $"keyword-reply:{message.Wamid}",
-            State = NotificationState.Queued,
-            DueAt = now,
-            CreatedAt = now,
-            UpdatedAt = now,
-        });
+        writer.AddReply(db, contact, type, confirmations.For(type, contact.Language), message.PhoneNumberId,
+            $"keyword-reply:{message.Wamid}", now);
         return true;
-    }
-
-    /// <summary>The answer goes out from the number the person wrote to, when Kabar knows it.</summary>
-    private string ReplyingNumber(string? phoneNumberId)
-    {
-        var numbers = whatsApp.Value.EffectiveNumbers;
-        return numbers.FirstOrDefault(n => n.PhoneNumberId == phoneNumberId)?.PhoneNumberId ?? numbers[0].PhoneNumberId;
     }
 
     /// <summary>WhatsApp's in-app "stop/resume marketing" (SPEC §4 step 6).</summary>

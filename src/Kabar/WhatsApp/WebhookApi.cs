@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Kabar.Data;
 using Kabar.Operations;
+using Kabar.Statuses;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Kabar.WhatsApp;
@@ -80,7 +81,7 @@ internal static partial class WebhookApi
                 return TypedResults.Ok();
             }
 
-            if (envelope == EnvelopeKind.WhatsApp && StatusIntake.StatusesOnly(document.RootElement) is var statuses and > 0)
+            if (envelope == EnvelopeKind.WhatsApp && WebhookPayload.StatusesOnly(document.RootElement) is var statuses and > 0)
             {
                 await StoreStatusesAsync(http.RequestServices, body, statuses, metrics, ct);
                 return TypedResults.Ok();
@@ -100,32 +101,7 @@ internal static partial class WebhookApi
                 detail: "A signed webhook body must be a JSON object with 'object' and 'entry'.");
         }
 
-        WebhookOutcome outcome;
-        try
-        {
-            outcome = await StoreAsync(scopes, http.RequestServices, batch, body, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Nothing of the batch was stored; Meta retries the post.
-            CountEvents(metrics, batch, "failed");
-            metrics.WebhookRequest("failed");
-            throw;
-        }
-
-        CountEvents(metrics, batch, "accepted");
-        metrics.WebhookRequest("accepted");
-        LogReceived(logger, outcome.Messages, outcome.Duplicates, outcome.Statuses, outcome.ConsentChanges);
-        if (outcome.Statuses > 0)
-        {
-            http.RequestServices.GetRequiredService<Notifications.StatusSignal>().Wake();
-        }
-
-        if (outcome.Replies > 0)
-        {
-            http.RequestServices.GetRequiredService<Notifications.DispatchSignal>().Wake();
-        }
-        return TypedResults.Ok();
+        return await ApplyAsync(http, scopes, metrics, logger, batch, body, ct);
     }
 
     private enum EnvelopeKind
@@ -170,7 +146,7 @@ internal static partial class WebhookApi
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         try
         {
-            await services.GetRequiredService<StatusIntake>().StoreAsync(body, statuses, now, ct);
+            await services.GetRequiredService<StatusInbox>().StoreAsync(body, statuses, now, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -183,6 +159,39 @@ internal static partial class WebhookApi
         metrics.WebhookEvents("status", "accepted", statuses);
         metrics.WebhookRequest("accepted");
         services.GetRequiredService<Notifications.StatusSignal>().Wake();
+    }
+
+    /// <summary>Applies a post that is not statuses alone, counts what it carried and wakes the workers it gave work.</summary>
+    private static async Task<IResult> ApplyAsync(HttpContext http, IServiceScopeFactory scopes, KabarMetrics metrics,
+        ILogger logger, WebhookBatch batch, byte[] body, CancellationToken ct)
+    {
+        WebhookOutcome outcome;
+        try
+        {
+            outcome = await StoreAsync(scopes, http.RequestServices, batch, body, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing of the batch was stored; Meta retries the post.
+            CountEvents(metrics, batch, "failed");
+            metrics.WebhookRequest("failed");
+            throw;
+        }
+
+        CountEvents(metrics, batch, "accepted");
+        metrics.WebhookRequest("accepted");
+        LogReceived(logger, outcome.Messages, outcome.Duplicates, outcome.Statuses, outcome.ConsentChanges);
+        if (outcome.Statuses > 0)
+        {
+            http.RequestServices.GetRequiredService<Notifications.StatusSignal>().Wake();
+        }
+
+        if (outcome.Replies > 0)
+        {
+            http.RequestServices.GetRequiredService<Notifications.DispatchSignal>().Wake();
+        }
+
+        return TypedResults.Ok();
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public sealed class WhatsAppStatusEvent
 
 /// <summary>
 /// A signed webhook post that carried statuses and nothing else, stored byte for byte before
-/// Kabar answers 200 (<see cref="StatusIntake"/>), compressed without loss. The status worker
+/// Kabar answers 200 (<see cref="Statuses.StatusIntake"/>), compressed without loss. The status worker
 /// expands it into <see cref="WhatsAppStatusEvent"/> rows moments later and deletes it in the
 /// same transaction.
 /// </summary>
@@ -75,7 +75,7 @@ public sealed class WebhookInboxPost
 
     /// <summary>
     /// The raw body exactly as Meta signed it, encoded as <see cref="BodyEncoding"/> says
-    /// (<see cref="StatusIntake.RawBody"/> gives it back as posted).
+    /// (<see cref="Statuses.StatusIntake.RawBody"/> gives it back as posted).
     /// </summary>
     public byte[] Body { get; set; } = [];
 

@@ -15,9 +15,7 @@ public static class WhatsAppExtensions
         builder.Services.AddSingleton<Keywords>();
         builder.Services.AddSingleton<ConfirmationTexts>();
         builder.Services.AddScoped<InboundProcessor>();
-        builder.Services.AddSingleton<StatusIntake>();
         builder.Services.AddSingleton<WebhookReplay>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<StatusIntake>());
         builder.Services.AddCloudApiClient();
         return builder;
     }

@@ -228,7 +228,7 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         do
         {
             await using var scope = Services.CreateAsyncScope();
-            (round, cursor) = await scope.ServiceProvider.GetRequiredService<Kabar.Notifications.StatusApplier>()
+            (round, cursor) = await scope.ServiceProvider.GetRequiredService<Kabar.Statuses.StatusApplier>()
                 .ApplyPendingAsync(Time.GetUtcNow().UtcDateTime, 1000, cursor, CancellationToken.None);
             taken += round;
         }
@@ -244,7 +244,7 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         do
         {
             await using var scope = Services.CreateAsyncScope();
-            expanded = await Kabar.WhatsApp.StatusIntake.ExpandAsync(scope.ServiceProvider.GetRequiredService<KabarDbContext>(),
+            expanded = await Kabar.Statuses.StatusExpander.ExpandAsync(scope.ServiceProvider.GetRequiredService<KabarDbContext>(),
                 scope.ServiceProvider.GetRequiredService<Kabar.Data.WriteGate>(), CancellationToken.None);
         }
         while (expanded > 0);
@@ -262,7 +262,7 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         var stored = rows.Select(r => (r.Wamid, r.Status)).ToHashSet();
         foreach (var post in posts)
         {
-            using var document = JsonDocument.Parse(Kabar.WhatsApp.StatusIntake.RawBody(post));
+            using var document = JsonDocument.Parse(Kabar.Statuses.StatusIntake.RawBody(post));
             stored.UnionWith(WebhookPayload.Parse(document.RootElement).Statuses.Select(s => (s.Wamid, s.Status)));
         }
 

@@ -84,7 +84,7 @@ public sealed class MetricsTests(PostgresServer postgres)
         var now = app.Time.GetUtcNow();
         await app.PostWebhookOkAsync(Envelope(
             Messages(Text("6281277778401", "wamid.M1", now.AddMinutes(-2), "Halo"), Text("6281277778402", "wamid.M2", now.AddMinutes(-1), "Selamat pagi")),
-            Statuses(Status("wamid.unknown", "delivered", now, "6281277778401")),
+            Meta.Statuses(Status("wamid.unknown", "delivered", now, "6281277778401")),
             UserPreference("6281277778401", "stop", now)));
         using (var refused = await app.PostWebhookAsync(Envelope(Messages(Text("6281277778403", "wamid.M3", now, "Halo"))), signature: "sha256=00"))
         {

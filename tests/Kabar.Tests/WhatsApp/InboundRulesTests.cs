@@ -200,7 +200,7 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
             Text(Budi, "wamid.M2", Now.AddMinutes(-2), "STOP"),
             Message(Rina, "wamid.M3", Now.AddMinutes(-1), "image", new() { ["id"] = "media-1", ["mime_type"] = "image/jpeg", ["caption"] = "foto KTP" }));
         messages["value"]!["some_future_key"] = "ignored";
-        var statuses = Statuses(
+        var statuses = Meta.Statuses(
             Status("wamid.OUT1", "sent", Now.AddMinutes(-5), Rina, "attempt-1"),
             Status("wamid.OUT1", "read", Now.AddMinutes(-4), Rina, "attempt-1"),
             Status("wamid.OUT2", "failed", Now.AddMinutes(-4), Budi, "attempt-2", errorCode: 131026));
@@ -229,11 +229,11 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
     public async Task StatusOnlyPost_StoredAsItCameBeforeThe200_ExpandedIntoRowsAfter()
     {
         // Nothing posted yet: the status worker has no burst to give way to.
-        Assert.False(app.Services.GetRequiredService<Kabar.WhatsApp.StatusIntake>().Busy);
+        Assert.False(app.Services.GetRequiredService<Kabar.Statuses.StatusIntake>().Busy);
 
         var broken = Status("wamid.IN2", "delivered", Now.AddMinutes(-2), Rina);
         broken.Remove("id");
-        var body = Envelope(Statuses(Status("wamid.IN1", "delivered", Now.AddMinutes(-2), Rina, "attempt-in-1"), broken,
+        var body = Envelope(Meta.Statuses(Status("wamid.IN1", "delivered", Now.AddMinutes(-2), Rina, "attempt-in-1"), broken,
             Status("wamid.IN3", "read", Now.AddMinutes(-1), Rina)));
         var postedAt = app.Time.GetUtcNow().UtcDateTime;
         using (var response = await app.PostWebhookAsync(body))
@@ -245,7 +245,7 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
         var posted = System.Text.Encoding.UTF8.GetBytes(body);
         Assert.Equal(Kabar.WhatsApp.WebhookInboxPost.Zlib, inbox.BodyEncoding);
         Assert.True(inbox.Body.Length < posted.Length, $"stored {inbox.Body.Length} bytes of a {posted.Length}-byte post");
-        Assert.Equal(posted, Kabar.WhatsApp.StatusIntake.RawBody(inbox));
+        Assert.Equal(posted, Kabar.Statuses.StatusIntake.RawBody(inbox));
         Assert.Equal((3, postedAt), (inbox.Statuses, inbox.ReceivedAt));
         Assert.Equal(0, await app.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync()));
 
@@ -259,7 +259,7 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
         Assert.All(rows, r => Assert.Equal(postedAt, r.ReceivedAt));
 
         // A message beside statuses: applied in the post's own transaction, nothing left in the inbox.
-        using (var mixed = await app.PostWebhookAsync(Envelope([[Messages(Text(Rina, "wamid.IN-M1", Now, "halo"))], [Statuses(Status("wamid.IN4", "sent", Now, Rina))]])))
+        using (var mixed = await app.PostWebhookAsync(Envelope([[Messages(Text(Rina, "wamid.IN-M1", Now, "halo"))], [Meta.Statuses(Status("wamid.IN4", "sent", Now, Rina))]])))
         {
             Assert.Equal(HttpStatusCode.OK, mixed.StatusCode);
         }
@@ -277,7 +277,7 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
     [Fact]
     public async Task InboxPostStoredUncompressed_StillExpands_UnknownEncodingSkipped()
     {
-        var body = System.Text.Encoding.UTF8.GetBytes(Envelope(Statuses(Status("wamid.OLD1", "delivered", Now.AddMinutes(-3), Rina))));
+        var body = System.Text.Encoding.UTF8.GetBytes(Envelope(Meta.Statuses(Status("wamid.OLD1", "delivered", Now.AddMinutes(-3), Rina))));
         await app.WithDbAsync(async d =>
         {
             d.WebhookInbox.Add(new Kabar.WhatsApp.WebhookInboxPost { Body = [1, 2, 3], BodyEncoding = "lz77x", Statuses = 1, ReceivedAt = Now.UtcDateTime });
@@ -297,9 +297,9 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
     {
         var read = Status("wamid.OUT9", "read", Now.AddMinutes(-1), Rina);
         var sent = Status("wamid.OUT9", "sent", Now.AddMinutes(-3), Rina);
-        await app.PostWebhookOkAsync(Envelope(Statuses(read, read.DeepClone().AsObject())));
-        await app.PostWebhookOkAsync(Envelope(Statuses(sent)));
-        await app.PostWebhookOkAsync(Envelope(Statuses(sent.DeepClone().AsObject(), read.DeepClone().AsObject())));
+        await app.PostWebhookOkAsync(Envelope(Meta.Statuses(read, read.DeepClone().AsObject())));
+        await app.PostWebhookOkAsync(Envelope(Meta.Statuses(sent)));
+        await app.PostWebhookOkAsync(Envelope(Meta.Statuses(sent.DeepClone().AsObject(), read.DeepClone().AsObject())));
 
         var stored = await app.WithDbAsync(d => d.WhatsAppStatusEvents.Select(s => s.Status).OrderBy(s => s).ToListAsync());
         Assert.Equal(["read", "sent"], stored);
@@ -328,7 +328,7 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
         await Task.WhenAll(Enumerable.Range(0, 40).Select(async post =>
         {
             var wamids = WamidsOf(post);
-            using var response = await app.PostWebhookAsync(Envelope(Statuses(wamids.Select(w => Status(w, "delivered", Now.AddMinutes(-1), Rina)).ToArray())));
+            using var response = await app.PostWebhookAsync(Envelope(Meta.Statuses(wamids.Select(w => Status(w, "delivered", Now.AddMinutes(-1), Rina)).ToArray())));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var durable = await app.StoredStatusesAsync();
             Assert.All(wamids, w => Assert.Contains((w, "delivered"), durable));

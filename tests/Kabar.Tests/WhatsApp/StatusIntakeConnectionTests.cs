@@ -20,7 +20,7 @@ public sealed class StatusIntakeConnectionTests(PostgresServer postgres)
     {
         await using var app = await KabarApp.StartAsync(Db.Postgres, postgres);
         var at = app.Time.GetUtcNow();
-        using (var first = await app.PostWebhookAsync(Envelope(Statuses(Status("wamid.CONN1", "delivered", at.AddMinutes(-2), Rina)))))
+        using (var first = await app.PostWebhookAsync(Envelope(Meta.Statuses(Status("wamid.CONN1", "delivered", at.AddMinutes(-2), Rina)))))
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
@@ -36,7 +36,7 @@ public sealed class StatusIntakeConnectionTests(PostgresServer postgres)
 
         NpgsqlConnection.ClearAllPools();
 
-        using (var second = await app.PostWebhookAsync(Envelope(Statuses(Status("wamid.CONN2", "read", at.AddMinutes(-1), Rina)))))
+        using (var second = await app.PostWebhookAsync(Envelope(Meta.Statuses(Status("wamid.CONN2", "read", at.AddMinutes(-1), Rina)))))
         {
             Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         }

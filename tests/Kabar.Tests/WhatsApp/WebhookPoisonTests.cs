@@ -103,7 +103,7 @@ public abstract class WebhookPoisonTests(Db db, PostgresServer postgres) : IAsyn
     [MemberData(nameof(Kinds))]
     public async Task StatusOnlyPost_UnreadableStatus_NeighbourApplied_PostQuarantined_InboxEmptied(string kind)
     {
-        var json = Envelope(Statuses(
+        var json = Envelope(Meta.Statuses(
             Status("wamid.ST-GOOD", "delivered", At, Rina),
             Status($"wamid.{SignedBytes.Marker}", "delivered", At, Budi),
             Status("wamid.ST-LATER", "read", At, Rina)));
@@ -114,7 +114,7 @@ public abstract class WebhookPoisonTests(Db db, PostgresServer postgres) : IAsyn
         }
 
         // A good post behind it: the status worker must not stall on the bad one.
-        await app.PostWebhookOkAsync(Envelope(Statuses(Status("wamid.ST-NEXT", "sent", At, Rina))));
+        await app.PostWebhookOkAsync(Envelope(Meta.Statuses(Status("wamid.ST-NEXT", "sent", At, Rina))));
 
         var statuses = await app.WithDbAsync(d => d.WhatsAppStatusEvents.AsNoTracking().Select(s => s.Wamid + "/" + s.Status).ToListAsync());
         Assert.Equal(["wamid.ST-GOOD/delivered", "wamid.ST-LATER/read", "wamid.ST-NEXT/sent"], statuses.Order());
@@ -214,7 +214,7 @@ public abstract class WebhookPoisonTests(Db db, PostgresServer postgres) : IAsyn
         {
             var status = Status("wamid.KEY-S2", "read", At, Budi);
             status[SignedBytes.Marker] = 1;
-            json = Envelope(Statuses(Status("wamid.KEY-S1", "read", At, Rina), status));
+            json = Envelope(Meta.Statuses(Status("wamid.KEY-S1", "read", At, Rina), status));
         }
         else if (where == "change")
         {

@@ -122,7 +122,7 @@ public sealed class WebhookSecurityTests(PostgresServer postgres) : IAsyncLifeti
         var statuses = Enumerable.Range(0, 1000)
             .Select(i => Status($"wamid.BULK{i}", "delivered", app.Time.GetUtcNow(), "6281277770001", $"attempt-{i}"))
             .ToArray();
-        var body = Envelope(Statuses(statuses));
+        var body = Envelope(Meta.Statuses(statuses));
         Assert.True(body.Length < 3 * 1024 * 1024);
         await app.PostWebhookOkAsync(body);
         Assert.Equal(1000, await app.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync()));

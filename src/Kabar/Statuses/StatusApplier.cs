@@ -1,9 +1,10 @@
 using Kabar.Data;
 using Kabar.Decisions;
+using Kabar.Notifications;
 using Kabar.WhatsApp;
 using Microsoft.EntityFrameworkCore;
 
-namespace Kabar.Notifications;
+namespace Kabar.Statuses;
 
 /// <summary>
 /// Applies WhatsApp status webhooks to attempts (SPEC §6): matched by the attempt id echoed in
@@ -11,7 +12,7 @@ namespace Kabar.Notifications;
 /// events are stored once per pair); <c>failed</c> goes through the error table. Run by
 /// <see cref="StatusWorker"/> right after webhooks store the statuses.
 /// </summary>
-public sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, WriteGate gate)
+internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, WriteGate gate)
 {
     public async Task<int> ApplyAsync(IReadOnlyList<WhatsAppStatusEvent> events, DateTime now, CancellationToken ct)
     {

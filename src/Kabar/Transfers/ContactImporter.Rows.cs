@@ -8,27 +8,6 @@ namespace Kabar.Transfers;
 
 public sealed partial class ContactImporter
 {
-    private static readonly Dictionary<string, string> PermitColumnOf = new(StringComparer.Ordinal)
-    {
-        ["externalRef"] = "external_ref",
-        ["permitNumber"] = "permit_number",
-        ["permitType"] = "permit_type",
-        ["status"] = "status",
-        ["holder"] = "phone",
-        ["holder.phone"] = "phone",
-        ["holder.name"] = "name",
-        ["holder.email"] = "email",
-        ["holder.language"] = "language",
-        ["issuedOn"] = "issued_on",
-        ["expiresOn"] = "expires_on",
-        ["renewalOf"] = "renewal_of",
-        ["registrationId"] = "registration_id",
-        ["links.download"] = "download_link",
-        ["links.renewal"] = "renewal_link",
-        ["links.detail"] = "detail_link",
-    };
-
-
     /// <summary>A row that passed validation.</summary>
     private sealed record Row(int Line, string Phone, string? Name, string? Email, string? Language, RowConsent? Consent, PermitInput? Permit)
     {
@@ -121,14 +100,12 @@ public sealed partial class ContactImporter
             return null;
         }
 
-        var request = new PermitRequest(get("external_ref"), get("permit_number"), get("permit_type"), get("status"),
-            holder, get("issued_on"), get("expires_on"), get("renewal_of"),
-            get("registration_id"), new PermitLinks(get("download_link"), get("renewal_link"), get("detail_link")), null);
+        var request = PermitCsvColumns.Request(get, holder);
         var fieldErrors = new FieldErrors();
         var permit = PermitValidation.Validate(request, phones, fieldErrors);
         foreach (var (field, messages) in fieldErrors.Entries)
         {
-            var column = PermitColumnOf.GetValueOrDefault(field, field);
+            var column = PermitCsvColumns.ColumnOf(field, "");
             if (column is not ("phone" or "name" or "email" or "language"))
             {
                 errors.AddRange(messages.Select(m => new ImportRowError(line, column, m)));

@@ -116,7 +116,32 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
         var whatsAppSends = attempts.Where(a => a.Taken || Accepted.Contains(a.Status)).ToList();
         var cost = (decimal)whatsAppSends.Where(a => a.Billable).Sum(a => a.Count * prices.Value.For(a.PricingCategory));
 
-        // One pass over the grouped rows per series, not one per day (a year is 366 days).
+        var days = DayByDay(from, to, zone, whatsAppSends, notifications, consent);
+
+        var totalSends = whatsAppSends.Sum(a => a.Count);
+        var done24 = notifications.Select(n => (n.State, n.Channel, n.Count)).ToList();
+        return new Stats(from, to, policy.Value.TimeZone,
+            new Ratio(ContactsIn(ConsentState.Granted), allContacts),
+            new Ratio(ContactsIn(ConsentState.Withdrawn), allContacts),
+            new Ratio(whatsAppSends.Where(a => a.WindowOpen).Sum(a => a.Count), totalSends),
+            new Ratio(whatsAppSends.Where(a => a.Reason == "service_window").Sum(a => a.Count), totalSends),
+            FallbackOf(done24),
+            new Ratio(whatsAppSends.Where(a => a.Status is AttemptStatus.Delivered or AttemptStatus.Read).Sum(a => a.Count), totalSends),
+            DeliveredOf(done24),
+            decimal.Round(cost, 4),
+            consent.Where(e => e.Action == ConsentAction.Granted).GroupBy(e => e.Source)
+                .Select(g => new SourceCount(EnumText<ConsentSource>.Name(g.Key), g.Sum(e => e.Count)))
+                .OrderByDescending(s => s.Grants).ThenBy(s => s.Source, StringComparer.Ordinal).ToList(),
+            failures.OrderByDescending(f => f.Count).ThenBy(f => f.Code).Select(f => new FailureCount(f.Code, ErrorMeanings.For(f.Code), f.Count)).ToList(),
+            await QueueAsync(now, ct),
+            await NumbersAsync(now, ct),
+            days);
+    }
+
+    /// <summary>The figures of each office day of the period; one pass over the grouped rows per series, not one per day (a year is 366 days).</summary>
+    private List<DayFigures> DayByDay(DateTime from, DateTime to, TimeZoneInfo zone, List<AttemptCount> whatsAppSends,
+        List<NotificationCount> notifications, List<ConsentCount> consent)
+    {
         var sendsByDay = whatsAppSends.ToLookup(a => a.Day);
         var doneByDay = notifications.ToLookup(n => n.Day);
         var eventsByDay = consent.ToLookup(e => e.Day);
@@ -138,24 +163,7 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
                 (decimal)sends.Where(a => a.Billable).Sum(a => a.Count * prices.Value.For(a.PricingCategory))));
         }
 
-        var totalSends = whatsAppSends.Sum(a => a.Count);
-        var done24 = notifications.Select(n => (n.State, n.Channel, n.Count)).ToList();
-        return new Stats(from, to, policy.Value.TimeZone,
-            new Ratio(ContactsIn(ConsentState.Granted), allContacts),
-            new Ratio(ContactsIn(ConsentState.Withdrawn), allContacts),
-            new Ratio(whatsAppSends.Where(a => a.WindowOpen).Sum(a => a.Count), totalSends),
-            new Ratio(whatsAppSends.Where(a => a.Reason == "service_window").Sum(a => a.Count), totalSends),
-            FallbackOf(done24),
-            new Ratio(whatsAppSends.Where(a => a.Status is AttemptStatus.Delivered or AttemptStatus.Read).Sum(a => a.Count), totalSends),
-            DeliveredOf(done24),
-            decimal.Round(cost, 4),
-            consent.Where(e => e.Action == ConsentAction.Granted).GroupBy(e => e.Source)
-                .Select(g => new SourceCount(EnumText<ConsentSource>.Name(g.Key), g.Sum(e => e.Count)))
-                .OrderByDescending(s => s.Grants).ThenBy(s => s.Source, StringComparer.Ordinal).ToList(),
-            failures.OrderByDescending(f => f.Count).ThenBy(f => f.Code).Select(f => new FailureCount(f.Code, ErrorMeanings.For(f.Code), f.Count)).ToList(),
-            await QueueAsync(now, ct),
-            await NumbersAsync(now, ct),
-            days);
+        return days;
     }
 
     private sealed record AttemptCount(DateOnly Day, AttemptStatus Status, bool Taken, bool WindowOpen, string? Reason, bool Billable,

@@ -37,30 +37,7 @@ public sealed class CampaignService(IOptions<PolicyOptions> policy, TimeProvider
             errors.Add("dailyCap", $"Give a daily cap between 1 and {MaxDailyCap}.");
         }
 
-        var from = ParseTime(request.SendingHours?.From);
-        var until = ParseTime(request.SendingHours?.Until);
-        if (from is null)
-        {
-            errors.Add("sendingHours.from", "Give a time of day as HH:mm, for example 09:00.");
-        }
-
-        if (until is null)
-        {
-            errors.Add("sendingHours.until", "Give a time of day as HH:mm, for example 17:00.");
-        }
-
-        if (from is { } f && until is { } u)
-        {
-            var p = policy.Value;
-            if (f >= u)
-            {
-                errors.Add("sendingHours.until", "The end of the sending hours must come after their start on the same day.");
-            }
-            else if (!OutsideQuietHours(f, u, p))
-            {
-                errors.Add("sendingHours", $"Sending hours must lie outside the quiet hours {p.QuietHoursStart:HH\\:mm}–{p.QuietHoursEnd:HH\\:mm} ({p.TimeZone}), for example 09:00–17:00.");
-            }
-        }
+        var (from, until) = ValidateSendingHours(request.SendingHours, errors);
 
         var segment = request.Segment;
         if (segment?.RegisteredFrom is { } rf && segment.RegisteredTo is { } rt && rf > rt)
@@ -105,6 +82,37 @@ public sealed class CampaignService(IOptions<PolicyOptions> policy, TimeProvider
         };
         db.Campaigns.Add(campaign);
         return campaign;
+    }
+
+    /// <summary>The sending hours, each null when it cannot be read; both must lie outside the quiet hours.</summary>
+    private (TimeOnly? From, TimeOnly? Until) ValidateSendingHours(SendingHoursRequest? hours, FieldErrors errors)
+    {
+        var from = ParseTime(hours?.From);
+        var until = ParseTime(hours?.Until);
+        if (from is null)
+        {
+            errors.Add("sendingHours.from", "Give a time of day as HH:mm, for example 09:00.");
+        }
+
+        if (until is null)
+        {
+            errors.Add("sendingHours.until", "Give a time of day as HH:mm, for example 17:00.");
+        }
+
+        if (from is { } f && until is { } u)
+        {
+            var p = policy.Value;
+            if (f >= u)
+            {
+                errors.Add("sendingHours.until", "The end of the sending hours must come after their start on the same day.");
+            }
+            else if (!OutsideQuietHours(f, u, p))
+            {
+                errors.Add("sendingHours", $"Sending hours must lie outside the quiet hours {p.QuietHoursStart:HH\\:mm}–{p.QuietHoursEnd:HH\\:mm} ({p.TimeZone}), for example 09:00–17:00.");
+            }
+        }
+
+        return (from, until);
     }
 
     /// <summary>

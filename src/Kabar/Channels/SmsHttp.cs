@@ -91,15 +91,9 @@ internal static class SmsHttp
 
             foreach (var name in names)
             {
-                if (document.RootElement.TryGetProperty(name, out var value))
+                if (document.RootElement.TryGetProperty(name, out var value) && JsonText.StringOrNumber(value) is { } text)
                 {
-                    switch (value.ValueKind)
-                    {
-                        case JsonValueKind.String:
-                            return value.GetString();
-                        case JsonValueKind.Number:
-                            return value.GetRawText();
-                    }
+                    return text;
                 }
             }
 

@@ -37,88 +37,7 @@ public sealed class RegistrationService(IServiceScopeFactory scopes, Notificatio
         var textVersion = input.Language == CitizenLanguage.English
             ? BuiltInConsentTexts.RegistrationFormVersionEnglish
             : BuiltInConsentTexts.RegistrationFormVersion;
-        var (registration, fresh) = await scopes.RunWithRetryAsync(async (sp, token) =>
-        {
-            var db = sp.GetRequiredService<KabarDbContext>();
-            var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Phone == input.Phone, token);
-            if (contact is null)
-            {
-                contact = new Contact
-                {
-                    Id = Guid.CreateVersion7(),
-                    Phone = input.Phone,
-                    Name = input.Name,
-                    Email = input.Email,
-                    Language = input.Language,
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                };
-                db.Contacts.Add(contact);
-
-                // A number whose owner was erased starts withdrawn: the tick below then grants
-                // nothing, exactly as for a known person who said STOP.
-                await sp.GetRequiredService<Privacy.ErasureRegistry>().CarryOverAsync(db, contact, now, token);
-            }
-            else
-            {
-                var since = now - ResubmitWindow;
-                var same = await db.Registrations.AsNoTracking()
-                    .Where(r => r.ContactId == contact.Id && r.CreatedAt >= since && r.PermitType == input.PermitType
-                        && r.WhatsAppConsent == input.WhatsAppConsent && r.Name == input.Name)
-                    .OrderByDescending(r => r.CreatedAt).FirstOrDefaultAsync(token);
-                if (same is not null)
-                {
-                    return (same, false);
-                }
-
-                // Anyone can type anyone's number into an unauthenticated form: it changes nothing
-                // about a known person (an e-mail typed here could divert their permit notices).
-                // The registration row keeps what was typed for the office to check.
-                contact.UpdatedAt = now;
-            }
-
-            var registration = new Registration
-            {
-                Id = Guid.CreateVersion7(),
-                Reference = NewReference(now),
-                ContactId = contact.Id,
-                Name = input.Name,
-                Email = input.Email,
-                PermitType = input.PermitType,
-                Language = input.Language,
-                WhatsAppConsent = input.WhatsAppConsent,
-                ConsentTextVersion = textVersion,
-                Ip = input.Ip,
-                UserAgent = input.UserAgent is { Length: > 512 } ua ? ua[..512] : input.UserAgent,
-                CreatedAt = now,
-            };
-
-            // The tick grants WhatsApp to a number with no consent yet. It does not undo an earlier
-            // STOP: the form cannot tell who typed the number, so the person turns WhatsApp back on
-            // themselves (MULAI, or an opt-in link), as the page says.
-            if (input.WhatsAppConsent && contact.WhatsAppConsent == ConsentState.Unknown)
-            {
-                var e = await sp.GetRequiredService<ConsentLedger>().AppendAsync(contact, ConsentScope.WhatsApp, ConsentAction.Granted,
-                    ConsentSource.RegistrationForm, now, now,
-                    new ConsentEvidence { TextVersion = textVersion, Ip = input.Ip, UserAgent = input.UserAgent }, token);
-                registration.ConsentEventId = e.Id;
-            }
-
-            var dayAgo = now.AddDays(-1);
-            var acknowledged = await db.Registrations.CountAsync(
-                r => r.ContactId == contact.Id && r.CreatedAt > dayAgo && r.NotificationId != null, token);
-            if (acknowledged < options.Value.AcknowledgementsPerNumberPerDay)
-            {
-                var type = NotificationCatalog.Find("status_update")!;
-                var notification = writer.Add(db, contact, type, AcknowledgementParams(registration.Reference, now), now,
-                    new NotificationOrigin(IdempotencyKey: $"daftar:{registration.Id}"));
-                registration.NotificationId = notification.Id;
-            }
-
-            db.Registrations.Add(registration);
-            await db.SaveChangesAsync(token);
-            return (registration, true);
-        }, ct);
+        var (registration, fresh) = await scopes.RunWithRetryAsync((sp, token) => RecordAsync(sp, input, textVersion, now, token), ct);
 
         if (fresh)
         {
@@ -128,6 +47,104 @@ public sealed class RegistrationService(IServiceScopeFactory scopes, Notificatio
         }
 
         return registration;
+    }
+
+    /// <summary>One try of the transaction: a resubmission returns the first registration and false.</summary>
+    private async Task<(Registration Registration, bool Fresh)> RecordAsync(IServiceProvider sp, RegistrationInput input, string textVersion,
+        DateTime now, CancellationToken token)
+    {
+        var db = sp.GetRequiredService<KabarDbContext>();
+        var (contact, same) = await FindOrAddContactAsync(sp, db, input, now, token);
+        if (same is not null)
+        {
+            return (same, false);
+        }
+
+        var registration = new Registration
+        {
+            Id = Guid.CreateVersion7(),
+            Reference = NewReference(now),
+            ContactId = contact.Id,
+            Name = input.Name,
+            Email = input.Email,
+            PermitType = input.PermitType,
+            Language = input.Language,
+            WhatsAppConsent = input.WhatsAppConsent,
+            ConsentTextVersion = textVersion,
+            Ip = input.Ip,
+            UserAgent = input.UserAgent is { Length: > 512 } ua ? ua[..512] : input.UserAgent,
+            CreatedAt = now,
+        };
+
+        // The tick grants WhatsApp to a number with no consent yet. It does not undo an earlier
+        // STOP: the form cannot tell who typed the number, so the person turns WhatsApp back on
+        // themselves (MULAI, or an opt-in link), as the page says.
+        if (input.WhatsAppConsent && contact.WhatsAppConsent == ConsentState.Unknown)
+        {
+            var e = await sp.GetRequiredService<ConsentLedger>().AppendAsync(contact, ConsentScope.WhatsApp, ConsentAction.Granted,
+                ConsentSource.RegistrationForm, now, now,
+                new ConsentEvidence { TextVersion = textVersion, Ip = input.Ip, UserAgent = input.UserAgent }, token);
+            registration.ConsentEventId = e.Id;
+        }
+
+        var dayAgo = now.AddDays(-1);
+        var acknowledged = await db.Registrations.CountAsync(
+            r => r.ContactId == contact.Id && r.CreatedAt > dayAgo && r.NotificationId != null, token);
+        if (acknowledged < options.Value.AcknowledgementsPerNumberPerDay)
+        {
+            var type = NotificationCatalog.Find("status_update")!;
+            var notification = writer.Add(db, contact, type, AcknowledgementParams(registration.Reference, now), now,
+                new NotificationOrigin(IdempotencyKey: $"daftar:{registration.Id}"));
+            registration.NotificationId = notification.Id;
+        }
+
+        db.Registrations.Add(registration);
+        await db.SaveChangesAsync(token);
+        return (registration, true);
+    }
+
+    /// <summary>The person with this number, added when new; or the same registration made moments ago.</summary>
+    private static async Task<(Contact Contact, Registration? Same)> FindOrAddContactAsync(IServiceProvider sp, KabarDbContext db,
+        RegistrationInput input, DateTime now, CancellationToken token)
+    {
+        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Phone == input.Phone, token);
+        if (contact is null)
+        {
+            contact = new Contact
+            {
+                Id = Guid.CreateVersion7(),
+                Phone = input.Phone,
+                Name = input.Name,
+                Email = input.Email,
+                Language = input.Language,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            db.Contacts.Add(contact);
+
+            // A number whose owner was erased starts withdrawn: the tick below then grants
+            // nothing, exactly as for a known person who said STOP.
+            await sp.GetRequiredService<Privacy.ErasureRegistry>().CarryOverAsync(db, contact, now, token);
+        }
+        else
+        {
+            var since = now - ResubmitWindow;
+            var same = await db.Registrations.AsNoTracking()
+                .Where(r => r.ContactId == contact.Id && r.CreatedAt >= since && r.PermitType == input.PermitType
+                    && r.WhatsAppConsent == input.WhatsAppConsent && r.Name == input.Name)
+                .OrderByDescending(r => r.CreatedAt).FirstOrDefaultAsync(token);
+            if (same is not null)
+            {
+                return (contact, same);
+            }
+
+            // Anyone can type anyone's number into an unauthenticated form: it changes nothing
+            // about a known person (an e-mail typed here could divert their permit notices).
+            // The registration row keeps what was typed for the office to check.
+            contact.UpdatedAt = now;
+        }
+
+        return (contact, null);
     }
 
     private Dictionary<string, string> AcknowledgementParams(string reference, DateTime now)

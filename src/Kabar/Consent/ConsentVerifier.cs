@@ -23,19 +23,98 @@ public sealed class ConsentVerifier(KabarDbContext db)
     {
         var heads = await db.Contacts.AsNoTracking()
             .Where(c => c.LedgerSeq > 0 || c.LedgerHead != null)
-            .Select(c => new { c.Id, c.LedgerSeq, c.LedgerHead, c.WhatsAppConsent, c.MarketingConsent })
+            .Select(c => new Head(c.Id, c.LedgerSeq, c.LedgerHead, c.WhatsAppConsent, c.MarketingConsent))
             .ToDictionaryAsync(c => c.Id, ct);
 
-        var breaks = new List<ChainBreak>();
-        var broken = new HashSet<Guid>();
-        var visited = new HashSet<Guid>();
-        var events = 0;
-        Guid? current = null;
-        int expectedSeq = 0;
-        string? previousHash = null;
-        var states = new Dictionary<ConsentScope, ConsentState>();
+        var walk = new Walk(heads);
+        await foreach (var e in db.ConsentEvents.AsNoTracking().OrderBy(e => e.ContactId).ThenBy(e => e.Seq).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            walk.Step(e);
+        }
 
-        void Finish(Guid contactId)
+        walk.End();
+        return new ChainReport(heads.Count, walk.Events, walk.Breaks);
+    }
+
+    /// <summary>What the contact row says of its ledger.</summary>
+    private sealed record Head(Guid Id, int LedgerSeq, string? LedgerHead, ConsentState WhatsAppConsent, ConsentState MarketingConsent);
+
+    /// <summary>One pass over the events in (contact, seq) order, checking each chain as it ends.</summary>
+    private sealed class Walk(Dictionary<Guid, Head> heads)
+    {
+        private readonly HashSet<Guid> broken = [];
+        private readonly HashSet<Guid> visited = [];
+        private readonly Dictionary<ConsentScope, ConsentState> states = [];
+        private Guid? current;
+        private int expectedSeq;
+        private string? previousHash;
+
+        public List<ChainBreak> Breaks { get; } = [];
+
+        public int Events { get; private set; }
+
+        public void Step(ConsentEvent e)
+        {
+            Events++;
+            if (current != e.ContactId)
+            {
+                if (current is { } done)
+                {
+                    Finish(done);
+                }
+
+                current = e.ContactId;
+                visited.Add(e.ContactId);
+                expectedSeq = 1;
+                previousHash = null;
+                states.Clear();
+            }
+
+            if (broken.Contains(e.ContactId))
+            {
+                return;
+            }
+
+            if (e.Seq != expectedSeq)
+            {
+                Break(new ChainBreak(e.ContactId, expectedSeq, null, $"event #{expectedSeq} is missing (found #{e.Seq} next)"));
+            }
+            else if (e.PrevHash != previousHash)
+            {
+                Break(new ChainBreak(e.ContactId, e.Seq, e.Id, "its previous-hash does not match the event before it"));
+            }
+            else if (e.EvidenceSalt is not null && ConsentChain.EvidenceDigest(e.EvidenceSalt, e.Ip, e.UserAgent) != e.EvidenceDigest)
+            {
+                Break(new ChainBreak(e.ContactId, e.Seq, e.Id, "its IP address or user agent was changed"));
+            }
+            else if (ConsentChain.ComputeHash(e) != e.Hash)
+            {
+                Break(new ChainBreak(e.ContactId, e.Seq, e.Id, "its contents do not match its hash: the event was edited"));
+            }
+
+            expectedSeq = e.Seq + 1;
+            previousHash = e.Hash;
+            states[e.Scope] = e.Action == ConsentAction.Granted ? ConsentState.Granted : ConsentState.Withdrawn;
+        }
+
+        /// <summary>The last chain's check, then the contacts that record events the ledger does not have.</summary>
+        public void End()
+        {
+            if (current is { } last)
+            {
+                Finish(last);
+            }
+
+            foreach (var (id, head) in heads)
+            {
+                if (!visited.Contains(id) && head.LedgerSeq > 0)
+                {
+                    Break(new ChainBreak(id, 1, null, $"the contact records {head.LedgerSeq} event(s) but the ledger has none"));
+                }
+            }
+        }
+
+        private void Finish(Guid contactId)
         {
             if (broken.Contains(contactId))
             {
@@ -64,71 +143,12 @@ public sealed class ConsentVerifier(KabarDbContext db)
             }
         }
 
-        void Break(ChainBreak b)
+        private void Break(ChainBreak b)
         {
             if (broken.Add(b.ContactId))
             {
-                breaks.Add(b);
+                Breaks.Add(b);
             }
         }
-
-        await foreach (var e in db.ConsentEvents.AsNoTracking().OrderBy(e => e.ContactId).ThenBy(e => e.Seq).AsAsyncEnumerable().WithCancellation(ct))
-        {
-            events++;
-            if (current != e.ContactId)
-            {
-                if (current is { } done)
-                {
-                    Finish(done);
-                }
-
-                current = e.ContactId;
-                visited.Add(e.ContactId);
-                expectedSeq = 1;
-                previousHash = null;
-                states.Clear();
-            }
-
-            if (broken.Contains(e.ContactId))
-            {
-                continue;
-            }
-
-            if (e.Seq != expectedSeq)
-            {
-                Break(new ChainBreak(e.ContactId, expectedSeq, null, $"event #{expectedSeq} is missing (found #{e.Seq} next)"));
-            }
-            else if (e.PrevHash != previousHash)
-            {
-                Break(new ChainBreak(e.ContactId, e.Seq, e.Id, "its previous-hash does not match the event before it"));
-            }
-            else if (e.EvidenceSalt is not null && ConsentChain.EvidenceDigest(e.EvidenceSalt, e.Ip, e.UserAgent) != e.EvidenceDigest)
-            {
-                Break(new ChainBreak(e.ContactId, e.Seq, e.Id, "its IP address or user agent was changed"));
-            }
-            else if (ConsentChain.ComputeHash(e) != e.Hash)
-            {
-                Break(new ChainBreak(e.ContactId, e.Seq, e.Id, "its contents do not match its hash: the event was edited"));
-            }
-
-            expectedSeq = e.Seq + 1;
-            previousHash = e.Hash;
-            states[e.Scope] = e.Action == ConsentAction.Granted ? ConsentState.Granted : ConsentState.Withdrawn;
-        }
-
-        if (current is { } last)
-        {
-            Finish(last);
-        }
-
-        foreach (var (id, head) in heads)
-        {
-            if (!visited.Contains(id) && head.LedgerSeq > 0)
-            {
-                Break(new ChainBreak(id, 1, null, $"the contact records {head.LedgerSeq} event(s) but the ledger has none"));
-            }
-        }
-
-        return new ChainReport(heads.Count, events, breaks);
     }
 }

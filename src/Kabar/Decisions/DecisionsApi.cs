@@ -124,7 +124,7 @@ internal static class DecisionsApi
     });
 
     /// <summary>
-    /// The columns of <see cref="Subjects"/> for a thousand ids, read straight from the driver:
+    /// The columns of <see cref="Subjects"/> for a chunk of up to <see cref="BulkChunk"/> ids, read straight from the driver:
     /// one parameter holding the list and no EF Core materialisation, which was three quarters
     /// of the bulk call's reading (docs/benchmarks.md). Same values as EF Core reads them: GUIDs,
     /// the consent states' text, times in UTC.
@@ -187,7 +187,7 @@ internal static class DecisionsApi
             reader.IsDBNull(i) ? null : DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc);
     }
 
-    /// <summary>Reads the contacts a thousand at a time and writes each decision as it is made.</summary>
+    /// <summary>Reads the contacts <see cref="BulkChunk"/> (5,000) at a time and writes each decision as it is made.</summary>
     private static async IAsyncEnumerable<BulkDecision> DecideAllAsync(KabarDbContext db, IReadOnlyList<Guid> ids,
         IReadOnlyList<string?> given, string[] normalized, DecisionMessage message, DecisionInputs inputs, KabarMetrics metrics, DateTime now,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
@@ -217,7 +217,7 @@ internal static class DecisionsApi
         for (var start = 0; start < normalized.Length; start += BulkChunk)
         {
             var chunk = normalized.Skip(start).Take(BulkChunk).Distinct(StringComparer.Ordinal).ToList();
-            // One parameter holding the list (json_each / = ANY), not a thousand: far less work per query.
+            // One parameter holding the list (json_each / = ANY), not one per id: far less work per query.
             var found = await Subjects(db.Contacts.Where(c => EF.Parameter(chunk).Contains(c.Phone!))).ToDictionaryAsync(c => c.Phone!, StringComparer.Ordinal, ct);
             for (var i = start; i < Math.Min(normalized.Length, start + BulkChunk); i++)
             {

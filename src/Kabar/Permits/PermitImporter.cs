@@ -21,26 +21,6 @@ public sealed class PermitImporter(IServiceScopeFactory scopes, PhoneNormalizer 
         "issued_on", "expires_on", "renewal_of", "registration_id", "download_link", "renewal_link", "detail_link",
     ];
 
-    private static readonly Dictionary<string, string> ColumnOf = new(StringComparer.Ordinal)
-    {
-        ["externalRef"] = "external_ref",
-        ["permitNumber"] = "permit_number",
-        ["permitType"] = "permit_type",
-        ["status"] = "status",
-        ["holder"] = "holder_phone",
-        ["holder.phone"] = "holder_phone",
-        ["holder.name"] = "holder_name",
-        ["holder.email"] = "holder_email",
-        ["holder.language"] = "holder_language",
-        ["issuedOn"] = "issued_on",
-        ["expiresOn"] = "expires_on",
-        ["renewalOf"] = "renewal_of",
-        ["registrationId"] = "registration_id",
-        ["links.download"] = "download_link",
-        ["links.renewal"] = "renewal_link",
-        ["links.detail"] = "detail_link",
-    };
-
     private static readonly string[] RequiredColumns = ["external_ref", "permit_type", "status"];
 
     private const int Batch = 500;
@@ -88,25 +68,9 @@ public sealed class PermitImporter(IServiceScopeFactory scopes, PhoneNormalizer 
                     continue;
                 }
 
-                string? Get(string column)
-                {
-                    var index = Array.IndexOf(header, column);
-                    return index < 0 || index >= parser.FieldCount ? null : PermitValidation.Trim(parser.GetString(index));
-                }
-
-                var request = new PermitRequest(Get("external_ref"), Get("permit_number"), Get("permit_type"), Get("status"),
-                    new PersonRequest(Get("holder_phone"), Get("holder_name"), Get("holder_email"), Get("holder_language")),
-                    Get("issued_on"), Get("expires_on"), Get("renewal_of"), Get("registration_id"),
-                    new PermitLinks(Get("download_link"), Get("renewal_link"), Get("detail_link")), null);
-                var fieldErrors = new FieldErrors();
-                var input = PermitValidation.Validate(request, phones, fieldErrors);
+                var input = ValidateRow(parser, header, line, errors);
                 if (input is null)
                 {
-                    foreach (var (field, messages) in fieldErrors.Entries)
-                    {
-                        errors.AddRange(messages.Select(m => new ImportRowError(line, ColumnOf.GetValueOrDefault(field, field), m)));
-                    }
-
                     continue;
                 }
 
@@ -125,6 +89,30 @@ public sealed class PermitImporter(IServiceScopeFactory scopes, PhoneNormalizer 
         var ordered = errors.OrderBy(e => e.Line).ThenBy(e => Array.IndexOf(Columns, e.Column)).ToList();
         var rejected = errors.Select(e => e.Line).Distinct().Count();
         return new PermitImportReport(rows, created, updated, rejected, dryRun, ordered);
+    }
+
+    /// <summary>The row as a permit, or null with its problems added to <paramref name="errors"/>.</summary>
+    private PermitInput? ValidateRow(CsvHelper.CsvReader parser, string[] header, int line, List<ImportRowError> errors)
+    {
+        string? Get(string column)
+        {
+            var index = Array.IndexOf(header, column);
+            return index < 0 || index >= parser.FieldCount ? null : PermitValidation.Trim(parser.GetString(index));
+        }
+
+        var request = PermitCsvColumns.Request(Get,
+            new PersonRequest(Get("holder_phone"), Get("holder_name"), Get("holder_email"), Get("holder_language")));
+        var fieldErrors = new FieldErrors();
+        var input = PermitValidation.Validate(request, phones, fieldErrors);
+        if (input is null)
+        {
+            foreach (var (field, messages) in fieldErrors.Entries)
+            {
+                errors.AddRange(messages.Select(m => new ImportRowError(line, PermitCsvColumns.ColumnOf(field, "holder_"), m)));
+            }
+        }
+
+        return input;
     }
 
     private async Task<(int Created, int Updated)> WriteAsync(List<(int Line, PermitInput Input)> valid, bool dryRun,
@@ -146,7 +134,7 @@ public sealed class PermitImporter(IServiceScopeFactory scopes, PhoneNormalizer 
             var outcome = await writer.UpsertAsync(db, input, now, notify: false, ct);
             if (outcome.Permit is null)
             {
-                errors.Add(new ImportRowError(line, ColumnOf.GetValueOrDefault(outcome.ErrorField!, outcome.ErrorField!), outcome.Error!));
+                errors.Add(new ImportRowError(line, PermitCsvColumns.ColumnOf(outcome.ErrorField!, "holder_"), outcome.Error!));
                 continue;
             }
 

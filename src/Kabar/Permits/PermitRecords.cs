@@ -113,38 +113,7 @@ public static class PermitValidation
             }
         }
 
-        List<DocumentInput>? documents = null;
-        if (r.Documents is not null)
-        {
-            documents = [];
-            for (var n = 0; n < r.Documents.Count; n++)
-            {
-                var d = r.Documents[n];
-                var prefix = $"documents[{n}].";
-                Required(d.Name, prefix + "name", 200, "the document's name, for example 'SK Izin Usaha'", errors);
-                var role = AssigneeRole.Staff;
-                if (d.Role is null || !EnumText<AssigneeRole>.TryParse(d.Role, out role))
-                {
-                    errors.Add(prefix + "role", $"'{Shorten(d.Role)}' is not a role; use {EnumText<AssigneeRole>.Choices} (staff sign, an official approves).");
-                }
-
-                var assignee = d.Assignee is null ? null : Person(d.Assignee, prefix + "assignee.", phones, errors);
-                if (d.Assignee is null)
-                {
-                    errors.Add(prefix + "assignee", "Name who must act: { \"phone\": \"...\", \"name\": \"...\" }.");
-                }
-
-                if (d.Name is not null && r.Documents.Take(n).Any(o => string.Equals(o.Name?.Trim(), d.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
-                {
-                    errors.Add(prefix + "name", $"'{Shorten(d.Name)}' is listed twice; each document of a permit has its own name.");
-                }
-
-                if (assignee is not null && d.Name is not null)
-                {
-                    documents.Add(new DocumentInput(d.Name.Trim(), role, assignee, d.Done));
-                }
-            }
-        }
+        var documents = r.Documents is null ? null : Documents(r.Documents, phones, errors);
 
         if (errors.Any)
         {
@@ -153,6 +122,40 @@ public static class PermitValidation
 
         return new PermitInput(r.ExternalRef!.Trim(), Trim(r.PermitNumber), r.PermitType!.Trim(), status, holder!, issued, expires,
             Trim(r.RenewalOf), Trim(r.RegistrationId), r.Links, documents);
+    }
+
+    private static List<DocumentInput> Documents(IReadOnlyList<DocumentRequest> requests, PhoneNormalizer phones, FieldErrors errors)
+    {
+        var documents = new List<DocumentInput>();
+        for (var n = 0; n < requests.Count; n++)
+        {
+            var d = requests[n];
+            var prefix = $"documents[{n}].";
+            Required(d.Name, prefix + "name", 200, "the document's name, for example 'SK Izin Usaha'", errors);
+            var role = AssigneeRole.Staff;
+            if (d.Role is null || !EnumText<AssigneeRole>.TryParse(d.Role, out role))
+            {
+                errors.Add(prefix + "role", $"'{Shorten(d.Role)}' is not a role; use {EnumText<AssigneeRole>.Choices} (staff sign, an official approves).");
+            }
+
+            var assignee = d.Assignee is null ? null : Person(d.Assignee, prefix + "assignee.", phones, errors);
+            if (d.Assignee is null)
+            {
+                errors.Add(prefix + "assignee", "Name who must act: { \"phone\": \"...\", \"name\": \"...\" }.");
+            }
+
+            if (d.Name is not null && requests.Take(n).Any(o => string.Equals(o.Name?.Trim(), d.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add(prefix + "name", $"'{Shorten(d.Name)}' is listed twice; each document of a permit has its own name.");
+            }
+
+            if (assignee is not null && d.Name is not null)
+            {
+                documents.Add(new DocumentInput(d.Name.Trim(), role, assignee, d.Done));
+            }
+        }
+
+        return documents;
     }
 
     public static PersonInput? Person(PersonRequest p, string prefix, PhoneNormalizer phones, FieldErrors errors)

@@ -37,37 +37,13 @@ public sealed class PermitWriter(NotificationWriter writer, PermitNotices notice
         }
 
         var holder = await FindOrAddContactAsync(db, input.Holder, now, erasures, ct);
-        var permit = db.Permits.Local.FirstOrDefault(p => p.ExternalRef == input.ExternalRef)
-            ?? await db.Permits.FirstOrDefaultAsync(p => p.ExternalRef == input.ExternalRef, ct);
-        var created = permit is null;
-        if (permit is null)
-        {
-            permit = new Permit
-            {
-                Id = Guid.CreateVersion7(),
-                ExternalRef = input.ExternalRef,
-                Status = input.Status,
-                StatusChangedAt = now,
-                CreatedAt = now,
-            };
-            db.Permits.Add(permit);
-        }
-
+        var (permit, created) = await FindOrAddPermitAsync(db, input, now, ct);
         var oldStatus = permit.Status;
         var statusChanged = !created && oldStatus != input.Status;
         // A field left out keeps its value: the permit system may send only what changed.
         var expiryChanged = !created && input.ExpiresOn is not null && permit.ExpiresOn != input.ExpiresOn;
 
-        permit.PermitNumber = input.PermitNumber ?? permit.PermitNumber;
-        permit.PermitType = input.PermitType;
-        permit.HolderContactId = holder.Id;
-        permit.RegistrationId = input.RegistrationId ?? permit.RegistrationId;
-        permit.IssuedOn = input.IssuedOn ?? permit.IssuedOn;
-        permit.ExpiresOn = input.ExpiresOn ?? permit.ExpiresOn;
-        permit.RenewalOfId = renewed?.Id ?? permit.RenewalOfId;
-        permit.DownloadLink = input.Links?.Download ?? permit.DownloadLink;
-        permit.RenewalLink = input.Links?.Renewal ?? permit.RenewalLink;
-        permit.DetailLink = input.Links?.Detail ?? permit.DetailLink;
+        CopyFields(permit, input, holder.Id, renewed?.Id);
         if (statusChanged)
         {
             permit.Status = input.Status;
@@ -105,23 +81,7 @@ public sealed class PermitWriter(NotificationWriter writer, PermitNotices notice
 
         if (notify)
         {
-            if (becameIssued)
-            {
-                // One message per event: the issue notice says everything a status notice would.
-                if (permit.RenewalOfId is not null)
-                {
-                    Add(db, holder, PermitNotices.RenewalApproved, notices.RenewalParams(permit, holder, now), now, permit.Id, $"permit:{permit.Id}:renewal-approved");
-                }
-                else
-                {
-                    Add(db, holder, PermitNotices.Ready, notices.ReadyParams(permit, holder, now), now, permit.Id, $"permit:{permit.Id}:issued");
-                }
-            }
-            else if (statusChanged)
-            {
-                Add(db, holder, PermitNotices.StatusUpdate, notices.StatusParams(permit, holder, oldStatus, now), now, permit.Id,
-                    $"permit:{permit.Id}:status:{permit.StatusSeq}:{EnumTextName(permit.Status)}");
-            }
+            AddNotices(db, permit, holder, oldStatus, becameIssued, statusChanged, now);
         }
 
         if (input.Documents is not null)
@@ -130,6 +90,65 @@ public sealed class PermitWriter(NotificationWriter writer, PermitNotices notice
         }
 
         return outcome;
+    }
+
+    private static async Task<(Permit Permit, bool Created)> FindOrAddPermitAsync(KabarDbContext db, PermitInput input, DateTime now,
+        CancellationToken ct)
+    {
+        var permit = db.Permits.Local.FirstOrDefault(p => p.ExternalRef == input.ExternalRef)
+            ?? await db.Permits.FirstOrDefaultAsync(p => p.ExternalRef == input.ExternalRef, ct);
+        if (permit is not null)
+        {
+            return (permit, false);
+        }
+
+        permit = new Permit
+        {
+            Id = Guid.CreateVersion7(),
+            ExternalRef = input.ExternalRef,
+            Status = input.Status,
+            StatusChangedAt = now,
+            CreatedAt = now,
+        };
+        db.Permits.Add(permit);
+
+        return (permit, true);
+    }
+
+    private static void CopyFields(Permit permit, PermitInput input, Guid holderId, Guid? renewedId)
+    {
+        permit.PermitNumber = input.PermitNumber ?? permit.PermitNumber;
+        permit.PermitType = input.PermitType;
+        permit.HolderContactId = holderId;
+        permit.RegistrationId = input.RegistrationId ?? permit.RegistrationId;
+        permit.IssuedOn = input.IssuedOn ?? permit.IssuedOn;
+        permit.ExpiresOn = input.ExpiresOn ?? permit.ExpiresOn;
+        permit.RenewalOfId = renewedId ?? permit.RenewalOfId;
+        permit.DownloadLink = input.Links?.Download ?? permit.DownloadLink;
+        permit.RenewalLink = input.Links?.Renewal ?? permit.RenewalLink;
+        permit.DetailLink = input.Links?.Detail ?? permit.DetailLink;
+    }
+
+    /// <summary>One message per event: the issue notice says everything a status notice would.</summary>
+    private void AddNotices(KabarDbContext db, Permit permit, Contact holder, PermitStatus oldStatus, bool becameIssued, bool statusChanged,
+        DateTime now)
+    {
+        if (becameIssued)
+        {
+            if (permit.RenewalOfId is not null)
+            {
+                Add(db, holder, PermitNotices.RenewalApproved, notices.RenewalParams(permit, holder, now), now, permit.Id, $"permit:{permit.Id}:renewal-approved");
+            }
+            else
+            {
+                Add(db, holder, PermitNotices.Ready, notices.ReadyParams(permit, holder, now), now, permit.Id, $"permit:{permit.Id}:issued");
+            }
+        }
+        else if (statusChanged)
+        {
+            Add(db, holder, PermitNotices.StatusUpdate, notices.StatusParams(permit, holder, oldStatus, now), now, permit.Id,
+                $"permit:{permit.Id}:status:{permit.StatusSeq}:{EnumTextName(permit.Status)}");
+        }
     }
 
     private async Task ApplyDocumentsAsync(KabarDbContext db, Permit permit, Contact holder, IReadOnlyList<DocumentInput> documents,

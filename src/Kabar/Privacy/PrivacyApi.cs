@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Kabar.Auth;
 using Kabar.Common;
@@ -112,27 +111,8 @@ internal static class PrivacyApi
             errors.Add("kind", $"Use {EnumText<DataSubjectRequestKind>.Choices}.");
         }
 
-        var take = limit ?? 50;
-        if (take is < 1 or > 200)
-        {
-            errors.Add("limit", "Between 1 and 200.");
-        }
-
-        (DateTime At, Guid Id)? cursor = null;
-        if (after is not null)
-        {
-            var parts = after.Split('_');
-            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ticks)
-                && Guid.TryParse(parts[1], out var afterId))
-            {
-                cursor = (new DateTime(ticks, DateTimeKind.Utc), afterId);
-            }
-            else
-            {
-                errors.Add("after", "Use the 'next' value of the previous page.");
-            }
-        }
-
+        var take = KeysetPaging.ReadLimit(limit, errors);
+        var cursor = KeysetPaging.ReadCursor(after, errors);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -161,14 +141,9 @@ internal static class PrivacyApi
             q = q.Where(r => r.AnsweredAt < tu);
         }
 
-        if (cursor is { } cur)
-        {
-            q = q.Where(r => r.AnsweredAt < cur.At || (r.AnsweredAt == cur.At && r.Id != cur.Id && r.Id.CompareTo(cur.Id) < 0));
-        }
-
-        var page = await q.OrderByDescending(r => r.AnsweredAt).ThenByDescending(r => r.Id).Take(take + 1).ToListAsync(ct);
-        var next = page.Count > take ? $"{page[take - 1].AnsweredAt.Ticks.ToString(CultureInfo.InvariantCulture)}_{page[take - 1].Id}" : null;
-        return TypedResults.Ok(new DataSubjectRequestPage([.. page.Take(take).Select(r => r.ToResponse())], next));
+        var fetched = await q.Page(r => r.AnsweredAt, r => r.Id, cursor, take).ToListAsync(ct);
+        var (page, next) = KeysetPaging.Cut(fetched, take, r => new KeysetCursor(r.AnsweredAt, r.Id));
+        return TypedResults.Ok(new DataSubjectRequestPage([.. page.Select(r => r.ToResponse())], next));
     }
 
     private static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

@@ -46,8 +46,16 @@ public static class ExportVerifier
     {
         var problems = new List<string>();
         var facts = new List<string>();
+        CheckManifest(manifest, trustedFingerprint, problems, facts);
+        await CheckFileAsync(csv, manifest, problems, ct);
 
-        // 1. The manifest: signed by the key it names, and that key is the office's.
+        facts.Add($"{manifest.Kind} export {manifest.Id} of {manifest.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC by {manifest.RequestedBy}: {manifest.RowCount} row(s), SHA-256 {manifest.CsvSha256}.");
+        return new ExportVerification(problems.Count == 0, problems, facts);
+    }
+
+    /// <summary>1. The manifest: signed by the key it names, and that key is the office's.</summary>
+    private static void CheckManifest(ExportManifest manifest, string? trustedFingerprint, List<string> problems, List<string> facts)
+    {
         string? fingerprint = null;
         try
         {
@@ -85,8 +93,11 @@ public static class ExportVerifier
         {
             problems.Add("The manifest's list of rows (contact ids, ledger heads, row digests) does not match its signed digest: the manifest was altered.");
         }
+    }
 
-        // 2. The file: its bytes, its rows.
+    /// <summary>2. The file: its bytes, its rows.</summary>
+    private static async Task CheckFileAsync(Stream csv, ExportManifest manifest, List<string> problems, CancellationToken ct)
+    {
         using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var hashing = new HashingStream(csv, fileHash);
         var rowProblems = new List<string>();
@@ -137,9 +148,6 @@ public static class ExportVerifier
         {
             problems.Add($"… and {rowProblems.Count - 20} more altered row(s).");
         }
-
-        facts.Add($"{manifest.Kind} export {manifest.Id} of {manifest.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC by {manifest.RequestedBy}: {manifest.RowCount} row(s), SHA-256 {manifest.CsvSha256}.");
-        return new ExportVerification(problems.Count == 0, problems, facts);
     }
 
     /// <summary>Normalises a published key given as a fingerprint (<c>sha256:…</c> or bare hex) or as PEM text.</summary>

@@ -211,15 +211,15 @@ public sealed partial class CloudApiClient(
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
-            var messageId = First(root, "messages") is { } m ? Str(m, "id") : null;
+            var messageId = First(root, "messages") is { } m ? JsonText.StringOrNumberOf(m, "id") : null;
             if (messageId is null)
             {
                 return new WhatsAppSendResult(SendOutcome.Unknown, ErrorTitle: "Success without a message id");
             }
 
-            var waId = First(root, "contacts") is { } c ? Str(c, "wa_id") : null;
+            var waId = First(root, "contacts") is { } c ? JsonText.StringOrNumberOf(c, "wa_id") : null;
             return new WhatsAppSendResult(SendOutcome.Accepted, messageId, waId,
-                MessageStatus: First(root, "messages") is { } m2 ? Str(m2, "message_status") : null);
+                MessageStatus: First(root, "messages") is { } m2 ? JsonText.StringOrNumberOf(m2, "message_status") : null);
         }
         catch (JsonException)
         {
@@ -239,8 +239,8 @@ public sealed partial class CloudApiClient(
                 && document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
             {
                 int? code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var ci) ? ci : null;
-                var details = error.TryGetProperty("error_data", out var data) && data.ValueKind == JsonValueKind.Object ? Str(data, "details") : null;
-                var title = details ?? Str(error, "message") ?? response.ReasonPhrase;
+                var details = error.TryGetProperty("error_data", out var data) && data.ValueKind == JsonValueKind.Object ? JsonText.StringOrNumberOf(data, "details") : null;
+                var title = details ?? JsonText.StringOrNumberOf(error, "message") ?? response.ReasonPhrase;
                 return new WhatsAppSendResult(SendOutcome.Failed, ErrorCode: code, ErrorTitle: Pii.MaskText(title),
                     HttpStatus: status, RetryAfter: retryAfter);
             }
@@ -302,26 +302,26 @@ public sealed partial class CloudApiClient(
 
     private static RemoteTemplate ReadTemplate(JsonElement t)
     {
-        var format = Str(t, "parameter_format") ?? "POSITIONAL";
+        var format = JsonText.StringOrNumberOf(t, "parameter_format") ?? "POSITIONAL";
         string? bodyText = null;
         if (t.TryGetProperty("components", out var components) && components.ValueKind == JsonValueKind.Array)
         {
             foreach (var component in components.EnumerateArray())
             {
-                if (string.Equals(Str(component, "type"), "BODY", StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(JsonText.StringOrNumberOf(component, "type"), "BODY", StringComparison.OrdinalIgnoreCase))
                 {
-                    bodyText = Str(component, "text");
+                    bodyText = JsonText.StringOrNumberOf(component, "text");
                     break;
                 }
             }
         }
 
         return new RemoteTemplate(
-            Str(t, "id") ?? "",
-            Str(t, "name") ?? "",
-            Str(t, "language") ?? "",
-            Str(t, "status") ?? "",
-            Str(t, "category") ?? "",
+            JsonText.StringOrNumberOf(t, "id") ?? "",
+            JsonText.StringOrNumberOf(t, "name") ?? "",
+            JsonText.StringOrNumberOf(t, "language") ?? "",
+            JsonText.StringOrNumberOf(t, "status") ?? "",
+            JsonText.StringOrNumberOf(t, "category") ?? "",
             format,
             BodyParameterNames(bodyText, format));
     }
@@ -351,16 +351,6 @@ public sealed partial class CloudApiClient(
     private static JsonElement? First(JsonElement root, string array) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(array, out var a) && a.ValueKind == JsonValueKind.Array
             && a.GetArrayLength() > 0 ? a[0] : null;
-
-    private static string? Str(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
-            ? v.ValueKind switch
-            {
-                JsonValueKind.String => v.GetString(),
-                JsonValueKind.Number => v.GetRawText(),
-                _ => null,
-            }
-            : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp send to {Recipient} failed: code {Code}, HTTP {Status}: {Title}")]
     private static partial void LogSendFailed(ILogger logger, string recipient, int? code, int? status, string? title);

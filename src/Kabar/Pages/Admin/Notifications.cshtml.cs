@@ -81,28 +81,15 @@ public sealed class NotificationsModel(KabarDbContext db, Microsoft.Extensions.O
             q = q.Where(n => n.CreatedAt < end);
         }
 
-        if (After?.Split('_') is [var ticksText, var idText] && long.TryParse(ticksText, out var ticks) && Guid.TryParse(idText, out var afterId))
-        {
-            var at = new DateTime(ticks, DateTimeKind.Utc);
-            q = q.Where(n => n.CreatedAt < at || (n.CreatedAt == at && n.Id.CompareTo(afterId) < 0));
-        }
-
         // The page in the database's own order (the keyset relies on it), then the phones in one query.
-        var page = await q.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(PageSize + 1)
+        var page = await q.Page(n => n.CreatedAt, n => n.Id, KeysetCursor.TryParse(After, out var after) ? after : null, PageSize)
             .Select(n => new { n.Id, n.CreatedAt, n.Type, n.State, n.Channel, n.Reason, n.ContactId, n.LastError })
             .ToListAsync(ct);
         var ids = page.Where(n => n.ContactId != null).Select(n => n.ContactId!.Value).Distinct().ToList();
         var phonesById = await db.Contacts.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Phone }).ToDictionaryAsync(c => c.Id, c => c.Phone, ct);
         var rows = page.Select(n => new Row(n.Id, n.CreatedAt, n.Type, n.State, n.Channel, n.Reason, n.ContactId,
             n.ContactId is { } c ? phonesById.GetValueOrDefault(c) : null, n.LastError)).ToList();
-        if (rows.Count > PageSize)
-        {
-            var last = rows[PageSize - 1];
-            Next = $"{last.CreatedAt.Ticks}_{last.Id}";
-            rows = rows.Take(PageSize).ToList();
-        }
-
-        Rows = rows;
+        (Rows, Next) = KeysetPaging.Cut(rows, PageSize, r => new KeysetCursor(r.CreatedAt, r.Id));
     }
 
     public string NextUrl() =>

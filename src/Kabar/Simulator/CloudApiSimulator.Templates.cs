@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Kabar.Notifications;
+using Kabar.WhatsApp;
+using static Kabar.Common.JsonText;
+
+namespace Kabar.Simulator;
+
+public sealed partial class CloudApiSimulator
+{
+    /// <summary>A page of templates: <paramref name="after"/> is the cursor of the previous page.</summary>
+    public (IReadOnlyList<SimTemplate> Page, string? After) GetTemplates(int limit, string? after)
+    {
+        var all = Templates;
+        var start = 0;
+        if (after is not null && int.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        {
+            start = Math.Clamp(index, 0, all.Count);
+        }
+
+        var page = all.Skip(start).Take(Math.Min(limit, options.MaxTemplatesPerPage)).ToList();
+        var end = start + page.Count;
+        return (page, end < all.Count ? end.ToString(CultureInfo.InvariantCulture) : null);
+    }
+
+    /// <summary>Changes a template's status and posts <c>message_template_status_update</c>; false when it does not exist.</summary>
+    public bool SetTemplateStatus(string name, string language, string status)
+    {
+        var template = FindTemplate(name, language);
+        if (template is null)
+        {
+            return false;
+        }
+
+        status = status.ToUpperInvariant();
+        lock (faultsGate)
+        {
+            template.Status = status;
+        }
+
+        var @event = status == "APPROVED" ? "REINSTATED" : status;
+        webhooks.Schedule(new WebhookItem("message_template_status_update", null, new JsonObject
+        {
+            ["event"] = @event,
+            ["message_template_id"] = long.Parse(template.Id, CultureInfo.InvariantCulture),
+            ["message_template_name"] = template.Name,
+            ["message_template_language"] = template.Language,
+            ["reason"] = "NONE",
+            ["message_template_category"] = template.Category,
+        }), time.GetUtcNow());
+        return true;
+    }
+
+    private SimTemplate? FindTemplate(string name, string language)
+    {
+        lock (faultsGate)
+        {
+            return templates.FirstOrDefault(t => t.Name == name && t.Language == language);
+        }
+    }
+
+    private static List<SimTemplate> SeedTemplates()
+    {
+        var list = new List<SimTemplate>();
+        var id = 1_100_000_000_000_000L;
+        foreach (var type in NotificationCatalog.All)
+        {
+            foreach (var language in new[] { "id", "en" })
+            {
+                var body = type.WhatsAppBody.For(language);
+                list.Add(new SimTemplate
+                {
+                    Id = (++id).ToString(CultureInfo.InvariantCulture),
+                    Name = type.Name,
+                    Language = language,
+                    Category = type.Category.ToString().ToUpperInvariant(),
+                    BodyText = body,
+                    ParameterCount = CloudApiClient.BodyParameterNames(body, "POSITIONAL").Count,
+                });
+            }
+        }
+
+        return list;
+    }
+
+    private static List<string> BodyParameters(JsonElement template)
+    {
+        var result = new List<string>();
+        if (!template.TryGetProperty("components", out var components) || components.ValueKind != JsonValueKind.Array)
+        {
+            return result;
+        }
+
+        foreach (var component in components.EnumerateArray())
+        {
+            if (string.Equals(StringOf(component, "type"), "body", StringComparison.OrdinalIgnoreCase)
+                && component.TryGetProperty("parameters", out var ps) && ps.ValueKind == JsonValueKind.Array)
+            {
+                result.AddRange(ps.EnumerateArray().Select(p => StringOf(p, "text") ?? ""));
+            }
+        }
+
+        return result;
+    }
+}

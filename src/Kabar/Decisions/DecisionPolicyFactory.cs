@@ -1,3 +1,4 @@
+using Kabar.Channels;
 using Kabar.Common;
 using Kabar.Contacts;
 using Microsoft.Extensions.Options;

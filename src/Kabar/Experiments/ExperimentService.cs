@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Kabar.Campaigns;
 using Kabar.Common;
 using Kabar.Data;
-using Kabar.Experiments;
 using Kabar.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Kabar.Campaigns;
+namespace Kabar.Experiments;
 
 /// <summary>Creating experiments and analysing them from the recorded asks; shared by the API and the console.</summary>
 public sealed partial class ExperimentService(IOptions<ExperimentOptions> options, TimeProvider time)

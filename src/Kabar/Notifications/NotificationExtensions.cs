@@ -1,6 +1,3 @@
-using Kabar.Common;
-using Kabar.WhatsApp;
-
 namespace Kabar.Notifications;
 
 public static class NotificationExtensions
@@ -13,8 +10,6 @@ public static class NotificationExtensions
         builder.Services.AddOptionsWithValidateOnStart<WhatsAppPriceOptions>()
             .BindConfiguration(WhatsAppPriceOptions.Section)
             .ValidateDataAnnotations();
-        builder.Services.AddSingleton<CrashPoints>();
-        builder.Services.AddSingleton<OptIn.OptOutLinks>();
         builder.Services.AddSingleton<MessageComposer>();
         builder.Services.AddSingleton<DispatchSignal>();
         builder.Services.AddSingleton<NotificationWriter>();
@@ -22,7 +17,6 @@ public static class NotificationExtensions
         builder.Services.AddSingleton<Dispatcher>();
         builder.Services.AddScoped<NotificationFlow>();
         builder.Services.AddScoped<StatusApplier>();
-        builder.Services.AddScoped<TemplateSync>();
         builder.Services.AddScoped<Channels.ISmsDeliveryReports, SmsDeliveryReports>();
         builder.Services.AddHostedService<DispatchWorker>();
         builder.Services.AddHostedService<StatusWorker>();

@@ -2,21 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace Kabar.Consent;
 
-/// <summary>What a consent covers (SPEC §2).</summary>
-public enum ConsentScope
-{
-    [JsonStringEnumMemberName("whatsapp")] WhatsApp,
-    [JsonStringEnumMemberName("whatsapp_marketing")] WhatsAppMarketing,
-}
-
-/// <summary>The current consent state of one scope: the latest event wins (SPEC §3).</summary>
-public enum ConsentState
-{
-    [JsonStringEnumMemberName("unknown")] Unknown,
-    [JsonStringEnumMemberName("granted")] Granted,
-    [JsonStringEnumMemberName("withdrawn")] Withdrawn,
-}
-
 public enum ConsentAction
 {
     [JsonStringEnumMemberName("granted")] Granted,
@@ -83,14 +68,4 @@ public sealed class ConsentEvent
     public string? Note { get; set; }
     public string? PrevHash { get; set; }
     public string Hash { get; set; } = "";
-}
-
-/// <summary>A consent text as shown to people, stored once and referenced by version and hash.</summary>
-public sealed class ConsentText
-{
-    public string Version { get; set; } = "";
-    public string Hash { get; set; } = "";
-    public string Language { get; set; } = "id";
-    public string Text { get; set; } = "";
-    public DateTime CreatedAt { get; set; }
 }

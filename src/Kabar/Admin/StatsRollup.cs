@@ -1,104 +1,10 @@
-using System.ComponentModel.DataAnnotations;
 using Kabar.Common;
-using Kabar.Consent;
 using Kabar.Data;
-using Kabar.Decisions;
 using Kabar.Jobs;
-using Kabar.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Admin;
-
-/// <summary><c>Kabar:Stats</c>: how the dashboard's daily counts are kept.</summary>
-public sealed class StatsOptions
-{
-    public const string Section = "Kabar:Stats";
-
-    /// <summary>
-    /// A day's counts are recomputed on every run until this long after the day ended: delivery
-    /// and read receipts, retries and fallbacks keep changing a day's figures for a while.
-    /// </summary>
-    [Range(typeof(TimeSpan), "1.00:00:00", "90.00:00:00")]
-    public TimeSpan RecomputeWindow { get; set; } = TimeSpan.FromDays(7);
-}
-
-/// <summary>
-/// A completed office day whose counts are in the rollup tables. Only days whose marker carries
-/// the office's current time zone are read, so changing <c>Kabar:Policy:TimeZone</c> falls back
-/// to live counting until the job has rolled the days up again.
-/// </summary>
-public sealed class StatsDay
-{
-    public DateOnly Day { get; set; }
-    public required string TimeZone { get; set; }
-    public DateTime ComputedAt { get; set; }
-}
-
-/// <summary>WhatsApp attempts created on one office day, counted by what the dashboard groups them by.</summary>
-public sealed class StatsAttemptDay
-{
-    public long Id { get; set; }
-    public DateOnly Day { get; set; }
-    public AttemptStatus Status { get; set; }
-    public bool Taken { get; set; }
-    public bool WindowOpen { get; set; }
-    public string? Reason { get; set; }
-    public bool Billable { get; set; }
-    public string? PricingCategory { get; set; }
-    public int? ErrorCode { get; set; }
-    public long Count { get; set; }
-}
-
-/// <summary>Notifications created on one office day, by state and channel.</summary>
-public sealed class StatsNotificationDay
-{
-    public long Id { get; set; }
-    public DateOnly Day { get; set; }
-    public NotificationState State { get; set; }
-    public Channel Channel { get; set; }
-    public long Count { get; set; }
-}
-
-/// <summary><c>whatsapp</c> consent events that happened on one office day, by action and source.</summary>
-public sealed class StatsConsentDay
-{
-    public long Id { get; set; }
-    public DateOnly Day { get; set; }
-    public ConsentAction Action { get; set; }
-    public ConsentSource Source { get; set; }
-    public long Count { get; set; }
-}
-
-internal sealed class StatsDayConfiguration : IEntityTypeConfiguration<StatsDay>
-{
-    public void Configure(EntityTypeBuilder<StatsDay> b)
-    {
-        b.HasKey(d => d.Day);
-        b.Property(d => d.TimeZone).HasMaxLength(64);
-    }
-}
-
-internal sealed class StatsAttemptDayConfiguration : IEntityTypeConfiguration<StatsAttemptDay>
-{
-    public void Configure(EntityTypeBuilder<StatsAttemptDay> b)
-    {
-        b.Property(d => d.Reason).HasMaxLength(64);
-        b.Property(d => d.PricingCategory).HasMaxLength(40);
-        b.HasIndex(d => d.Day);
-    }
-}
-
-internal sealed class StatsNotificationDayConfiguration : IEntityTypeConfiguration<StatsNotificationDay>
-{
-    public void Configure(EntityTypeBuilder<StatsNotificationDay> b) => b.HasIndex(d => d.Day);
-}
-
-internal sealed class StatsConsentDayConfiguration : IEntityTypeConfiguration<StatsConsentDay>
-{
-    public void Configure(EntityTypeBuilder<StatsConsentDay> b) => b.HasIndex(d => d.Day);
-}
 
 /// <summary>
 /// The job <c>stats-rollup</c>: counts each completed office day once into the rollup tables, so the

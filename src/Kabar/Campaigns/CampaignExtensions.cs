@@ -4,14 +4,12 @@ namespace Kabar.Campaigns;
 
 public static class CampaignExtensions
 {
-    /// <summary>Opt-in campaigns and experiments, and the <c>opt-in-campaigns</c> job that paces them.</summary>
+    /// <summary>Opt-in campaigns and the <c>opt-in-campaigns</c> job that paces them.</summary>
     public static IHostApplicationBuilder AddKabarCampaigns(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptionsWithValidateOnStart<CampaignOptions>().BindConfiguration(CampaignOptions.Section).ValidateDataAnnotations();
-        builder.Services.AddOptionsWithValidateOnStart<ExperimentOptions>().BindConfiguration(ExperimentOptions.Section).ValidateDataAnnotations();
         builder.Services.AddSingleton<CampaignService>();
         builder.Services.AddSingleton<CampaignReports>();
-        builder.Services.AddSingleton<ExperimentService>();
         builder.Services.AddSingleton<CampaignRunner>();
         builder.Services.AddSingleton<CampaignOpens>();
 

@@ -3,6 +3,7 @@ using Kabar.Consent;
 using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
+using Kabar.Experiments;
 using Kabar.Jobs;
 using Kabar.Notifications;
 using Microsoft.EntityFrameworkCore;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Kabar.Auth;
 using Kabar.Common;
 using Kabar.Data;
+using Kabar.Experiments;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,3 @@
-using Kabar.Common;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Channels;
@@ -10,8 +9,7 @@ public static class ChannelExtensions
     {
         var services = builder.Services;
 
-        // SmsOptions itself is bound by AddKabarDefaults (the decision reads it); binding it twice would
-        // append AllowedCountries to itself, so only the provider checks are added here.
+        services.AddOptionsWithValidateOnStart<SmsOptions>().BindConfiguration(SmsOptions.Section).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<SmsOptions>, SmsOptionsValidator>();
         services.AddOptionsWithValidateOnStart<EmailOptions>().BindConfiguration(EmailOptions.Section);
         services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();

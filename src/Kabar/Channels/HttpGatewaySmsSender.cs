@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Kabar.Common;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Channels;

@@ -65,11 +65,3 @@ public sealed class SmsSimulator(TimeProvider time)
         }
     }
 }
-
-/// <summary>Sends to the in-process <see cref="SmsSimulator"/>.</summary>
-public sealed class SimulatorSmsSender(SmsSimulator simulator) : ISmsSender
-{
-    public string Provider => "Simulator";
-
-    public Task<ChannelSendResult> SendAsync(SmsMessage message, CancellationToken ct) => Task.FromResult(simulator.Take(message));
-}

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Kabar.Common;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Channels;

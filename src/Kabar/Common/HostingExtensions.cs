@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Kabar.Contacts;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -39,11 +38,10 @@ public static class HostingExtensions
         AddOptions<OfficeOptions>(builder.Services, OfficeOptions.Section);
         AddOptions<PolicyOptions>(builder.Services, PolicyOptions.Section)
             .Validate(o => TryFindTimeZone(o.TimeZone), "Kabar:Policy:TimeZone must be an IANA time zone such as Asia/Jakarta.");
-        AddOptions<SmsOptions>(builder.Services, SmsOptions.Section);
 
         builder.Services.AddSingleton(builder.DataFolder());
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new PhoneNormalizer(sp.GetRequiredService<IOptions<PolicyOptions>>().Value.DefaultRegion));
+        builder.Services.AddSingleton<CrashPoints>();
         MaskingLoggerProvider.AddTo(builder.Services);
         if (builder.Configuration.GetValue<bool>("Kabar:Logging:Json"))
         {

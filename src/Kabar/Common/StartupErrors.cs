@@ -2,18 +2,6 @@ using Microsoft.Extensions.Options;
 
 namespace Kabar.Common;
 
-/// <summary>A setting that can never work; start-up stops with its message, which names the key.</summary>
-public sealed class KabarConfigurationException : InvalidOperationException
-{
-    public KabarConfigurationException(string message) : base(message)
-    {
-    }
-
-    public KabarConfigurationException(string message, Exception inner) : base(message, inner)
-    {
-    }
-}
-
 /// <summary>
 /// Turns a start-up failure caused by the settings into the lines an operator reads (the key and
 /// what would be accepted), so <c>kabar</c> exits 1 with them instead of aborting with a stack trace.

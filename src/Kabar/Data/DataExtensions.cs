@@ -41,9 +41,6 @@ public static class DataExtensions
 
         builder.Services.AddSingleton<WriteGate>();
         builder.Services.AddSingleton<DeletedData>();
-        builder.Services.AddScoped<ConsentLedger>();
-        builder.Services.AddScoped<ConsentTexts>();
-        builder.Services.AddScoped<BuiltInConsentTexts>();
         return builder;
     }
 

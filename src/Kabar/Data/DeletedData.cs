@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Kabar.Data;
 
@@ -131,32 +130,4 @@ public sealed partial class DeletedData(IServiceScopeFactory scopes, WriteGate g
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "After {Why}: {Tables} table(s) vacuumed")]
     private partial void LogVacuumed(string why, int tables);
-}
-
-/// <summary>
-/// Turns SQLite's <c>secure_delete</c> on for each connection Kabar opens (the setting lives per
-/// connection, not in the file): deleted content, in tables and indexes alike, is overwritten with
-/// zeros instead of staying readable in free space and on freed pages. Cost: the freed bytes are
-/// written (zeros) rather than left; see docs/data-subject-requests.md.
-/// </summary>
-public sealed class SqliteSecureDelete : DbConnectionInterceptor
-{
-    public static readonly SqliteSecureDelete Instance = new();
-
-    private const string Pragma = "PRAGMA secure_delete = ON;";
-
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragma;
-        command.ExecuteNonQuery();
-    }
-
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData,
-        CancellationToken cancellationToken = default)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragma;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 }

@@ -1,6 +1,5 @@
 using Kabar.Auth;
 using Kabar.Citizens;
-using Kabar.Common;
 using Kabar.Consent;
 using Kabar.Contacts;
 using Kabar.Decisions;
@@ -9,7 +8,6 @@ using Kabar.OptIn;
 using Kabar.WhatsApp;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Kabar.Data;
 
@@ -149,29 +147,5 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
                 version.CurrentValue = entry.Entity.Version + 1;
             }
         }
-    }
-}
-
-public sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
-    v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
-    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
-
-public sealed class EnumTextConverter<T>() : ValueConverter<T, string>(
-    v => EnumText<T>.Name(v),
-    v => EnumText<T>.Parse(v))
-    where T : struct, Enum;
-
-public sealed class SqliteKabarDbContext(DbContextOptions<SqliteKabarDbContext> options) : KabarDbContext(options);
-
-public sealed class PostgresKabarDbContext(DbContextOptions<PostgresKabarDbContext> options) : KabarDbContext(options)
-{
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        base.OnModelCreating(modelBuilder);
-
-        // A compressed status post (about 5 kB for 100 statuses) stays in its heap row. With
-        // PostgreSQL's default target of 2 kB, every intake commit would also cut each post into
-        // pieces in the table's TOAST table and its index.
-        modelBuilder.Entity<WhatsApp.WebhookInboxPost>().HasStorageParameter("toast_tuple_target", 8160);
     }
 }

@@ -109,85 +109,7 @@ internal static class DecisionsApi
         return new BulkDecisionsResult(DecideAllAsync(db, ids, given, normalized!, message, inputs, metrics, time.GetUtcNow().UtcDateTime, ct));
     }
 
-    /// <summary>Only the columns the decision reads.</summary>
-    private static IQueryable<Contact> Subjects(IQueryable<Contact> contacts) => contacts.AsNoTracking().Select(c => new Contact
-    {
-        Id = c.Id,
-        Phone = c.Phone,
-        BusinessScopedUserId = c.BusinessScopedUserId,
-        Email = c.Email,
-        WhatsAppConsent = c.WhatsAppConsent,
-        MarketingConsent = c.MarketingConsent,
-        LastInboundAt = c.LastInboundAt,
-        UndeliverableAt = c.UndeliverableAt,
-        LastOptInRequestAt = c.LastOptInRequestAt,
-    });
-
-    /// <summary>
-    /// The columns of <see cref="Subjects"/> for a chunk of up to <see cref="BulkChunk"/> ids, read straight from the driver:
-    /// one parameter holding the list and no EF Core materialisation, which was three quarters
-    /// of the bulk call's reading (docs/benchmarks.md). Same values as EF Core reads them: GUIDs,
-    /// the consent states' text, times in UTC.
-    /// </summary>
-    private static async Task<Dictionary<Guid, Contact>> ReadSubjectsAsync(KabarDbContext db, List<Guid> ids, CancellationToken ct)
-    {
-        var found = new Dictionary<Guid, Contact>(ids.Count);
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var command = connection.CreateCommand();
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@ids";
-            string filter;
-            if (db.Database.IsNpgsql())
-            {
-                filter = "= ANY(@ids)";
-                parameter.Value = ids.ToArray();
-            }
-            else
-            {
-                // EF Core keeps a GUID on SQLite as upper-case text.
-                filter = "IN (SELECT value FROM json_each(@ids))";
-                parameter.Value = JsonSerializer.Serialize(ids.Select(g => g.ToString().ToUpperInvariant()));
-            }
-
-            command.Parameters.Add(parameter);
-            command.CommandText = $"""
-                SELECT "Id", "Phone", "BusinessScopedUserId", "Email", "WhatsAppConsent", "MarketingConsent",
-                    "LastInboundAt", "UndeliverableAt", "LastOptInRequestAt"
-                FROM "Contacts" WHERE "Id" {filter}
-                """;
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var contact = new Contact
-                {
-                    Id = reader.GetGuid(0),
-                    Phone = reader.IsDBNull(1) ? null : reader.GetString(1),
-                    BusinessScopedUserId = reader.IsDBNull(2) ? null : reader.GetString(2),
-                    Email = reader.IsDBNull(3) ? null : reader.GetString(3),
-                    WhatsAppConsent = EnumText<ConsentState>.Parse(reader.GetString(4)),
-                    MarketingConsent = EnumText<ConsentState>.Parse(reader.GetString(5)),
-                    LastInboundAt = Utc(reader, 6),
-                    UndeliverableAt = Utc(reader, 7),
-                    LastOptInRequestAt = Utc(reader, 8),
-                };
-                found[contact.Id] = contact;
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-
-        return found;
-
-        static DateTime? Utc(System.Data.Common.DbDataReader reader, int i) =>
-            reader.IsDBNull(i) ? null : DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc);
-    }
-
-    /// <summary>Reads the contacts <see cref="BulkChunk"/> (5,000) at a time and writes each decision as it is made.</summary>
+    /// <summary>Reads the contacts a chunk at a time and writes each decision as it is made.</summary>
     private static async IAsyncEnumerable<BulkDecision> DecideAllAsync(KabarDbContext db, IReadOnlyList<Guid> ids,
         IReadOnlyList<string?> given, string[] normalized, DecisionMessage message, DecisionInputs inputs, KabarMetrics metrics, DateTime now,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
@@ -205,7 +127,7 @@ internal static class DecisionsApi
         for (var start = 0; start < ids.Count; start += BulkChunk)
         {
             var chunk = ids.Skip(start).Take(BulkChunk).Distinct().ToList();
-            var found = await ReadSubjectsAsync(db, chunk, ct);
+            var found = await DecisionStore.ByIdsAsync(db, chunk, ct);
             for (var i = start; i < Math.Min(ids.Count, start + BulkChunk); i++)
             {
                 yield return found.TryGetValue(ids[i], out var contact)
@@ -217,8 +139,7 @@ internal static class DecisionsApi
         for (var start = 0; start < normalized.Length; start += BulkChunk)
         {
             var chunk = normalized.Skip(start).Take(BulkChunk).Distinct(StringComparer.Ordinal).ToList();
-            // One parameter holding the list (json_each / = ANY), not one per id: far less work per query.
-            var found = await Subjects(db.Contacts.Where(c => EF.Parameter(chunk).Contains(c.Phone!))).ToDictionaryAsync(c => c.Phone!, StringComparer.Ordinal, ct);
+            var found = await DecisionStore.ByPhonesAsync(db, chunk, ct);
             for (var i = start; i < Math.Min(normalized.Length, start + BulkChunk); i++)
             {
                 yield return Decide(null, normalized[i], found.GetValueOrDefault(normalized[i]));

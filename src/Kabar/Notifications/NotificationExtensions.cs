@@ -1,6 +1,3 @@
-using Kabar.Common;
-using Kabar.WhatsApp;
-
 namespace Kabar.Notifications;
 
 public static class NotificationExtensions
@@ -13,15 +10,12 @@ public static class NotificationExtensions
         builder.Services.AddOptionsWithValidateOnStart<WhatsAppPriceOptions>()
             .BindConfiguration(WhatsAppPriceOptions.Section)
             .ValidateDataAnnotations();
-        builder.Services.AddSingleton<CrashPoints>();
-        builder.Services.AddSingleton<OptIn.OptOutLinks>();
         builder.Services.AddSingleton<MessageComposer>();
         builder.Services.AddSingleton<DispatchSignal>();
         builder.Services.AddSingleton<NotificationWriter>();
         builder.Services.AddSingleton<StatusSignal>();
         builder.Services.AddSingleton<Dispatcher>();
         builder.Services.AddScoped<NotificationFlow>();
-        builder.Services.AddScoped<TemplateSync>();
         builder.Services.AddScoped<Channels.ISmsDeliveryReports, SmsDeliveryReports>();
         builder.Services.AddHostedService<DispatchWorker>();
         return builder;

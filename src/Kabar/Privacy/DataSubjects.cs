@@ -4,7 +4,6 @@ using Kabar.Channels;
 using Kabar.Common;
 using Kabar.Contacts;
 using Kabar.Data;
-using Kabar.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

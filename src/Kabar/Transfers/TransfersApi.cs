@@ -8,35 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kabar.Transfers;
 
-public static class TransferExtensions
-{
-    /// <summary>Contact imports and signed contact exports.</summary>
-    public static IHostApplicationBuilder AddKabarTransfers(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddOptionsWithValidateOnStart<ExportOptions>().BindConfiguration(ExportOptions.Section).ValidateDataAnnotations()
-            .Validate(o => string.IsNullOrWhiteSpace(o.SigningKey) || IsP256(o.SigningKey),
-                "Kabar:Exports:SigningKey must be a PEM ECDSA P-256 private key (-----BEGIN PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----).");
-        builder.Services.AddSingleton<ExportSigningKey>();
-        builder.Services.AddSingleton<ContactExporter>();
-        builder.Services.AddSingleton<ContactImporter>();
-        return builder;
-    }
-
-    private static bool IsP256(string pem)
-    {
-        try
-        {
-            using var key = ExportSigningKey.FromPem(pem);
-            key.ExportPkcs8PrivateKey();
-            return true;
-        }
-        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException)
-        {
-            return false;
-        }
-    }
-}
-
 /// <summary>The export's public key, to give to auditors.</summary>
 public sealed record ExportKeyResponse(string Algorithm, string Fingerprint, string PublicKey);
 
@@ -134,23 +105,5 @@ internal static class TransfersApi
     {
         var key = await keys.GetAsync(ct);
         return TypedResults.Ok(new ExportKeyResponse(ExportSigningKey.Algorithm, ExportSigningKey.Fingerprint(key), ExportSigningKey.PublicPem(key)));
-    }
-}
-
-/// <summary>A CSV upload: a form file, or the body itself (<c>text/csv</c>).</summary>
-public static class CsvUpload
-{
-    public static async Task<(Stream? Body, ProblemHttpResult? Problem)> OpenAsync(HttpRequest http, CancellationToken ct)
-    {
-        if (!http.HasFormContentType)
-        {
-            return (http.Body, null);
-        }
-
-        var form = await http.ReadFormAsync(ct);
-        var file = form.Files.Count > 0 ? form.Files[0] : null;
-        return file is null
-            ? (null, Problems.Validation("file", "Upload the CSV as a form file, or send it as the body with Content-Type text/csv."))
-            : (file.OpenReadStream(), null);
     }
 }

@@ -39,8 +39,6 @@ public static class WebExtensions
             o.FormFieldName = "__RequestVerificationToken";
         });
         builder.Services.AddSingleton<ClickToChat>();
-        builder.Services.AddScoped<Citizens.RegistrationService>();
-        builder.Services.AddScoped<Citizens.LinkConsentService>();
 
         builder.Services.AddRateLimiter(o =>
         {

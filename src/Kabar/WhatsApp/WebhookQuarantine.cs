@@ -1,63 +1,10 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Kabar.Common;
 using Kabar.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Kabar.WhatsApp;
-
-/// <summary>
-/// A verified webhook post with a part Kabar could not read (<see cref="SkippedPart"/>): its
-/// neighbours were stored and the post was answered 200, so Meta will not send it again; the
-/// raw body is kept here, with why, until the retention job, an erasure naming the person, or a
-/// successful <c>kabar webhooks replay ID</c> removes it (docs/reliability.md).
-/// </summary>
-public sealed class WebhookQuarantinePost
-{
-    public long Id { get; set; }
-    public DateTime ReceivedAt { get; set; }
-
-    /// <summary>The body as Meta signed it, or its first <see cref="WebhookQuarantine.MaxBodyBytes"/> bytes.</summary>
-    public byte[] Body { get; set; } = [];
-
-    /// <summary>The size of the whole body as posted, in bytes.</summary>
-    public int Size { get; set; }
-
-    /// <summary>SHA-256 of the whole body (hex): the same post delivered again is kept once.</summary>
-    public string Sha256 { get; set; } = "";
-
-    /// <summary>How many parts were skipped.</summary>
-    public int Skipped { get; set; }
-
-    /// <summary>One line per skipped part: item, field and why (<see cref="SkippedPart.ToString"/>).</summary>
-    public string Reasons { get; set; } = "";
-
-    /// <summary>When <c>kabar webhooks replay</c> last ran on the post and still could not read all of it.</summary>
-    public DateTime? ReplayedAt { get; set; }
-
-    public string? ReplayOutcome { get; set; }
-
-    /// <summary>Whether only the start of the body is kept; such a post cannot be replayed.</summary>
-    public bool Truncated => Body.Length < Size;
-}
-
-internal sealed class WebhookQuarantinePostConfiguration : IEntityTypeConfiguration<WebhookQuarantinePost>
-{
-    public void Configure(EntityTypeBuilder<WebhookQuarantinePost> b)
-    {
-        b.ToTable("WebhookQuarantine");
-        b.HasKey(p => p.Id);
-        b.Property(p => p.Sha256).HasMaxLength(64);
-        b.Property(p => p.Reasons).HasMaxLength(WebhookQuarantine.MaxReasonsLength);
-        b.Property(p => p.ReplayOutcome).HasMaxLength(400);
-        b.Ignore(p => p.Truncated);
-        b.HasIndex(p => p.Sha256);
-        b.HasIndex(p => p.ReceivedAt);
-    }
-}
 
 /// <summary>Puts posts into the quarantine and finds them again.</summary>
 public static partial class WebhookQuarantine
@@ -197,88 +144,4 @@ public static partial class WebhookQuarantine
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook post with {Skipped} unreadable part(s) not quarantined: the quarantine holds {Max} posts already")]
     private static partial void LogFull(ILogger logger, int skipped, int max);
-}
-
-/// <summary>What <c>kabar webhooks replay ID</c> did with a quarantined post.</summary>
-public sealed record ReplayResult(bool Found, bool Removed, string Detail);
-
-/// <summary>
-/// Processes a quarantined post again through the normal intake (<see cref="WebhookPayload"/>
-/// and <see cref="InboundProcessor"/>), after a fix lets Kabar read more of it. What was stored
-/// the first time is not stored again (wamids, statuses and preferences are deduplicated; a
-/// template event is recorded again). A post now read whole is removed from the quarantine; one
-/// still holding unreadable parts stays, with the time, the outcome and the reasons of this replay.
-/// </summary>
-public sealed class WebhookReplay(IServiceScopeFactory scopes, WriteGate gate, TimeProvider time)
-{
-    public async Task<ReplayResult> ReplayAsync(long id, CancellationToken ct)
-    {
-        WebhookQuarantinePost? post;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            post = await scope.ServiceProvider.GetRequiredService<KabarDbContext>().WebhookQuarantine.AsNoTracking()
-                .FirstOrDefaultAsync(p => p.Id == id, ct);
-        }
-
-        if (post is null)
-        {
-            return new ReplayResult(false, false, $"no quarantined webhook post has the id {id}.");
-        }
-
-        if (post.Truncated)
-        {
-            return new ReplayResult(true, false,
-                $"post {id} was {post.Size} bytes and only its first {post.Body.Length} are kept; it cannot be replayed.");
-        }
-
-        WebhookBatch batch;
-        try
-        {
-            using var document = JsonDocument.Parse(post.Body);
-            batch = WebhookPayload.Parse(document.RootElement);
-        }
-        catch (JsonException)
-        {
-            return await KeepAsync(id, "the body is not JSON", [new SkippedPart("post", "", "not JSON")], ct);
-        }
-
-        WebhookOutcome outcome;
-        using (await gate.EnterAsync(ct))
-        {
-            outcome = await scopes.RunWithRetryAsync((sp, t) => sp.GetRequiredService<InboundProcessor>().ProcessAsync(batch, t), ct);
-        }
-
-        var applied = string.Create(CultureInfo.InvariantCulture,
-            $"{outcome.Messages} new message(s), {outcome.Duplicates} already stored, {outcome.Statuses} new status(es), {batch.UserPreferences.Count} preference(s), {batch.TemplateStatuses.Count} template event(s), {outcome.ConsentChanges} consent change(s)");
-        if (batch.Skipped.Count > 0)
-        {
-            return await KeepAsync(id, $"{applied}; {batch.Skipped.Count} part(s) still unreadable", batch.Skipped, ct);
-        }
-
-        await scopes.RunWithRetryAsync(async (sp, t) =>
-        {
-            using (await gate.EnterAsync(t))
-            {
-                return await sp.GetRequiredService<KabarDbContext>().WebhookQuarantine.Where(p => p.Id == id).ExecuteDeleteAsync(t);
-            }
-        }, ct);
-        return new ReplayResult(true, true, $"post {id} replayed: {applied}; removed from the quarantine.");
-    }
-
-    private async Task<ReplayResult> KeepAsync(long id, string outcome, List<SkippedPart> skipped, CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var reasons = WebhookQuarantine.Reasons(skipped);
-        var text = TextLimits.Cut(outcome, 400);
-        await scopes.RunWithRetryAsync(async (sp, t) =>
-        {
-            using (await gate.EnterAsync(t))
-            {
-                return await sp.GetRequiredService<KabarDbContext>().WebhookQuarantine.Where(p => p.Id == id)
-                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.ReplayedAt, now).SetProperty(p => p.ReplayOutcome, text)
-                        .SetProperty(p => p.Reasons, reasons).SetProperty(p => p.Skipped, skipped.Count), t);
-            }
-        }, ct);
-        return new ReplayResult(true, false, $"post {id} replayed: {outcome}; it stays in the quarantine:\n{reasons}");
-    }
 }

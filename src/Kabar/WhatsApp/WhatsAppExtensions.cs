@@ -1,3 +1,4 @@
+using Kabar.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -17,6 +18,14 @@ public static class WhatsAppExtensions
         builder.Services.AddScoped<InboundProcessor>();
         builder.Services.AddSingleton<WebhookReplay>();
         builder.Services.AddCloudApiClient();
+
+        // Template statuses are refreshed every six hours.
+        builder.Services.AddScoped<TemplateSync>();
+        builder.Services.AddSingleton(new JobDefinition("template-sync", "30 */6 * * *", async (sp, now, ct) =>
+        {
+            var result = await sp.GetRequiredService<TemplateSync>().RunAsync(ct);
+            return new JobOutcome(result.Added, $"{result.Templates} template(s), {result.Added} added, {result.Changed} changed");
+        }));
         return builder;
     }
 

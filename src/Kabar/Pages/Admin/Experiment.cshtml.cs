@@ -1,6 +1,7 @@
 using Kabar.Admin;
 using Kabar.Campaigns;
 using Kabar.Data;
+using Kabar.Experiments;
 using Kabar.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

@@ -2,6 +2,7 @@ using Kabar.Admin;
 using Kabar.Campaigns;
 using Kabar.Common;
 using Kabar.Data;
+using Kabar.Experiments;
 using Kabar.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

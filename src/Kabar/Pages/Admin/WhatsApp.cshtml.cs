@@ -51,7 +51,7 @@ public sealed class WhatsAppModel(KabarDbContext db, IOptions<WhatsAppOptions> w
             return Forbid(AdminAuth.Scheme);
         }
 
-        var resumed = await JobsApi.ResumeNumberAsync(db, signal, time, phoneNumberId, ct);
+        var resumed = await SenderNumbersApi.ResumeNumberAsync(db, signal, time, phoneNumberId, ct);
         if (resumed)
         {
             logger.LogWarning("Operator {Email} resumed business number {PhoneNumberId}", OperatorEmail, phoneNumberId);

@@ -1,0 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Kabar.Data;
+
+public sealed class SqliteKabarDbContext(DbContextOptions<SqliteKabarDbContext> options) : KabarDbContext(options);

@@ -1,0 +1,64 @@
+using Kabar.Auth;
+using Kabar.Common;
+using Kabar.Data;
+using Kabar.Notifications;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.WhatsApp;
+
+/// <summary>
+/// The business numbers' dispatch state: <c>GET /api/whatsapp/numbers</c>, and
+/// <c>POST /api/whatsapp/numbers/{id}/resume</c> after an operator fixed an account-level problem.
+/// </summary>
+internal static class SenderNumbersApi
+{
+    public sealed record NumberState(string PhoneNumberId, string? DisplayPhoneNumber, int MessagesPerSecond,
+        bool Paused, DateTime? PausedAt, int? PauseCode, string? PauseReason, string? LeaseHolder, DateTime? LeaseUntil);
+
+    public static IEndpointRouteBuilder MapSenderNumbers(this IEndpointRouteBuilder app)
+    {
+        var numbers = app.MapGroup("/api/whatsapp/numbers").WithTags("WhatsApp");
+        numbers.MapGet("/", ListNumbers).RequireAuthorization(ApiAuth.ReadPolicy)
+            .WithSummary("Business numbers with their rate, limit and any pause");
+        numbers.MapPost("/{phoneNumberId}/resume", Resume).RequireAuthorization(ApiAuth.WritePolicy)
+            .WithSummary("Resume a paused business number");
+        return app;
+    }
+
+    private static async Task<Ok<List<NumberState>>> ListNumbers(KabarDbContext db,
+        IOptions<WhatsAppOptions> options, CancellationToken ct)
+    {
+        var rows = await db.SenderNumbers.AsNoTracking().ToDictionaryAsync(s => s.PhoneNumberId, ct);
+        return TypedResults.Ok(options.Value.EffectiveNumbers.Select(n =>
+        {
+            var row = rows.GetValueOrDefault(n.PhoneNumberId);
+            return new NumberState(n.PhoneNumberId, n.DisplayPhoneNumber, n.MessagesPerSecond, row?.PausedAt is not null,
+                row?.PausedAt, row?.PauseCode, row?.PauseReason, row?.LeaseHolder, row?.LeaseUntil);
+        }).ToList());
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Resume(string phoneNumberId, KabarDbContext db,
+        DispatchSignal signal, TimeProvider time, CancellationToken ct) =>
+        await ResumeNumberAsync(db, signal, time, phoneNumberId, ct)
+            ? TypedResults.NoContent()
+            : Problems.NotFound($"No business number {phoneNumberId} has dispatched yet.");
+
+    /// <summary>Lifts a number's pause; what waited for it goes now. False when the number never dispatched.</summary>
+    public static async Task<bool> ResumeNumberAsync(KabarDbContext db, DispatchSignal signal, TimeProvider time, string phoneNumberId, CancellationToken ct)
+    {
+        var resumed = await db.SenderNumbers.Where(s => s.PhoneNumberId == phoneNumberId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.PausedAt, (DateTime?)null).SetProperty(x => x.PauseCode, (int?)null)
+                .SetProperty(x => x.PauseReason, (string?)null), ct);
+        if (resumed == 0)
+        {
+            return false;
+        }
+
+        await db.Notifications.Where(n => n.PhoneNumberId == phoneNumberId && n.State == NotificationState.Queued && n.LockedUntil == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.DueAt, time.GetUtcNow().UtcDateTime).SetProperty(n => n.Version, n => n.Version + 1), ct);
+        signal.Wake();
+        return true;
+    }
+}

@@ -84,7 +84,37 @@ public sealed partial class DispatchSender(
             switch (plan.Channel)
             {
                 case Channel.WhatsApp:
-                    return await SendWhatsAppAsync(plan, limiter, ct);
+                    var left = false;
+                    try
+                    {
+                        // Timers round to whole milliseconds and may wake a little early: wait
+                        // until the slot is really free, with a millisecond to spare.
+                        while (plan.ReadyAt is { } readyAt && Now <= readyAt)
+                        {
+                            await Task.Delay(readyAt - Now + TimeSpan.FromMilliseconds(1), time, ct);
+                        }
+
+                        if (!plan.Probe && plan.Breaker.Holds())
+                        {
+                            return new SendAnswer(plan, null, null, Now, Held: true);
+                        }
+
+                        left = true;
+                        var answer = await client.SendAsync(plan.WhatsApp!, ct);
+                        return new SendAnswer(plan, answer, null, Now);
+                    }
+                    finally
+                    {
+                        if (left)
+                        {
+                            limiter.Release(Now);
+                        }
+                        else
+                        {
+                            limiter.Return(); // the slot was never used
+                        }
+                    }
+
                 case var _ when !plan.Probe && plan.Breaker.Holds():
                     return new SendAnswer(plan, null, null, Now, Held: true);
                 case Channel.Sms:
@@ -100,40 +130,6 @@ public sealed partial class DispatchSender(
             return plan.Channel == Channel.WhatsApp
                 ? new SendAnswer(plan, new WhatsAppSendResult(SendOutcome.Unknown, ErrorTitle: ex.GetType().Name), null, Now)
                 : new SendAnswer(plan, null, new ChannelSendResult(SendOutcome.Unknown, Error: ex.GetType().Name), Now);
-        }
-    }
-
-    private async Task<SendAnswer> SendWhatsAppAsync(PlannedSend plan, SendLimiter limiter, CancellationToken ct)
-    {
-        var left = false;
-        try
-        {
-            // Timers round to whole milliseconds and may wake a little early: wait
-            // until the slot is really free, with a millisecond to spare.
-            while (plan.ReadyAt is { } readyAt && Now <= readyAt)
-            {
-                await Task.Delay(readyAt - Now + TimeSpan.FromMilliseconds(1), time, ct);
-            }
-
-            if (!plan.Probe && plan.Breaker.Holds())
-            {
-                return new SendAnswer(plan, null, null, Now, Held: true);
-            }
-
-            left = true;
-            var answer = await client.SendAsync(plan.WhatsApp!, ct);
-            return new SendAnswer(plan, answer, null, Now);
-        }
-        finally
-        {
-            if (left)
-            {
-                limiter.Release(Now);
-            }
-            else
-            {
-                limiter.Return(); // the slot was never used
-            }
         }
     }
 

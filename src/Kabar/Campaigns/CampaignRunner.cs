@@ -33,7 +33,7 @@ public sealed partial class CampaignRunner(
     /// <summary>A crash point between writing a batch and committing it (tests stop the process here).</summary>
     public const string BeforeCommit = "campaign_before_commit";
 
-    /// <summary>The idempotency key of a campaign's request to one person; the dispatcher knows the cooldown was reserved for it.</summary>
+    /// <summary>The idempotency key of a campaign's request to one person: at most one per campaign and person.</summary>
     public static string AskKey(Guid campaignId, Guid contactId) => $"{CampaignKeyPrefix}{campaignId:N}:{contactId:N}";
 
     public const string CampaignKeyPrefix = "campaign:";
@@ -76,6 +76,10 @@ public sealed partial class CampaignRunner(
 
     private sealed record BatchResult(int Asked, int Skipped, bool Completed);
 
+    /// <summary>What a batch's asks carry: the campaign's experiment, if any, and how long an answer counts for it.</summary>
+    private sealed record AskSetup(Campaign Campaign, Experiment? Experiment, IReadOnlyList<ExperimentVariant>? Variants,
+        TimeSpan Attribution, NotificationType Type);
+
     private async Task<BatchResult> RunCampaignAsync(Guid id, DateTime now, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -88,16 +92,7 @@ public sealed partial class CampaignRunner(
 
         var p = policy.Value;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(p.TimeZone);
-        var local = TimeZoneInfo.ConvertTimeFromUtc(now, zone);
-        var timeOfDay = TimeOnly.FromDateTime(local);
-        if (timeOfDay < campaign.SendFrom || timeOfDay >= campaign.SendUntil || QuietHours.Until(now, p) is not null)
-        {
-            return new BatchResult(0, 0, false);
-        }
-
-        var dayStart = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local.Date, DateTimeKind.Unspecified), zone);
-        var askedToday = await db.CampaignAsks.CountAsync(a => a.CampaignId == id && a.Outcome == AskOutcome.Asked && a.AskedAt >= dayStart, ct);
-        var take = Math.Min(campaign.DailyCap - askedToday, options.Value.BatchSize);
+        var take = await BatchSizeAsync(db, campaign, zone, now, ct);
         if (take <= 0)
         {
             return new BatchResult(0, 0, false);
@@ -115,11 +110,7 @@ public sealed partial class CampaignRunner(
             return new BatchResult(0, 0, true);
         }
 
-        Experiment? experiment = campaign.ExperimentId is { } eid ? await db.Experiments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eid, ct) : null;
-        var variants = experiment is null ? null : ExperimentService.ReadVariants(experiment.VariantsJson);
-        var attribution = experiment is null ? experimentOptions.Value.AttributionWindow : TimeSpan.FromDays(experiment.AttributionDays);
-        var type = NotificationCatalog.Find(NotificationCatalog.OptInRequest)!;
-
+        var setup = await SetupAsync(db, campaign, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
         // Still running, checked and held inside the transaction: a pause or completion committed
@@ -135,52 +126,14 @@ public sealed partial class CampaignRunner(
         int asked = 0, skipped = 0;
         foreach (var contact in candidates)
         {
-            var ask = new CampaignAsk
+            if (await AskAsync(db, setup, contact, now, cutoff, ct))
             {
-                Id = Guid.CreateVersion7(),
-                CampaignId = id,
-                ContactId = contact.Id,
-                AskedAt = now,
-                AttributionEndsAt = now + attribution,
-                Outcome = AskOutcome.Skipped,
-            };
-            db.CampaignAsks.Add(ask);
-            var channel = ChannelFor(campaign.Channels, contact);
-            if (channel == Channel.None)
+                asked++;
+            }
+            else
             {
-                ask.SkipReason = "no_address";
                 skipped++;
-                continue;
             }
-
-            // The reservation: only one writer can move a person's last request into the cooldown.
-            var contactId = contact.Id;
-            var reserved = await db.Contacts
-                .Where(c => c.Id == contactId && c.WhatsAppConsent == ConsentState.Unknown
-                    && (c.LastOptInRequestAt == null || c.LastOptInRequestAt < cutoff))
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastOptInRequestAt, now), ct);
-            if (reserved == 0)
-            {
-                ask.SkipReason = "asked_recently_or_chose";
-                skipped++;
-                continue;
-            }
-
-            var notification = writer.Add(db, contact, type, new Dictionary<string, string>(), now,
-                new NotificationOrigin(IdempotencyKey: AskKey(id, contactId)));
-            notification.Channel = channel;
-            if (variants is not null)
-            {
-                var variant = VariantAssignment.Assign(experiment!.Id, contactId, variants);
-                ask.ExperimentId = experiment.Id;
-                ask.VariantKey = variant.Key;
-                notification.Body = (channel == Channel.Sms ? variant.Sms : variant.Email)?.For(contact.Language);
-            }
-
-            ask.Outcome = AskOutcome.Asked;
-            ask.Channel = channel;
-            ask.NotificationId = notification.Id;
-            asked++;
         }
 
         await db.SaveChangesAsync(ct);
@@ -188,6 +141,80 @@ public sealed partial class CampaignRunner(
         await tx.CommitAsync(ct);
         LogBatch(id, asked, skipped);
         return new BatchResult(asked, skipped, false);
+    }
+
+    /// <summary>How many the campaign may ask now: none outside its sending hours or quiet hours, else what is left of today's cap, at most a batch.</summary>
+    private async Task<int> BatchSizeAsync(KabarDbContext db, Campaign campaign, TimeZoneInfo zone, DateTime now, CancellationToken ct)
+    {
+        var local = TimeZoneInfo.ConvertTimeFromUtc(now, zone);
+        var timeOfDay = TimeOnly.FromDateTime(local);
+        if (timeOfDay < campaign.SendFrom || timeOfDay >= campaign.SendUntil || QuietHours.Until(now, policy.Value) is not null)
+        {
+            return 0;
+        }
+
+        var dayStart = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local.Date, DateTimeKind.Unspecified), zone);
+        var askedToday = await db.CampaignAsks.CountAsync(a => a.CampaignId == campaign.Id && a.Outcome == AskOutcome.Asked && a.AskedAt >= dayStart, ct);
+        return Math.Min(campaign.DailyCap - askedToday, options.Value.BatchSize);
+    }
+
+    private async Task<AskSetup> SetupAsync(KabarDbContext db, Campaign campaign, CancellationToken ct)
+    {
+        Experiment? experiment = campaign.ExperimentId is { } eid ? await db.Experiments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eid, ct) : null;
+        var variants = experiment is null ? null : ExperimentService.ReadVariants(experiment.VariantsJson);
+        var attribution = experiment is null ? experimentOptions.Value.AttributionWindow : TimeSpan.FromDays(experiment.AttributionDays);
+        return new AskSetup(campaign, experiment, variants, attribution, NotificationCatalog.Find(NotificationCatalog.OptInRequest)!);
+    }
+
+    /// <summary>Records the ask of one person and queues the request, unless they have no address or the cooldown is not theirs to take.</summary>
+    private async Task<bool> AskAsync(KabarDbContext db, AskSetup setup, Contact contact, DateTime now, DateTime cutoff, CancellationToken ct)
+    {
+        var campaignId = setup.Campaign.Id;
+        var ask = new CampaignAsk
+        {
+            Id = Guid.CreateVersion7(),
+            CampaignId = campaignId,
+            ContactId = contact.Id,
+            AskedAt = now,
+            AttributionEndsAt = now + setup.Attribution,
+            Outcome = AskOutcome.Skipped,
+        };
+        db.CampaignAsks.Add(ask);
+        var channel = ChannelFor(setup.Campaign.Channels, contact);
+        if (channel == Channel.None)
+        {
+            ask.SkipReason = "no_address";
+            return false;
+        }
+
+        // The reservation: only one writer can move a person's last request into the cooldown.
+        var contactId = contact.Id;
+        var reserved = await db.Contacts
+            .Where(c => c.Id == contactId && c.WhatsAppConsent == ConsentState.Unknown
+                && (c.LastOptInRequestAt == null || c.LastOptInRequestAt < cutoff))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastOptInRequestAt, now), ct);
+        if (reserved == 0)
+        {
+            ask.SkipReason = "asked_recently_or_chose";
+            return false;
+        }
+
+        var notification = writer.Add(db, contact, setup.Type, new Dictionary<string, string>(), now,
+            new NotificationOrigin(IdempotencyKey: AskKey(campaignId, contactId)));
+        notification.Channel = channel;
+        notification.CampaignId = campaignId;
+        if (setup is { Experiment: { } experiment, Variants: { } variants })
+        {
+            var variant = VariantAssignment.Assign(experiment.Id, contactId, variants);
+            ask.ExperimentId = experiment.Id;
+            ask.VariantKey = variant.Key;
+            notification.Body = (channel == Channel.Sms ? variant.Sms : variant.Email)?.For(contact.Language);
+        }
+
+        ask.Outcome = AskOutcome.Asked;
+        ask.Channel = channel;
+        ask.NotificationId = notification.Id;
+        return true;
     }
 
     private Channel ChannelFor(CampaignChannels channels, Contact contact)

@@ -56,6 +56,9 @@ public sealed class Notification : IVersioned
     /// <summary>Unique when set: <c>api:{client key}</c> or a natural key (<c>keyword-reply:{wamid}</c>).</summary>
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>The opt-in campaign that queued it; such a request's cooldown was reserved when it was queued.</summary>
+    public Guid? CampaignId { get; set; }
+
     /// <summary>SHA-256 of the request that created it, so a reused key with another body is refused.</summary>
     public string? RequestHash { get; set; }
 

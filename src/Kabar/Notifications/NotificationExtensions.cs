@@ -14,6 +14,9 @@ public static class NotificationExtensions
         builder.Services.AddSingleton<DispatchSignal>();
         builder.Services.AddSingleton<NotificationWriter>();
         builder.Services.AddSingleton<StatusSignal>();
+        builder.Services.AddSingleton<DispatchPlanner>();
+        builder.Services.AddSingleton<DispatchSender>();
+        builder.Services.AddSingleton<DispatchRecorder>();
         builder.Services.AddSingleton<Dispatcher>();
         builder.Services.AddScoped<NotificationFlow>();
         builder.Services.AddScoped<Channels.ISmsDeliveryReports, SmsDeliveryReports>();

@@ -132,16 +132,7 @@ public sealed partial class NotificationFlow(
         switch (action)
         {
             case ErrorAction.Retry:
-                if (n.WhatsAppTries >= O.MaxWhatsAppTries)
-                {
-                    FallBack(n, $"whatsapp_error_{code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "http"}", now);
-                }
-                else
-                {
-                    var wait = Backoff(n.WhatsAppTries);
-                    Requeue(n, now + (retryAfter is { } ra && ra > wait ? ra : wait), now);
-                }
-
+                RetryOrFallBack(n, code, retryAfter, now);
                 break;
             case ErrorAction.PairRate:
                 n.PairRateHits++;
@@ -190,6 +181,20 @@ public sealed partial class NotificationFlow(
                 n.WhatsAppTries = Math.Max(0, n.WhatsAppTries - 1); // the person is not at fault: keep their tries
                 Requeue(n, now, now);
                 break;
+        }
+    }
+
+    /// <summary>A transient error: try WhatsApp again after a backoff (or the provider's Retry-After), until the tries run out.</summary>
+    private void RetryOrFallBack(Notification n, int? code, TimeSpan? retryAfter, DateTime now)
+    {
+        if (n.WhatsAppTries >= O.MaxWhatsAppTries)
+        {
+            FallBack(n, $"whatsapp_error_{code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "http"}", now);
+        }
+        else
+        {
+            var wait = Backoff(n.WhatsAppTries);
+            Requeue(n, now + (retryAfter is { } ra && ra > wait ? ra : wait), now);
         }
     }
 

@@ -41,6 +41,64 @@ internal static class NotificationsApi
     {
         var now = time.GetUtcNow().UtcDateTime;
         var errors = new FieldErrors();
+        var (type, phone, parameters) = await ValidateAsync(request, idempotencyKey, db, phones, composer, errors, ct);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var key = string.IsNullOrWhiteSpace(idempotencyKey) ? null : $"api:{idempotencyKey}";
+        var hash = RequestHash(request, phone, parameters);
+        if (key is not null && await FindByKeyAsync(db, key, ct) is { } existing)
+        {
+            return Replay(existing, hash, idempotencyKey!);
+        }
+
+        Contact? contact = request.ContactId is { } id
+            ? await db.Contacts.FirstOrDefaultAsync(c => c.Id == id, ct)
+            : await db.Contacts.FirstOrDefaultAsync(c => c.Phone == phone, ct);
+        if (contact is null && request.ContactId is not null)
+        {
+            return Problems.Validation("contactId", $"No contact has id {request.ContactId}.");
+        }
+
+        if (contact?.ErasedAt is not null)
+        {
+            return Problems.Validation("contactId",
+                $"Contact {contact.Id}'s data was erased at their request; notify the person by phone instead, which Kabar treats as a new contact.");
+        }
+
+        contact ??= await NewContactAsync(db, phone, erasures, now, ct);
+        var dueAt = request.SendAt?.ToUniversalTime();
+        var notification = writer.Add(db, contact, type!, parameters, now, new NotificationOrigin(request.PermitId, dueAt, key, hash));
+        var decision = NotificationWriter.ReadDecision(notification);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (key is not null && ex.IsUniqueViolation())
+        {
+            // The same key raced in from a concurrent request: answer as the winner did.
+            db.ChangeTracker.Clear();
+            var winner = await FindByKeyAsync(db, key, ct);
+            if (winner is null)
+            {
+                throw;
+            }
+
+            return Replay(winner, hash, idempotencyKey!);
+        }
+
+        writer.Wake();
+        return TypedResults.Accepted($"/api/notifications/{notification.Id}",
+            new NotificationAccepted(notification.Id, notification.State, decision));
+    }
+
+    /// <summary>The checks of an enqueue request that need no contact; what fails is added to <paramref name="errors"/>.</summary>
+    private static async Task<(NotificationType? Type, string? Phone, Dictionary<string, string> Parameters)> ValidateAsync(
+        NotificationRequest request, string? idempotencyKey, KabarDbContext db, PhoneNormalizer phones, MessageComposer composer,
+        FieldErrors errors, CancellationToken ct)
+    {
         if (idempotencyKey is { Length: > 150 })
         {
             errors.Add("Idempotency-Key", "At most 150 characters.");
@@ -64,74 +122,30 @@ internal static class NotificationsApi
             }
         }
 
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        var key = string.IsNullOrWhiteSpace(idempotencyKey) ? null : $"api:{idempotencyKey}";
-        var hash = RequestHash(request, phone, parameters);
-        if (key is not null && await FindByKeyAsync(db, key, ct) is { } existing)
-        {
-            return existing.RequestHash == hash
-                ? TypedResults.Accepted($"/api/notifications/{existing.Id}", new NotificationAccepted(existing.Id, existing.State, NotificationWriter.ReadDecision(existing)))
-                : Conflict(idempotencyKey!);
-        }
-
-        Contact? contact = request.ContactId is { } id
-            ? await db.Contacts.FirstOrDefaultAsync(c => c.Id == id, ct)
-            : await db.Contacts.FirstOrDefaultAsync(c => c.Phone == phone, ct);
-        if (contact is null && request.ContactId is not null)
-        {
-            return Problems.Validation("contactId", $"No contact has id {request.ContactId}.");
-        }
-
-        if (contact?.ErasedAt is not null)
-        {
-            return Problems.Validation("contactId",
-                $"Contact {contact.Id}'s data was erased at their request; notify the person by phone instead, which Kabar treats as a new contact.");
-        }
-
-        if (contact is null)
-        {
-            // A number the office has not registered yet: the person exists from now on, with no consent.
-            contact = new Contact
-            {
-                Id = Guid.CreateVersion7(),
-                Phone = phone,
-                CreatedAt = now,
-                UpdatedAt = now,
-            };
-            db.Contacts.Add(contact);
-            await erasures.CarryOverAsync(db, contact, now, ct);
-        }
-
-        var dueAt = request.SendAt?.ToUniversalTime();
-        var notification = writer.Add(db, contact, type!, parameters, now, new NotificationOrigin(request.PermitId, dueAt, key, hash));
-        var decision = NotificationWriter.ReadDecision(notification);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (key is not null && ex.IsUniqueViolation())
-        {
-            // The same key raced in from a concurrent request: answer as the winner did.
-            db.ChangeTracker.Clear();
-            var winner = await FindByKeyAsync(db, key, ct);
-            if (winner is null)
-            {
-                throw;
-            }
-
-            return winner.RequestHash == hash
-                ? TypedResults.Accepted($"/api/notifications/{winner.Id}", new NotificationAccepted(winner.Id, winner.State, NotificationWriter.ReadDecision(winner)))
-                : Conflict(idempotencyKey!);
-        }
-
-        writer.Wake();
-        return TypedResults.Accepted($"/api/notifications/{notification.Id}",
-            new NotificationAccepted(notification.Id, notification.State, decision));
+        return (type, phone, parameters);
     }
+
+    /// <summary>A number the office has not registered yet: the person exists from now on, with no consent.</summary>
+    private static async Task<Contact> NewContactAsync(KabarDbContext db, string? phone, Privacy.ErasureRegistry erasures, DateTime now,
+        CancellationToken ct)
+    {
+        var contact = new Contact
+        {
+            Id = Guid.CreateVersion7(),
+            Phone = phone,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Contacts.Add(contact);
+        await erasures.CarryOverAsync(db, contact, now, ct);
+        return contact;
+    }
+
+    /// <summary>A key used before: the same request gets the same answer, another request a conflict.</summary>
+    private static Results<Accepted<NotificationAccepted>, ProblemHttpResult> Replay(Notification existing, string hash, string idempotencyKey) =>
+        existing.RequestHash == hash
+            ? TypedResults.Accepted($"/api/notifications/{existing.Id}", new NotificationAccepted(existing.Id, existing.State, NotificationWriter.ReadDecision(existing)))
+            : Conflict(idempotencyKey);
 
     private static ProblemHttpResult Conflict(string key) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict, title: "Idempotency-Key reused",

@@ -41,6 +41,10 @@ public sealed class OutageBreaker(string provider, Func<NotificationOptions> opt
 
     private NotificationOptions O => options();
 
+    /// <summary>An essential notice held by this outage longer than <see cref="NotificationOptions.OutageFallbackAfter"/> goes by SMS/e-mail.</summary>
+    public bool FallbackDue(bool essential, DateTime now) =>
+        essential && OutageSince is { } since && now - since >= O.OutageFallbackAfter;
+
     /// <summary>Whether <see cref="TryPass"/> would let a send through now, without taking the probe.</summary>
     public bool Admits(DateTime now, out DateTime heldUntil)
     {

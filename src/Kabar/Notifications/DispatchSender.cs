@@ -1,0 +1,176 @@
+using Kabar.Channels;
+using Kabar.Common;
+using Kabar.Decisions;
+using Kabar.Operations;
+using Kabar.WhatsApp;
+using Microsoft.Extensions.Options;
+
+namespace Kabar.Notifications;
+
+/// <summary>A send's answer; <paramref name="Held"/>: it never left, because its provider went down or its number was paused meanwhile.</summary>
+public sealed record SendAnswer(PlannedSend Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At, bool Held = false);
+
+/// <summary>
+/// Sends a pass's planned messages, several at a time, each WhatsApp send at its reserved slot;
+/// tells each provider's breaker how it answered and counts the answers.
+/// </summary>
+public sealed partial class DispatchSender(
+    IOptions<NotificationOptions> options,
+    IWhatsAppClient client,
+    ISmsSender sms,
+    IEmailSender email,
+    CrashPoints crash,
+    KabarMetrics metrics,
+    TimeProvider time,
+    ILogger<DispatchSender> logger)
+{
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task<List<SendAnswer>> SendAllAsync(List<PlannedSend> plans, SendLimiter limiter, CancellationToken ct)
+    {
+        var results = new SendAnswer[plans.Count];
+        using var gate = new SemaphoreSlim(options.Value.MaxConcurrentSends);
+        var accepted = 0;
+        var tasks = plans.Select(async (plan, i) =>
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                results[i] = await SendOneAsync(plan, limiter, ct);
+                if (results[i].WhatsApp?.Outcome == SendOutcome.Accepted || results[i].Other?.Outcome == SendOutcome.Accepted)
+                {
+                    Interlocked.Increment(ref accepted);
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        await Task.WhenAll(tasks);
+        if (accepted > 0)
+        {
+            crash.Hit(CrashPoints.AfterAccept);
+        }
+
+        return [.. results];
+    }
+
+    private async Task<SendAnswer> SendOneAsync(PlannedSend plan, SendLimiter limiter, CancellationToken ct)
+    {
+        var result = await SendOrCrashAsync(plan, limiter, ct);
+        if (result.Held)
+        {
+            return result;
+        }
+
+        Report(result);
+        // Counted here, once per answer, not where answers are recorded: recording is retried
+        // as a whole on a write conflict and would count the same send twice.
+        var outcome = result.WhatsApp?.Outcome ?? result.Other!.Outcome;
+        metrics.Send(plan.Channel, outcome);
+        if (outcome == SendOutcome.Accepted)
+        {
+            metrics.Accepted(plan.Channel, result.At - plan.DueAt);
+        }
+
+        return result;
+    }
+
+    private async Task<SendAnswer> SendOrCrashAsync(PlannedSend plan, SendLimiter limiter, CancellationToken ct)
+    {
+        try
+        {
+            switch (plan.Channel)
+            {
+                case Channel.WhatsApp:
+                    var left = false;
+                    try
+                    {
+                        // Timers round to whole milliseconds and may wake a little early: wait
+                        // until the slot is really free, with a millisecond to spare.
+                        while (plan.ReadyAt is { } readyAt && Now <= readyAt)
+                        {
+                            await Task.Delay(readyAt - Now + TimeSpan.FromMilliseconds(1), time, ct);
+                        }
+
+                        if (!plan.Probe && plan.Breaker.Holds())
+                        {
+                            return new SendAnswer(plan, null, null, Now, Held: true);
+                        }
+
+                        left = true;
+                        var answer = await client.SendAsync(plan.WhatsApp!, ct);
+                        return new SendAnswer(plan, answer, null, Now);
+                    }
+                    finally
+                    {
+                        if (left)
+                        {
+                            limiter.Release(Now);
+                        }
+                        else
+                        {
+                            limiter.Return(); // the slot was never used
+                        }
+                    }
+
+                case var _ when !plan.Probe && plan.Breaker.Holds():
+                    return new SendAnswer(plan, null, null, Now, Held: true);
+                case Channel.Sms:
+                    return new SendAnswer(plan, null, await sms.SendAsync(plan.Sms!, ct), Now);
+                default:
+                    return new SendAnswer(plan, null, await email.SendAsync(plan.Email!, ct), Now);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Whatever went wrong, the request may have left: treat the outcome as unknown.
+            LogSendCrashed(ex, plan.NotificationId);
+            return plan.Channel == Channel.WhatsApp
+                ? new SendAnswer(plan, new WhatsAppSendResult(SendOutcome.Unknown, ErrorTitle: ex.GetType().Name), null, Now)
+                : new SendAnswer(plan, null, new ChannelSendResult(SendOutcome.Unknown, Error: ex.GetType().Name), Now);
+        }
+    }
+
+    /// <summary>Tells the provider's breaker how it answered, in the order the answers came.</summary>
+    private void Report(SendAnswer result)
+    {
+        var breaker = result.Plan.Breaker;
+        bool? working = result switch
+        {
+            { WhatsApp.Outcome: SendOutcome.Accepted } or { Other.Outcome: SendOutcome.Accepted } => true,
+            { WhatsApp.Outcome: SendOutcome.Unknown } or { Other.Outcome: SendOutcome.Unknown } => false,
+            { WhatsApp: { } wa } => ErrorTable.For(wa.ErrorCode) switch
+            {
+                ErrorAction.Retry => false,
+                ErrorAction.AccountProblem => null,
+                _ => true, // refused for this message's own reasons: the provider is up
+            },
+            { Other: { } other } => !other.Retryable,
+            _ => null,
+        };
+        if (result.WhatsApp is { Outcome: SendOutcome.Failed } failed && ErrorTable.For(failed.ErrorCode) == ErrorAction.AccountProblem)
+        {
+            breaker.Pause(); // what has not left yet of this pass stays unsent
+        }
+
+        if (working == true && breaker.Succeeded(result.At) is { } lasted)
+        {
+            LogProviderBack(breaker.Provider, lasted);
+        }
+        else if (working == false && breaker.Failed(result.At, result.WhatsApp?.RetryAfter, result.Plan.Probe) is { } until)
+        {
+            LogProviderDown(breaker.Provider, until - result.At, result.WhatsApp?.ErrorCode);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} is failing (last error {Code}): its sends are held for {Pause}, then one probe goes alone; sends that had not left keep their tries")]
+    private partial void LogProviderDown(string provider, TimeSpan pause, int? code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} answers again after {Lasted}: the held sends go now")]
+    private partial void LogProviderBack(string provider, TimeSpan lasted);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending notification {NotificationId} threw; its outcome is treated as unknown")]
+    private partial void LogSendCrashed(Exception ex, Guid notificationId);
+}

@@ -168,12 +168,7 @@ internal static class NotificationsApi
                 continue;
             }
 
-            var text = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            };
+            var text = JsonText.StringOrNumber(value);
             if (string.IsNullOrWhiteSpace(text))
             {
                 errors.Add($"params.{name}", "Must be a non-empty string or a number.");
@@ -269,25 +264,8 @@ internal static class NotificationsApi
             errors.Add("state", $"Use {EnumText<NotificationState>.Choices}.");
         }
 
-        var take = limit ?? 50;
-        if (take is < 1 or > 200)
-        {
-            errors.Add("limit", "Between 1 and 200.");
-        }
-
-        (DateTime At, Guid Id)? cursor = null;
-        if (after is not null)
-        {
-            var parts = after.Split('_');
-            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ticks) && Guid.TryParse(parts[1], out var afterId))
-            {
-                cursor = (new DateTime(ticks, DateTimeKind.Utc), afterId);
-            }
-            else
-            {
-                errors.Add("after", "Use the 'next' value of the previous page.");
-            }
-        }
+        var take = KeysetPaging.ReadLimit(limit, errors);
+        var cursor = KeysetPaging.ReadCursor(after, errors);
 
         if (errors.Any)
         {
@@ -327,14 +305,9 @@ internal static class NotificationsApi
             q = q.Where(n => n.CreatedAt < tu);
         }
 
-        if (cursor is { } cur)
-        {
-            q = q.Where(n => n.CreatedAt < cur.At || (n.CreatedAt == cur.At && n.Id != cur.Id && n.Id.CompareTo(cur.Id) < 0));
-        }
-
-        var page = await q.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(take + 1).ToListAsync(ct);
-        var items = await ToResponsesAsync(db, page.Take(take).ToList(), prices.Value, ct);
-        var next = page.Count > take ? $"{page[take - 1].CreatedAt.Ticks.ToString(CultureInfo.InvariantCulture)}_{page[take - 1].Id}" : null;
+        var fetched = await q.Page(n => n.CreatedAt, n => n.Id, cursor, take).ToListAsync(ct);
+        var (page, next) = KeysetPaging.Cut(fetched, take, n => new KeysetCursor(n.CreatedAt, n.Id));
+        var items = await ToResponsesAsync(db, page, prices.Value, ct);
         return TypedResults.Ok(new NotificationPage(items, next));
     }
 

@@ -1,6 +1,5 @@
 using Kabar.Common;
 using Kabar.WhatsApp;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Simulator;
@@ -54,7 +53,6 @@ public static class SimulatorExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.NotOnWhatsApp.All(n => n.StartsWith('+') && n.Length > 8 && n[1..].All(char.IsAsciiDigit)),
                 "Kabar:Simulator:NotOnWhatsApp must hold E.164 numbers such as +6281299990000.");
-        services.TryAddSingleton<GraphApiEndpoint>();
         services.AddSingleton<SimulatorWebhooks>();
         services.AddSingleton<CloudApiSimulator>();
         services.AddHttpClient(SimulatorWebhooks.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);

@@ -88,9 +88,7 @@ public static class SimulatorHost
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new SimulatorStandalone());
-        builder.Services.AddOptionsWithValidateOnStart<WhatsAppOptions>()
-            .BindConfiguration(WhatsAppOptions.Section)
-            .ValidateDataAnnotations();
+        builder.Services.AddWhatsAppSettings();
         builder.Services.AddCloudApiSimulator();
         MaskingLoggerProvider.AddTo(builder.Services);
         var app = builder.Build();

@@ -9,9 +9,7 @@ public static class WhatsAppExtensions
 {
     public static IHostApplicationBuilder AddKabarWhatsApp(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptionsWithValidateOnStart<WhatsAppOptions>()
-            .BindConfiguration(WhatsAppOptions.Section)
-            .ValidateDataAnnotations();
+        builder.Services.AddWhatsAppSettings();
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddSingleton<Keywords>();
         builder.Services.AddSingleton<ConfirmationTexts>();
@@ -29,10 +27,23 @@ public static class WhatsAppExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The WhatsApp settings and the Graph API's address: all that a host serving only the Cloud API
+    /// simulator needs of WhatsApp (the simulator's own host, see Simulator/SimulatorHost).
+    /// </summary>
+    public static IServiceCollection AddWhatsAppSettings(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<WhatsAppOptions>()
+            .BindConfiguration(WhatsAppOptions.Section)
+            .ValidateDataAnnotations();
+        services.TryAddSingleton<GraphApiEndpoint>();
+        return services;
+    }
+
     /// <summary>The Graph API client: the named HttpClient, its retry policy and <see cref="IWhatsAppClient"/>.</summary>
     public static IServiceCollection AddCloudApiClient(this IServiceCollection services)
     {
-        services.AddSingleton<GraphApiEndpoint>();
+        services.TryAddSingleton<GraphApiEndpoint>();
         services.TryAddSingleton<SandboxToken>();
         services.AddHttpClient(CloudApiClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("graph-api", pipeline => pipeline.AddRetry(GraphRetry()));

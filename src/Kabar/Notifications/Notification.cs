@@ -53,7 +53,7 @@ public sealed class Notification : IVersioned
     /// <summary>The text of a free-form message (keyword confirmations).</summary>
     public string? Body { get; set; }
 
-    /// <summary>Unique when set: <c>api:{client key}</c> or a natural key (<c>keyword-reply:{wamid}</c>).</summary>
+    /// <summary>Unique when set: <c>api:{client key}</c>, a campaign's <c>campaign:{campaign}:{contact}</c> (<see cref="Campaigns.CampaignRunner.AskKey"/>) or a natural key (<c>keyword-reply:{wamid}</c>).</summary>
     public string? IdempotencyKey { get; set; }
 
     /// <summary>The opt-in campaign that queued it; such a request's cooldown was reserved when it was queued.</summary>

@@ -83,8 +83,35 @@ public static class KeysetPaging
         return fetched.Count > size ? (fetched.Take(size).ToList(), key(fetched[size - 1]).ToString()) : (fetched, null);
     }
 
+    /// <summary>
+    /// The rows whose <paramref name="at"/> is from <paramref name="from"/> (inclusive) to
+    /// <paramref name="to"/> (exclusive), each bound taken as UTC; a bound left out does not filter.
+    /// </summary>
+    public static IQueryable<T> Within<T>(this IQueryable<T> query, Expression<Func<T, DateTime>> at, DateTime? from, DateTime? to)
+    {
+        ArgumentNullException.ThrowIfNull(at);
+        if (from is { } f)
+        {
+            query = query.Where(Compare(at, new Bound(f.ToUniversalTime()), Expression.GreaterThanOrEqual));
+        }
+
+        if (to is { } t)
+        {
+            query = query.Where(Compare(at, new Bound(t.ToUniversalTime()), Expression.LessThan));
+        }
+
+        return query;
+    }
+
     /// <summary>The cursor's values, read through a member so the query sends them as parameters.</summary>
     private sealed record Key(DateTime At, Guid Id);
+
+    /// <summary>A time bound, read through a member like <see cref="Key"/>.</summary>
+    private sealed record Bound(DateTime At);
+
+    private static Expression<Func<T, bool>> Compare<T>(Expression<Func<T, DateTime>> at, Bound bound,
+        Func<Expression, Expression, BinaryExpression> compare) =>
+        Expression.Lambda<Func<T, bool>>(compare(at.Body, Expression.Property(Expression.Constant(bound), nameof(Bound.At))), at.Parameters[0]);
 
     /// <summary><c>row =&gt; at &lt; key.At || (at == key.At &amp;&amp; id != key.Id &amp;&amp; id.CompareTo(key.Id) &lt; 0)</c>.</summary>
     private static Expression<Func<T, bool>> Before<T>(Expression<Func<T, DateTime>> at, Expression<Func<T, Guid>> id, Key key)

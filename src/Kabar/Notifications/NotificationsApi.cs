@@ -293,19 +293,7 @@ internal static class NotificationsApi
             q = q.Where(n => n.State == parsedState);
         }
 
-        if (from is { } f)
-        {
-            var fu = f.ToUniversalTime();
-            q = q.Where(n => n.CreatedAt >= fu);
-        }
-
-        if (to is { } t)
-        {
-            var tu = t.ToUniversalTime();
-            q = q.Where(n => n.CreatedAt < tu);
-        }
-
-        var fetched = await q.Page(n => n.CreatedAt, n => n.Id, cursor, take).ToListAsync(ct);
+        var fetched = await q.Within(n => n.CreatedAt, from, to).Page(n => n.CreatedAt, n => n.Id, cursor, take).ToListAsync(ct);
         var (page, next) = KeysetPaging.Cut(fetched, take, n => new KeysetCursor(n.CreatedAt, n.Id));
         var items = await ToResponsesAsync(db, page, prices.Value, ct);
         return TypedResults.Ok(new NotificationPage(items, next));

@@ -129,19 +129,7 @@ internal static class PrivacyApi
             q = q.Where(r => r.Kind == parsedKind);
         }
 
-        if (from is { } f)
-        {
-            var fu = f.ToUniversalTime();
-            q = q.Where(r => r.AnsweredAt >= fu);
-        }
-
-        if (to is { } t)
-        {
-            var tu = t.ToUniversalTime();
-            q = q.Where(r => r.AnsweredAt < tu);
-        }
-
-        var fetched = await q.Page(r => r.AnsweredAt, r => r.Id, cursor, take).ToListAsync(ct);
+        var fetched = await q.Within(r => r.AnsweredAt, from, to).Page(r => r.AnsweredAt, r => r.Id, cursor, take).ToListAsync(ct);
         var (page, next) = KeysetPaging.Cut(fetched, take, r => new KeysetCursor(r.AnsweredAt, r.Id));
         return TypedResults.Ok(new DataSubjectRequestPage([.. page.Select(r => r.ToResponse())], next));
     }

@@ -238,6 +238,31 @@ public abstract class NotificationPipelineTests(Db db, PostgresServer postgres) 
         Assert.Equal([ids[0]], page2!.Items.Select(n => n.Id));
         Assert.Null(page2.Next);
     }
+
+    [Fact]
+    public async Task List_FiltersByTime_FromIncludedToExcluded()
+    {
+        var contactId = await App.CreateContactAsync("081277770020", optedIn: true);
+        var ids = new List<Guid>();
+        var times = new List<DateTime>();
+        for (var i = 0; i < 3; i++)
+        {
+            times.Add(App.Time.GetUtcNow().UtcDateTime);
+            ids.Add(await App.PermitReadyAsync("081277770020"));
+            App.Time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        using var api = App.Api();
+        static string At(DateTime t) => Uri.EscapeDataString(t.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var middle = await api.GetFromJsonAsync<NotificationPage>(
+            $"/api/notifications?contactId={contactId}&from={At(times[1])}&to={At(times[2])}", KabarApp.Json);
+        var fromSecond = await api.GetFromJsonAsync<NotificationPage>($"/api/notifications?contactId={contactId}&from={At(times[1])}", KabarApp.Json);
+        var beforeSecond = await api.GetFromJsonAsync<NotificationPage>($"/api/notifications?contactId={contactId}&to={At(times[1])}", KabarApp.Json);
+
+        Assert.Equal([ids[1]], middle!.Items.Select(n => n.Id));
+        Assert.Equal([ids[2], ids[1]], fromSecond!.Items.Select(n => n.Id));
+        Assert.Equal([ids[0]], beforeSecond!.Items.Select(n => n.Id));
+    }
 }
 
 public sealed class NotificationPipelineTests_Sqlite(PostgresServer postgres) : NotificationPipelineTests(Db.Sqlite, postgres);

@@ -152,7 +152,11 @@ public static class ByteMutations
             case 2:
                 {
                     var bad = BadBytes[random.Next(BadBytes.Length)];
-                    body.RemoveAt(inString);
+                    if (inString < body.Count) // an earlier cut may have left nothing to replace
+                    {
+                        body.RemoveAt(inString);
+                    }
+
                     body.InsertRange(inString, bad);
                     return $"replaced byte {inString} of a string with {Convert.ToHexString(bad)}";
                 }

@@ -38,7 +38,7 @@ if missing:
 ' "$keys"
 }
 
-dispatch_keys=scenario,db,numbers,messages_per_s,of_configured_rate,max_in_any_second_per_number,duplicates,latency_p50_ms,latency_p99_ms,kabar_peak_rss_mb
+dispatch_keys=scenario,db,numbers,messages_per_s,of_configured_rate,max_in_any_second_per_number,duplicates,latency_p50_ms,latency_p99_ms,kabar_peak_rss_mb,kabar_cpu_ms_per_message
 instances_keys=$dispatch_keys,instances,one_instance_messages_per_s,one_instance_duplicates,of_one_instance
 hangfire_keys=$dispatch_keys,unthrottled_messages_per_s,hangfire_messages_per_s,hangfire_tuned_messages_per_s,ratio_to_hangfire
 webhook_keys=scenario,db,updates_per_s,p50_ms,p99_ms,bare_updates_per_s,of_bare_ceiling,kabar_peak_rss_mb

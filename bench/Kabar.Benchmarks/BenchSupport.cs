@@ -128,6 +128,13 @@ public sealed class KabarServer : IAsyncDisposable
             : null;
     }
 
+    /// <summary>The processor time the process has used so far (user and system, every thread).</summary>
+    public TimeSpan ProcessorTime()
+    {
+        process.Refresh();
+        return process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime;
+    }
+
     /// <summary>Process start to the first 200 from <c>/readyz</c>.</summary>
     public TimeSpan StartToReady { get; private set; }
 

@@ -26,7 +26,7 @@ public static class DispatchBench
     private const int Unthrottled = 100_000;
 
     private sealed record KabarRun(IReadOnlyList<SimMessage> Messages, double Sustained, int MaxWindow, int Duplicates, long Throttled,
-        int Pending, long? PeakRss, double[] LatenciesMs, TimeSpan Drained);
+        int Pending, long? PeakRss, double[] LatenciesMs, TimeSpan Drained, TimeSpan Cpu);
 
     public static async Task<string> RunAsync(BenchOptions o)
     {
@@ -68,6 +68,7 @@ public static class DispatchBench
             ["not_sent"] = backlog.Pending,
             ["drained_s"] = BenchReport.Round(backlog.Drained.TotalSeconds),
             ["kabar_peak_rss_mb"] = BenchReport.Megabytes(backlog.PeakRss),
+            ["kabar_cpu_ms_per_message"] = BenchReport.Round(backlog.Cpu.TotalMilliseconds / Math.Max(1, backlog.Messages.Count), 3),
             ["paced_count"] = pacedCount,
             ["paced_messages_per_s"] = BenchReport.Round(paced.Sustained),
             ["latency_p50_ms"] = BenchReport.Round(BenchReport.Quantile(paced.LatenciesMs, 0.50)),
@@ -98,7 +99,7 @@ public static class DispatchBench
         var text = string.Create(CultureInfo.InvariantCulture, $"""
             dispatch ({figures["db"]}, {o.Numbers} number(s) at {o.MessagesPerSecond} mps each, {o.Instances} Kabar process(es))
               backlog of {o.Count}: {backlog.Sustained:0} msg/s = {backlog.Sustained / rate:0.000} of the configured {rate} mps; per number {string.Join(", ", perNumber.Values.Select(v => v.ToString("0", CultureInfo.InvariantCulture)))}
-                max {backlog.MaxWindow} accepted in any one-second window of one number, {backlog.Throttled} refused with 130429, {backlog.Duplicates} duplicates, {backlog.Pending} not sent, peak {BenchReport.Megabytes(backlog.PeakRss)} MB
+                max {backlog.MaxWindow} accepted in any one-second window of one number, {backlog.Throttled} refused with 130429, {backlog.Duplicates} duplicates, {backlog.Pending} not sent, peak {BenchReport.Megabytes(backlog.PeakRss)} MB, {backlog.Cpu.TotalMilliseconds / Math.Max(1, backlog.Messages.Count):0.000} ms of Kabar's processor time per message
               paced ({pacedCount} falling due at {rate * 9 / 10}/s): {paced.Sustained:0} msg/s, queue-to-accept p50 {BenchReport.Quantile(paced.LatenciesMs, 0.5):0} ms, p99 {BenchReport.Quantile(paced.LatenciesMs, 0.99):0} ms
             """);
         if (single is not null)
@@ -162,6 +163,7 @@ public static class DispatchBench
 
         var clock = Stopwatch.StartNew();
         long? peak;
+        var cpu = TimeSpan.Zero;
         var servers = new List<KabarServer>();
         try
         {
@@ -169,6 +171,10 @@ public static class DispatchBench
             {
                 servers.Add(await KabarServer.StartAsync(db, settings));
             }
+
+            // Kabar's own processor time from ready to drained, start-up excluded: on a shared
+            // machine it varies far less between runs than the rate does.
+            var cpuAtReady = servers.Select(s => s.ProcessorTime()).ToList();
 
             if (paced)
             {
@@ -201,6 +207,7 @@ public static class DispatchBench
             // Let the last answers be recorded before the processes go.
             await Task.Delay(1000);
             peak = servers.Max(k => k.PeakResidentBytes());
+            cpu = servers.Select((s, i) => s.ProcessorTime() - cpuAtReady[i]).Aggregate(TimeSpan.Zero, (a, b) => a + b);
         }
         finally
         {
@@ -230,7 +237,8 @@ public static class DispatchBench
             await CountUnsentAsync(db),
             peak,
             latencies,
-            drained);
+            drained,
+            cpu);
     }
 
     /// <summary>Notice i was seeded for +62813 followed by i in eight digits.</summary>

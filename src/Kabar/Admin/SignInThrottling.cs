@@ -12,7 +12,7 @@ namespace Kabar.Admin;
 /// <see cref="AdminOptions.LockoutDuration"/>. An operator signing in from their own address is
 /// never refused because a stranger elsewhere guessed at their account.
 /// </summary>
-public static class SignInThrottling
+internal static class SignInThrottling
 {
     /// <summary>The first block; later ones double.</summary>
     public static readonly TimeSpan FirstBlock = TimeSpan.FromMinutes(1);

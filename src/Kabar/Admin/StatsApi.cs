@@ -9,7 +9,7 @@ namespace Kabar.Admin;
 /// <c>GET /api/stats?from=&amp;to=</c>: the dashboard's figures (SPEC §10) for a period; by default,
 /// like the dashboard, the 30 office days ending today (to now).
 /// </summary>
-internal static class StatsApi
+public static class StatsApi
 {
     public static readonly TimeSpan LongestPeriod = TimeSpan.FromDays(366);
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Kabar.Admin;
 
 /// <summary><c>Kabar:Stats</c>: how the dashboard's daily counts are kept.</summary>
-public sealed class StatsOptions
+internal sealed class StatsOptions
 {
     public const string Section = "Kabar:Stats";
 

@@ -13,7 +13,7 @@ namespace Kabar.Admin;
 /// because receipts and fallbacks arrive late; each day is replaced in one transaction, so a
 /// reader sees the old counts or the new ones, never half.
 /// </summary>
-public sealed class StatsRollup(IServiceScopeFactory scopes, WriteGate gate, IOptions<PolicyOptions> policy, IOptions<StatsOptions> options)
+internal sealed class StatsRollup(IServiceScopeFactory scopes, WriteGate gate, IOptions<PolicyOptions> policy, IOptions<StatsOptions> options)
 {
     public const string Name = "stats-rollup";
 

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Kabar.Auth;
 
 /// <summary>A key that authenticated: its name and rights.</summary>
-public sealed record ApiKeyIdentity(string Name, string Rights);
+internal sealed record ApiKeyIdentity(string Name, string Rights);
 
 /// <summary>
 /// API keys: named, hashed at rest, revocable (SPEC §11). Keys from configuration
@@ -20,7 +20,7 @@ public sealed class ApiKeyStore(IServiceScopeFactory scopes, IConfiguration conf
 
     public static string HashKey(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    public async Task<ApiKeyIdentity?> FindAsync(string key, CancellationToken ct)
+    internal async Task<ApiKeyIdentity?> FindAsync(string key, CancellationToken ct)
     {
         if (key.Length is < 16 or > 200)
         {

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Kabar.Campaigns;
 
 /// <summary><c>Kabar:Campaigns</c>: how the <c>opt-in-campaigns</c> job paces campaigns.</summary>
-public sealed class CampaignOptions
+internal sealed class CampaignOptions
 {
     public const string Section = "Kabar:Campaigns";
 

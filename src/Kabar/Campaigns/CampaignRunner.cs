@@ -18,7 +18,7 @@ namespace Kabar.Campaigns;
 /// update of each contact's <c>LastOptInRequestAt</c> that only succeeds outside the cooldown — so
 /// a crash, a lost job lease or a second process can neither ask a person twice nor lose an ask.
 /// </summary>
-public sealed partial class CampaignRunner(
+internal sealed partial class CampaignRunner(
     IServiceScopeFactory scopes,
     NotificationWriter writer,
     DecisionInputs inputs,

@@ -9,7 +9,7 @@ namespace Kabar.Campaigns;
 /// unknown, the segment's filters, no opt-in request within the cooldown, a usable address for
 /// the campaign's channels, and not yet taken by this campaign (asked or skipped).
 /// </summary>
-public static class CampaignSegment
+internal static class CampaignSegment
 {
     public static IQueryable<Contact> Waiting(KabarDbContext db, Campaign campaign, TimeZoneInfo zone, DateTime cooldownCutoff)
     {

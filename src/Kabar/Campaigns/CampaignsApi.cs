@@ -12,7 +12,7 @@ namespace Kabar.Campaigns;
 /// <c>/api/campaigns</c> and <c>/api/experiments</c> (SPEC §8): create, list, read with progress or
 /// analysis, and start, pause, resume or complete a campaign.
 /// </summary>
-internal static class CampaignsApi
+public static class CampaignsApi
 {
     public static IEndpointRouteBuilder MapCampaigns(this IEndpointRouteBuilder app)
     {

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Kabar.Campaigns;
 
 /// <summary>Deterministic assignment of a contact to a variant: the same answer in every process, every time.</summary>
-public static class VariantAssignment
+internal static class VariantAssignment
 {
     public static ExperimentVariant Assign(Guid experimentId, Guid contactId, IReadOnlyList<ExperimentVariant> variants)
     {

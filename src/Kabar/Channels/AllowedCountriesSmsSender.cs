@@ -8,7 +8,7 @@ namespace Kabar.Channels;
 /// fraud sends to premium foreign numbers at the sender's cost), whatever the caller decided, and
 /// logs each outcome with the number masked.
 /// </summary>
-public sealed class AllowedCountriesSmsSender(ISmsSender inner, SmsOptions options, ILogger<AllowedCountriesSmsSender> logger) : ISmsSender
+internal sealed class AllowedCountriesSmsSender(ISmsSender inner, SmsOptions options, ILogger<AllowedCountriesSmsSender> logger) : ISmsSender
 {
     public string Provider => inner.Provider;
 

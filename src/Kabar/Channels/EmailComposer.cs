@@ -6,7 +6,7 @@ using MimeKit.Utils;
 namespace Kabar.Channels;
 
 /// <summary>Builds the MIME message both e-mail senders send or store, so the two cannot drift apart.</summary>
-public sealed class EmailComposer(IOptions<EmailOptions> email, IOptions<OfficeOptions> office, TimeProvider time)
+internal sealed class EmailComposer(IOptions<EmailOptions> email, IOptions<OfficeOptions> office, TimeProvider time)
 {
     /// <summary>Carries the attempt id, so a bounce or a stored file leads back to the attempt.</summary>
     public const string ReferenceHeader = "X-Kabar-Reference";

@@ -4,7 +4,7 @@ using MimeKit;
 namespace Kabar.Channels;
 
 /// <summary>Stops start-up on e-mail settings that could never work, naming the key.</summary>
-public sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
+internal sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
 {
     public ValidateOptionsResult Validate(string? name, EmailOptions options)
     {

@@ -9,7 +9,7 @@ namespace Kabar.Channels;
 /// A generic HTTP SMS gateway, the way Indonesian gateways work (SPEC §13): <c>POST {Url}</c> with
 /// <c>{ "to", "text", "reference" }</c>; any 2xx means the gateway took the message.
 /// </summary>
-public sealed class HttpGatewaySmsSender(IHttpClientFactory clients, IOptions<SmsOptions> options, TimeProvider time) : ISmsSender
+internal sealed class HttpGatewaySmsSender(IHttpClientFactory clients, IOptions<SmsOptions> options, TimeProvider time) : ISmsSender
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -6,7 +6,7 @@ namespace Kabar.Channels;
 /// With no SMTP host (the default), e-mail is written as <c>{OutboxPath}/{yyyyMMdd}/{reference}.eml</c>
 /// for the sandbox to show (SPEC §6, §12).
 /// </summary>
-public sealed class OutboxEmailSender(EmailComposer composer, EmailOutbox outbox, TimeProvider time, ILogger<OutboxEmailSender> logger) : IEmailSender
+internal sealed class OutboxEmailSender(EmailComposer composer, EmailOutbox outbox, TimeProvider time, ILogger<OutboxEmailSender> logger) : IEmailSender
 {
     public async Task<ChannelSendResult> SendAsync(EmailMessage message, CancellationToken ct)
     {

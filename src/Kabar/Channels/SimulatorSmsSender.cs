@@ -1,7 +1,7 @@
 namespace Kabar.Channels;
 
 /// <summary>Sends to the in-process <see cref="SmsSimulator"/>.</summary>
-public sealed class SimulatorSmsSender(SmsSimulator simulator) : ISmsSender
+internal sealed class SimulatorSmsSender(SmsSimulator simulator) : ISmsSender
 {
     public string Provider => "Simulator";
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Kabar.Channels;
 
 /// <summary>Stops start-up when the chosen SMS provider lacks its settings, naming the key.</summary>
-public sealed partial class SmsOptionsValidator : IValidateOptions<SmsOptions>
+internal sealed partial class SmsOptionsValidator : IValidateOptions<SmsOptions>
 {
     public static readonly string[] Providers = ["Simulator", "Twilio", "Http"];
 

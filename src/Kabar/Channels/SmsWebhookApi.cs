@@ -14,7 +14,7 @@ namespace Kabar.Channels;
 /// <c>Kabar:Sms:Http:Token</c> as a bearer token, checked before the body is read; with no token
 /// configured (no HTTP gateway) every report is refused, so no stranger can fail an SMS.
 /// </summary>
-internal static class SmsWebhookApi
+public static class SmsWebhookApi
 {
     public sealed record DeliveryReport(string? Reference, string? Status, DateTime? At);
 

@@ -11,7 +11,7 @@ namespace Kabar.Channels;
 /// Sends over SMTP with MailKit, one connection per message: notification e-mail is a fallback
 /// channel with low volume, and a fresh connection never inherits a half-broken session.
 /// </summary>
-public sealed class SmtpEmailSender(EmailComposer composer, IOptions<EmailOptions> options, TimeProvider time, ILogger<SmtpEmailSender> logger) : IEmailSender
+internal sealed class SmtpEmailSender(EmailComposer composer, IOptions<EmailOptions> options, TimeProvider time, ILogger<SmtpEmailSender> logger) : IEmailSender
 {
     public async Task<ChannelSendResult> SendAsync(EmailMessage message, CancellationToken ct)
     {

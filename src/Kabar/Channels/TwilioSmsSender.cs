@@ -9,7 +9,7 @@ namespace Kabar.Channels;
 /// HTTP Basic auth with the account SID and auth token.
 /// https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource
 /// </summary>
-public sealed class TwilioSmsSender(IHttpClientFactory clients, IOptions<SmsOptions> options, TimeProvider time) : ISmsSender
+internal sealed class TwilioSmsSender(IHttpClientFactory clients, IOptions<SmsOptions> options, TimeProvider time) : ISmsSender
 {
     public string Provider => "Twilio";
 

@@ -1,7 +1,7 @@
 namespace Kabar.Cli;
 
 /// <summary>The exit codes of every command (README, "Command line").</summary>
-internal static class ExitCodes
+public static class ExitCodes
 {
     /// <summary>Done.</summary>
     public const int Done = 0;

@@ -14,7 +14,7 @@ namespace Kabar.Cli;
 /// <c>job run</c>, <c>import permits</c>, <c>backup</c> and <c>webhooks replay</c>. Results go to standard output; a
 /// failure is one line on standard error and the exit code of the README's table.
 /// </summary>
-internal static class KabarCli
+public static class KabarCli
 {
     /// <summary>The database file and the files SQLite keeps beside it.</summary>
     private static readonly string[] SqliteFileSuffixes = ["", "-wal", "-shm", "-journal"];

@@ -25,7 +25,7 @@ namespace Kabar.Cli;
 /// so a misspelt <c>--dryrun</c> never runs a real import. <c>--help</c>/<c>-h</c> works on every
 /// command and <c>--version</c> prints <see cref="KabarHost.Version"/>, both exiting 0.
 /// </remarks>
-internal sealed class KabarCommandLine
+public sealed class KabarCommandLine
 {
     /// <summary>The host's own settings that have no ':' in their key (besides <c>--Section:Key</c> ones).</summary>
     public static readonly IReadOnlySet<string> HostKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase)

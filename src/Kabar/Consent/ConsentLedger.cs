@@ -89,7 +89,7 @@ public sealed class ConsentLedger(KabarDbContext db, ConsentTexts texts)
         value is null || value.Length <= max ? value : value[..max];
 }
 
-public sealed class UnknownConsentTextException(string version)
+internal sealed class UnknownConsentTextException(string version)
     : Exception($"Consent text version '{version}' is not registered.")
 {
     public string Version { get; } = version;

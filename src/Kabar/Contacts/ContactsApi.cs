@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Kabar.Contacts;
 
 /// <summary><c>/api/contacts</c>: create or update by phone, read state, read and write the consent ledger.</summary>
-internal static class ContactsApi
+public static class ContactsApi
 {
     /// <summary>Sources an API client may claim. Inbound and link sources are only ever recorded by Kabar itself.</summary>
     private static readonly ConsentSource[] ClientSources =

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kabar.Data;
 
-public sealed class PostgresKabarDbContext(DbContextOptions<PostgresKabarDbContext> options) : KabarDbContext(options)
+internal sealed class PostgresKabarDbContext(DbContextOptions<PostgresKabarDbContext> options) : KabarDbContext(options)
 {
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

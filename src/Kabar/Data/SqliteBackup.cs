@@ -8,7 +8,7 @@ namespace Kabar.Data;
 /// one read transaction, so the copy is one consistent moment and includes what is committed
 /// but still only in the <c>-wal</c> file, which copying <c>kabar.db</c> by hand would lose.
 /// </summary>
-internal static class SqliteBackup
+public static class SqliteBackup
 {
     public sealed record Copy(string Path, long Bytes, long Contacts, long Notifications);
 

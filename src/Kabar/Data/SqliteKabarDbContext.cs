@@ -2,4 +2,4 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kabar.Data;
 
-public sealed class SqliteKabarDbContext(DbContextOptions<SqliteKabarDbContext> options) : KabarDbContext(options);
+internal sealed class SqliteKabarDbContext(DbContextOptions<SqliteKabarDbContext> options) : KabarDbContext(options);

@@ -9,7 +9,7 @@ namespace Kabar.Data;
 /// zeros instead of staying readable in free space and on freed pages. Cost: the freed bytes are
 /// written (zeros) rather than left; see docs/data-subject-requests.md.
 /// </summary>
-public sealed class SqliteSecureDelete : DbConnectionInterceptor
+internal sealed class SqliteSecureDelete : DbConnectionInterceptor
 {
     public static readonly SqliteSecureDelete Instance = new();
 

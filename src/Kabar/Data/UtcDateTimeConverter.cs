@@ -2,6 +2,6 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Kabar.Data;
 
-public sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
     v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
     v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

@@ -19,7 +19,7 @@ namespace Kabar.Decisions;
 /// <c>POST /api/decisions</c>: the decision of SPEC §5 as a dry run; nothing is stored or created.
 /// <c>POST /api/decisions/bulk</c>: the same decision for up to <see cref="BulkLimit"/> people in one call.
 /// </summary>
-internal static class DecisionsApi
+public static class DecisionsApi
 {
     /// <summary>The most contact ids and phones, together, that one bulk call decides.</summary>
     public const int BulkLimit = 100_000;

@@ -152,7 +152,7 @@ public sealed partial class ExperimentService(IOptions<ExperimentOptions> option
             counted.LongCount(a => !a.Converted && a.AttributionEndsAt > now));
     }
 
-    public static string VerdictName(VerdictKind verdict) => verdict switch
+    internal static string VerdictName(VerdictKind verdict) => verdict switch
     {
         VerdictKind.NotEnoughData => "not_enough_data",
         VerdictKind.NoDifferenceYet => "no_difference_yet",

@@ -1,12 +1,12 @@
 namespace Kabar.Experiments;
 
 /// <summary>How many people one variant asked and how many of them granted consent in the attribution window.</summary>
-public sealed record VariantCounts(string Key, long Asked, long Converted);
+internal sealed record VariantCounts(string Key, long Asked, long Converted);
 
 /// <summary>A two-sided interval on a proportion or a difference of proportions.</summary>
 public readonly record struct Interval(double Low, double High);
 
-public enum VerdictKind
+internal enum VerdictKind
 {
     /// <summary>Too few requests in some variant to say anything.</summary>
     NotEnoughData,
@@ -19,7 +19,7 @@ public enum VerdictKind
 }
 
 /// <summary>One variant's figures: conversion rate with its 95 % Wilson interval, and its comparison to the control.</summary>
-public sealed record VariantResult(
+internal sealed record VariantResult(
     string Key,
     long Asked,
     long Converted,
@@ -30,7 +30,7 @@ public sealed record VariantResult(
     double? AlwaysValidPValue);
 
 /// <summary>The analysis of an experiment at the moment it is looked at.</summary>
-public sealed record ExperimentAnalysis(
+internal sealed record ExperimentAnalysis(
     IReadOnlyList<VariantResult> Variants,
     VerdictKind Verdict,
     string? Winner,
@@ -42,7 +42,7 @@ public sealed record ExperimentAnalysis(
 /// Tuning of the sequential test. The defaults suit opt-in requests (rates of roughly 10–40 %,
 /// differences of a few percentage points); docs/experiments-statistics.md explains each choice.
 /// </summary>
-public sealed record SequentialTestOptions
+internal sealed record SequentialTestOptions
 {
     /// <summary>τ², the variance of the normal mixture over the true difference: (5 points)².</summary>
     public double MixtureVariance { get; init; } = 0.05 * 0.05;
@@ -84,7 +84,7 @@ public sealed record SequentialTestOptions
 /// the office may look every day without inflating false winners.
 /// </summary>
 /// <remarks>Formulas, references and the reasons for each constant: docs/experiments-statistics.md.</remarks>
-public static class ExperimentStatistics
+internal static class ExperimentStatistics
 {
     /// <summary>The default options (τ = 5 points, at least 30 requests per variant and 10 conversions in all).</summary>
     public static SequentialTestOptions DefaultOptions { get; } = new();

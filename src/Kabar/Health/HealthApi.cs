@@ -6,7 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Kabar.Health;
 
 /// <summary><c>/healthz</c> (the process answers) and <c>/readyz</c> (database reachable, migrations applied).</summary>
-internal static class HealthApi
+public static class HealthApi
 {
     public static IHostApplicationBuilder AddKabarHealth(this IHostApplicationBuilder builder)
     {

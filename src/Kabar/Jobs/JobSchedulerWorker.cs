@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Kabar.Jobs;
 
 /// <summary>Checks for due jobs at start (catching up missed runs) and then every poll interval.</summary>
-public sealed partial class JobSchedulerWorker(JobRunner runner, IOptions<JobsOptions> options, TimeProvider time,
+internal sealed partial class JobSchedulerWorker(JobRunner runner, IOptions<JobsOptions> options, TimeProvider time,
     ILogger<JobSchedulerWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Kabar.Jobs;
 
 /// <summary><c>POST /api/jobs/{name}/run</c> (SPEC §13) and <c>GET /api/jobs</c> (schedules and recent runs).</summary>
-internal static class JobsApi
+public static class JobsApi
 {
     /// <summary>One run of a job as the API reports it.</summary>
     public sealed record JobRunResponse(Guid Id, string Job, string Trigger, DateTime? ScheduledFor, DateTime StartedAt,

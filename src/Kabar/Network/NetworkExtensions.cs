@@ -62,7 +62,7 @@ public static class NetworkExtensions
     }
 
     /// <summary>The host of <c>Kabar:PublicBaseUrl</c>, the loopback names and <c>Kabar:Network:AllowedHosts</c>.</summary>
-    public static List<string> AllowedHosts(NetworkOptions network, KabarOptions kabar)
+    internal static List<string> AllowedHosts(NetworkOptions network, KabarOptions kabar)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(kabar);

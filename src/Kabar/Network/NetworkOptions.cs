@@ -7,7 +7,7 @@ namespace Kabar.Network;
 /// (docs/deploying.md). Empty by default: no proxy is trusted, and only the host of
 /// <c>Kabar:PublicBaseUrl</c> and the loopback names are served.
 /// </summary>
-public sealed class NetworkOptions
+internal sealed class NetworkOptions
 {
     public const string Section = "Kabar:Network";
 

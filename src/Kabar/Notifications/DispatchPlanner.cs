@@ -14,7 +14,7 @@ namespace Kabar.Notifications;
 
 /// <summary>One send to make; <paramref name="DueAt"/> (when the notification became due) starts its send latency;
 /// <paramref name="Probe"/>: the one send that finds out whether a failing provider is back.</summary>
-public sealed record PlannedSend(Guid NotificationId, DateTime DueAt, Guid AttemptId, Channel Channel, OutageBreaker Breaker,
+internal sealed record PlannedSend(Guid NotificationId, DateTime DueAt, Guid AttemptId, Channel Channel, OutageBreaker Breaker,
     WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime? ReadyAt = null, bool Probe = false);
 
 /// <summary>
@@ -23,7 +23,7 @@ public sealed record PlannedSend(Guid NotificationId, DateTime DueAt, Guid Attem
 /// provider's outage, reserves its slot in the number's rate, and writes a pending attempt for each
 /// send before any request leaves (SPEC §6).
 /// </summary>
-public sealed class DispatchPlanner(
+internal sealed class DispatchPlanner(
     WriteGate gate,
     IOptions<NotificationOptions> options,
     IOptions<WhatsAppOptions> whatsApp,

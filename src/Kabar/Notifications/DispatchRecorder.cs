@@ -10,7 +10,7 @@ namespace Kabar.Notifications;
 /// Records a pass's answers through <see cref="NotificationFlow"/> in one write, retried as a
 /// whole when another writer changed one of its notifications meanwhile.
 /// </summary>
-public sealed class DispatchRecorder(IServiceScopeFactory scopes, WriteGate gate, IOptions<NotificationOptions> options)
+internal sealed class DispatchRecorder(IServiceScopeFactory scopes, WriteGate gate, IOptions<NotificationOptions> options)
 {
     private NotificationOptions O => options.Value;
 

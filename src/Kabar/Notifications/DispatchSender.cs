@@ -8,13 +8,13 @@ using Microsoft.Extensions.Options;
 namespace Kabar.Notifications;
 
 /// <summary>A send's answer; <paramref name="Held"/>: it never left, because its provider went down or its number was paused meanwhile.</summary>
-public sealed record SendAnswer(PlannedSend Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At, bool Held = false);
+internal sealed record SendAnswer(PlannedSend Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At, bool Held = false);
 
 /// <summary>
 /// Sends a pass's planned messages, several at a time, each WhatsApp send at its reserved slot;
 /// tells each provider's breaker how it answered and counts the answers.
 /// </summary>
-public sealed partial class DispatchSender(
+internal sealed partial class DispatchSender(
     IOptions<NotificationOptions> options,
     IWhatsAppClient client,
     ISmsSender sms,

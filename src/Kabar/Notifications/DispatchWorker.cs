@@ -42,7 +42,7 @@ public sealed class StatusSignal : WorkSignal;
 /// Runs the dispatcher for every business number this process may hold. One bad pass is logged
 /// and the loop goes on; the next pass retries (STYLE 15).
 /// </summary>
-public sealed partial class DispatchWorker(
+internal sealed partial class DispatchWorker(
     Dispatcher dispatcher,
     DispatchSignal signal,
     IOptions<NotificationOptions> options,

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Kabar.Notifications;
 
 /// <summary>What one dispatch pass did.</summary>
-public sealed record DispatchPass(int Claimed, int Sent, DateTime? NextFree)
+internal sealed record DispatchPass(int Claimed, int Sent, DateTime? NextFree)
 {
     public static readonly DispatchPass NotHolder = new(0, 0, null);
 }
@@ -20,7 +20,7 @@ public sealed record DispatchPass(int Claimed, int Sent, DateTime? NextFree)
 /// sent (<see cref="DispatchSender"/>) and their answers recorded (<see cref="DispatchRecorder"/>) (SPEC §6).
 /// Keeps what this process knows of each number: its rate, its providers' outages, its warm-up.
 /// </summary>
-public sealed partial class Dispatcher(
+internal sealed partial class Dispatcher(
     IServiceScopeFactory scopes,
     WriteGate gate,
     IOptions<NotificationOptions> options,

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Kabar.Notifications;
 
 /// <summary>How one notification type maps to its WhatsApp template (<c>Kabar:Templates:{type}</c>).</summary>
-public sealed class TemplateMapping
+internal sealed class TemplateMapping
 {
     /// <summary>Defaults to the type's name.</summary>
     public string? Name { get; set; }
@@ -33,7 +33,7 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
         },
         StringComparer.Ordinal);
 
-    public TemplateMapping MappingFor(string type) => mappings[type];
+    internal TemplateMapping MappingFor(string type) => mappings[type];
 
     /// <summary>Loads what composing needs from the database (the stop links' key).</summary>
     public Task EnsureReadyAsync(CancellationToken ct) => optOut.EnsureReadyAsync(ct);

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace Kabar.Notifications;
 
 /// <summary><c>/api/notifications</c>: enqueue with an Idempotency-Key, read state and attempts (SPEC §13).</summary>
-internal static class NotificationsApi
+public static class NotificationsApi
 {
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder app)
     {

@@ -12,7 +12,7 @@ namespace Kabar.Notifications;
 /// One per provider (a business number, the SMS gateway, the mail server) in the process that
 /// holds the sending lease; thread-safe.
 /// </summary>
-public sealed class OutageBreaker(string provider, Func<NotificationOptions> options)
+internal sealed class OutageBreaker(string provider, Func<NotificationOptions> options)
 {
     private static readonly TimeSpan ProbeAbandoned = TimeSpan.FromMinutes(1);
     private readonly Lock gate = new();

@@ -4,7 +4,7 @@ using Kabar.Decisions;
 namespace Kabar.Notifications;
 
 /// <summary>The outage breakers of one dispatcher: one per business number, one for SMS, one for e-mail.</summary>
-public sealed class OutageBreakers(Func<NotificationOptions> options)
+internal sealed class OutageBreakers(Func<NotificationOptions> options)
 {
     private readonly ConcurrentDictionary<string, OutageBreaker> breakers = new();
 

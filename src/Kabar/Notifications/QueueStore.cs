@@ -10,7 +10,7 @@ namespace Kabar.Notifications;
 /// <c>FOR UPDATE SKIP LOCKED</c> so concurrent dispatchers never wait on, or take, each other's
 /// rows; SQLite has one writer at a time, so the single UPDATE is the write transaction.
 /// </summary>
-public static class QueueStore
+internal static class QueueStore
 {
     /// <summary>The states a due notification is claimed from.</summary>
     private static readonly string[] ClaimableStates = ["queued", "scheduled", "sending"];

@@ -7,7 +7,7 @@ namespace Kabar.Notifications;
 /// the requests Meta sees are then never more than the limit in any second, whatever the network
 /// latency. Bursts up to the limit are allowed, which is what lets a batch go out at once.
 /// </summary>
-public sealed class SendLimiter(int messagesPerSecond)
+internal sealed class SendLimiter(int messagesPerSecond)
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
     private readonly Lock gate = new();

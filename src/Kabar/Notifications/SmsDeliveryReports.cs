@@ -9,7 +9,7 @@ namespace Kabar.Notifications;
 /// Applies SMS gateway delivery reports to the attempt named by <c>reference</c> (the attempt id
 /// Kabar sent). Forward only, like WhatsApp statuses; a repeated report changes nothing.
 /// </summary>
-public sealed class SmsDeliveryReports(KabarDbContext db, NotificationFlow flow, TimeProvider time) : ISmsDeliveryReports
+internal sealed class SmsDeliveryReports(KabarDbContext db, NotificationFlow flow, TimeProvider time) : ISmsDeliveryReports
 {
     public async Task<bool> ApplyAsync(string reference, string status, DateTime at, CancellationToken ct)
     {

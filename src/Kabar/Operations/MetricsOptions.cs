@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Kabar.Operations;
 
 /// <summary><c>Kabar:Metrics</c>: the Prometheus endpoint and the queue gauges.</summary>
-public sealed class MetricsOptions
+internal sealed class MetricsOptions
 {
     public const string Section = "Kabar:Metrics";
 

@@ -11,7 +11,7 @@ namespace Kabar.Operations;
 /// (several Prometheus replicas, a dashboard) never cost a query each. One indexed range query
 /// per business number and state, over (PhoneNumberId, State, DueAt).
 /// </summary>
-public sealed partial class QueueGaugeWorker(
+internal sealed partial class QueueGaugeWorker(
     IServiceScopeFactory scopes,
     QueueSnapshot snapshot,
     IOptions<MetricsOptions> options,

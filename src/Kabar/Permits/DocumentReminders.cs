@@ -11,7 +11,7 @@ namespace Kabar.Permits;
 /// waiting for their signature longer than <see cref="PermitOptions.DocumentReminderAfter"/>,
 /// one notice per permit (SPEC §5 <c>document_reminder</c>, §9).
 /// </summary>
-public sealed class DocumentReminders(IServiceScopeFactory scopes, WorkCalendar calendar, IOptions<PermitOptions> options,
+internal sealed class DocumentReminders(IServiceScopeFactory scopes, WorkCalendar calendar, IOptions<PermitOptions> options,
     NotificationWriter writer, PermitNotices notices, WriteGate gate)
 {
     public const string Name = "document-reminders";

@@ -14,7 +14,7 @@ namespace Kabar.Permits;
 /// placed in office hours. The scan is set-based: one indexed query per offset and batch, the
 /// notices of a batch and the permits' markers written in one transaction.
 /// </summary>
-public sealed class ExpiryReminders(IServiceScopeFactory scopes, WorkCalendar calendar, IOptions<PermitOptions> options,
+internal sealed class ExpiryReminders(IServiceScopeFactory scopes, WorkCalendar calendar, IOptions<PermitOptions> options,
     NotificationWriter writer, PermitNotices notices, WriteGate gate)
 {
     public const string Name = "expiry-reminders";

@@ -12,7 +12,7 @@ namespace Kabar.Permits;
 /// <c>POST /api/permits</c> (upsert by external reference), <c>GET /api/permits/{id}</c> and
 /// <c>POST /api/imports/permits</c> (CSV with a report per rejected row), SPEC §9 and §13.
 /// </summary>
-internal static class PermitsApi
+public static class PermitsApi
 {
     public static IEndpointRouteBuilder MapPermits(this IEndpointRouteBuilder app)
     {
@@ -90,7 +90,7 @@ internal static class PermitsApi
         }
     }
 
-    public static async Task<PermitResponse> ResponseAsync(KabarDbContext db, Permit p, CancellationToken ct)
+    internal static async Task<PermitResponse> ResponseAsync(KabarDbContext db, Permit p, CancellationToken ct)
     {
         var documents = await db.PermitDocuments.AsNoTracking().Where(d => d.PermitId == p.Id).OrderBy(d => d.Name)
             .Select(d => new DocumentResponse(d.Name, d.Role, d.AssigneeContactId, d.PendingSince, d.DoneAt)).ToListAsync(ct);

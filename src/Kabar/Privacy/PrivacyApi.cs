@@ -14,7 +14,7 @@ namespace Kabar.Privacy;
 /// register of requests. All need a <c>write</c> key: an export is a person's whole record, and
 /// a read key is given to dashboards and reporting tools, not to whoever answers citizens.
 /// </summary>
-internal static class PrivacyApi
+public static class PrivacyApi
 {
     public static IEndpointRouteBuilder MapPrivacy(this IEndpointRouteBuilder app)
     {

@@ -18,7 +18,7 @@ namespace Kabar.Privacy;
 /// The facts — when, which channel, which status, the decision, the cost — stay, so the
 /// statistics of SPEC §10 are unchanged. Set-based, in batches, each batch its own transaction.
 /// </summary>
-public sealed class RetentionJob(IServiceScopeFactory scopes, IOptions<PrivacyOptions> options, EmailOutbox outbox, WriteGate gate,
+internal sealed class RetentionJob(IServiceScopeFactory scopes, IOptions<PrivacyOptions> options, EmailOutbox outbox, WriteGate gate,
     DeletedData deleted, ILogger<RetentionJob> logger)
 {
     public const string Name = "retention";

@@ -9,7 +9,7 @@ namespace Kabar.Secrets;
 /// Encrypts Data Protection key material with the key-encryption key (AES-256-GCM), so the keys
 /// stored in the database are useless without <c>Kabar:DataProtection:Key</c>.
 /// </summary>
-public sealed class KekXmlEncryptor(KeyEncryptionKeys keys) : IXmlEncryptor
+internal sealed class KekXmlEncryptor(KeyEncryptionKeys keys) : IXmlEncryptor
 {
     internal const string ElementName = "kekEncryptedKey";
     private const int NonceSize = 12;
@@ -76,7 +76,7 @@ public sealed class KekXmlEncryptor(KeyEncryptionKeys keys) : IXmlEncryptor
 /// The other half of <see cref="KekXmlEncryptor"/>. Data Protection creates decryptors by type, with
 /// its service provider, when it reads the key ring.
 /// </summary>
-public sealed class KekXmlDecryptor(IServiceProvider services) : IXmlDecryptor
+internal sealed class KekXmlDecryptor(IServiceProvider services) : IXmlDecryptor
 {
     private readonly KeyEncryptionKeys keys = services.GetRequiredService<KeyEncryptionKeys>();
 

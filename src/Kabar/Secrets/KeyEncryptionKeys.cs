@@ -10,7 +10,7 @@ namespace Kabar.Secrets;
 /// ones, which only decrypt. Each is named by a short id derived from it, written beside what it
 /// encrypted, so a rotation knows which key to use.
 /// </summary>
-public sealed class KeyEncryptionKeys
+internal sealed class KeyEncryptionKeys
 {
     public const string KeySetting = KeyProtectionOptions.Section + ":Key";
     public const string PreviousKeysSetting = KeyProtectionOptions.Section + ":PreviousKeys";

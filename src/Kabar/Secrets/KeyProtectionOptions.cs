@@ -6,7 +6,7 @@ namespace Kabar.Secrets;
 /// certificate; without either, sandbox mode generates a key file in the data folder and real
 /// WhatsApp credentials stop start-up.
 /// </summary>
-public sealed class KeyProtectionOptions
+internal sealed class KeyProtectionOptions
 {
     public const string Section = "Kabar:DataProtection";
 

@@ -7,7 +7,7 @@ namespace Kabar.Simulator;
 public sealed partial class CloudApiSimulator
 {
     /// <summary><c>POST /{version}/{phone-number-id}/messages</c>.</summary>
-    public SimSendResult Send(string phoneNumberId, string? authorization, JsonElement body)
+    internal SimSendResult Send(string phoneNumberId, string? authorization, JsonElement body)
     {
         if (!Authorized(authorization))
         {

@@ -128,7 +128,7 @@ public sealed partial class CloudApiSimulator
     /// <summary>The simulator's clock, for answers it delays.</summary>
     public TimeProvider Time => time;
 
-    public void AddFault(FaultRequest fault)
+    internal void AddFault(FaultRequest fault)
     {
         ArgumentNullException.ThrowIfNull(fault);
         var until = fault.ForSeconds is { } seconds ? time.GetUtcNow() + TimeSpan.FromSeconds(seconds) : (DateTimeOffset?)null;
@@ -148,7 +148,7 @@ public sealed partial class CloudApiSimulator
     }
 
     /// <summary>Every send a fault applied to, oldest first.</summary>
-    public IReadOnlyList<SimFaultHit> FaultHits()
+    internal IReadOnlyList<SimFaultHit> FaultHits()
     {
         lock (faultsGate)
         {
@@ -172,7 +172,7 @@ public sealed partial class CloudApiSimulator
 
     public SimMessage? Find(string wamid) => messages.GetValueOrDefault(wamid);
 
-    public SimulatorStats Stats()
+    internal SimulatorStats Stats()
     {
         var (posts, refusedPosts, abandoned) = webhooks.Counters;
         return new SimulatorStats(

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Kabar.Simulator;
 
 /// <summary>The simulator's HTTP surface: the Graph API endpoints Kabar uses and a control API.</summary>
-public static class SimulatorApi
+internal static class SimulatorApi
 {
     private static readonly string[] AllTemplateFields = ["name", "language", "status", "category", "parameter_format", "components"];
 

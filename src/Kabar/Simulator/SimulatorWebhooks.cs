@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Kabar.Simulator;
 
 /// <summary>Marks the standalone simulator process, which posts webhooks only to a configured URL.</summary>
-public sealed record SimulatorStandalone;
+internal sealed record SimulatorStandalone;
 
 /// <summary>One webhook update waiting to be posted.</summary>
 internal sealed record WebhookItem(string Field, string? PhoneNumberId, JsonObject Payload, SimMessage? Message = null,

@@ -5,14 +5,14 @@ using CsvHelper;
 namespace Kabar.Transfers;
 
 /// <summary>The verdict on an exported file: intact or not, and each thing that does not match.</summary>
-public sealed record ExportVerification(bool Intact, IReadOnlyList<string> Problems, IReadOnlyList<string> Facts);
+internal sealed record ExportVerification(bool Intact, IReadOnlyList<string> Problems, IReadOnlyList<string> Facts);
 
 /// <summary>
 /// Checks an exported CSV against its manifest, as an auditor would: the manifest's signature and
 /// key, the digest of its rows, the file's SHA-256, its row count, and which rows differ. Needs no
 /// database: everything is in the two files and the office's published key.
 /// </summary>
-public static class ExportVerifier
+internal static class ExportVerifier
 {
     /// <summary>Reads a manifest, or says why it cannot be read.</summary>
     public static ExportManifest? ReadManifest(string json, out string? problem)

@@ -9,10 +9,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Kabar.Transfers;
 
 /// <summary>The export's public key, to give to auditors.</summary>
-public sealed record ExportKeyResponse(string Algorithm, string Fingerprint, string PublicKey);
+internal sealed record ExportKeyResponse(string Algorithm, string Fingerprint, string PublicKey);
 
 /// <summary>One recorded export.</summary>
-public sealed record ExportResponse(Guid Id, string Kind, string RequestedBy, string FileName, DateTime CreatedAt, DateTime? CompletedAt,
+internal sealed record ExportResponse(Guid Id, string Kind, string RequestedBy, string FileName, DateTime CreatedAt, DateTime? CompletedAt,
     string State, int? Rows, string? CsvSha256, string? KeyFingerprint, string? ManifestUrl);
 
 /// <summary>
@@ -20,7 +20,7 @@ public sealed record ExportResponse(Guid Id, string Kind, string RequestedBy, st
 /// (streamed, signed manifest afterwards at <c>GET /api/exports/{id}/manifest</c>), the list of
 /// exports and the office's export key (SPEC §9, §13).
 /// </summary>
-internal static class TransfersApi
+public static class TransfersApi
 {
     public const string ExportIdHeader = "Kabar-Export-Id";
 

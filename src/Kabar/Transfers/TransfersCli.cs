@@ -13,7 +13,7 @@ namespace Kabar.Transfers;
 /// on a terminal and as a line every 10,000 rows when standard error is a file or pipe. Exit codes
 /// are <see cref="Cli.ExitCodes"/>: a missing or unreadable file is 2, like a usage error.
 /// </summary>
-internal static class TransfersCli
+public static class TransfersCli
 {
     private const int ProgressEvery = 10_000;
 

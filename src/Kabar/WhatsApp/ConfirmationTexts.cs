@@ -8,7 +8,7 @@ namespace Kabar.WhatsApp;
 /// The answers to opt-out and opt-in keywords (SPEC §4). The STOP answer says how to come back
 /// and that essential permit notices continue by SMS/email (SPEC §5, legal basis).
 /// </summary>
-public sealed class ConfirmationTexts(IOptions<OfficeOptions> office, IOptions<PolicyOptions> policy)
+internal sealed class ConfirmationTexts(IOptions<OfficeOptions> office, IOptions<PolicyOptions> policy)
 {
     public string For(string type, string language)
     {

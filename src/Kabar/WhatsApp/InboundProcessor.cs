@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Kabar.WhatsApp;
 
 /// <summary>What one webhook POST changed.</summary>
-public sealed record WebhookOutcome(int Messages, int Duplicates, int Statuses, int ConsentChanges, int Replies);
+internal sealed record WebhookOutcome(int Messages, int Duplicates, int Statuses, int ConsentChanges, int Replies);
 
 /// <summary>
 /// Applies one webhook batch in one transaction (SPEC §4): deduplicate on wamid, find or create
@@ -18,7 +18,7 @@ public sealed record WebhookOutcome(int Messages, int Duplicates, int Statuses, 
 /// keyword answers, record statuses, user preferences and template events. Either all of a batch
 /// is stored or none of it, and a repeat of the same batch changes nothing.
 /// </summary>
-public sealed partial class InboundProcessor(
+internal sealed partial class InboundProcessor(
     KabarDbContext db,
     ConsentLedger ledger,
     Keywords keywords,

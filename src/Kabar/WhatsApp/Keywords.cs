@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Kabar.WhatsApp;
 
-public enum KeywordMatch
+internal enum KeywordMatch
 {
     None,
     OptOut,
@@ -18,7 +18,7 @@ public enum KeywordMatch
 /// Whole-message keyword matching (SPEC §4 step 4): "Stop!", " stop 🙏" and "STOP" all mean STOP;
 /// "stop sending me reminders" does not, because only the whole message counts.
 /// </summary>
-public sealed class Keywords
+internal sealed class Keywords
 {
     private readonly FrozenSet<string> optOut;
     private readonly FrozenSet<string> marketingOptOut;

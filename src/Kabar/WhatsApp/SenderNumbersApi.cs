@@ -12,7 +12,7 @@ namespace Kabar.WhatsApp;
 /// The business numbers' dispatch state: <c>GET /api/whatsapp/numbers</c>, and
 /// <c>POST /api/whatsapp/numbers/{id}/resume</c> after an operator fixed an account-level problem.
 /// </summary>
-internal static class SenderNumbersApi
+public static class SenderNumbersApi
 {
     public sealed record NumberState(string PhoneNumberId, string? DisplayPhoneNumber, int MessagesPerSecond,
         bool Paused, DateTime? PausedAt, int? PauseCode, string? PauseReason, string? LeaseHolder, DateTime? LeaseUntil);

@@ -5,14 +5,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Kabar.WhatsApp;
 
 /// <summary>What a template sync found.</summary>
-public sealed record TemplateSyncResult(int Templates, int Added, int Changed);
+internal sealed record TemplateSyncResult(int Templates, int Added, int Changed);
 
 /// <summary>
 /// The <c>template-sync</c> job: reads every template of the business account from
 /// <c>GET /{waba-id}/message_templates</c> and stores name, language, status, category and body
 /// parameters, so a notification whose template is not APPROVED is refused at the API.
 /// </summary>
-public sealed partial class TemplateSync(KabarDbContext db, IWhatsAppClient client, TimeProvider time, ILogger<TemplateSync> logger)
+internal sealed partial class TemplateSync(KabarDbContext db, IWhatsAppClient client, TimeProvider time, ILogger<TemplateSync> logger)
 {
     public async Task<TemplateSyncResult> RunAsync(CancellationToken ct)
     {

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Kabar.WhatsApp;
 
 /// <summary><c>GET/POST /webhooks/whatsapp</c>: Meta's verification handshake and signed events.</summary>
-internal static partial class WebhookApi
+public static partial class WebhookApi
 {
     /// <summary>Meta sends at most 3 MB; a little headroom, then 413.</summary>
     public const int MaxBodyBytes = 4 * 1024 * 1024;

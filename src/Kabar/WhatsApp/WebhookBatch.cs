@@ -1,7 +1,7 @@
 namespace Kabar.WhatsApp;
 
 /// <summary>One inbound message, flattened from Meta's webhook shape.</summary>
-public sealed record InboundItem
+internal sealed record InboundItem
 {
     public required string Wamid { get; init; }
     public string? WaId { get; init; }
@@ -41,7 +41,7 @@ public sealed record StatusItem
     public bool? Billable { get; init; }
 }
 
-public sealed record UserPreferenceItem
+internal sealed record UserPreferenceItem
 {
     public string? WaId { get; init; }
     public string? UserId { get; init; }
@@ -50,7 +50,7 @@ public sealed record UserPreferenceItem
     public DateTime At { get; init; }
 }
 
-public sealed record TemplateStatusItem
+internal sealed record TemplateStatusItem
 {
     public string? TemplateId { get; init; }
     public string? Name { get; init; }
@@ -72,10 +72,10 @@ public sealed record SkippedPart(string Item, string Field, string Reason)
 /// <summary>Everything one webhook POST carried, plus what could not be read.</summary>
 public sealed class WebhookBatch
 {
-    public List<InboundItem> Messages { get; } = [];
+    internal List<InboundItem> Messages { get; } = [];
     public List<StatusItem> Statuses { get; } = [];
-    public List<UserPreferenceItem> UserPreferences { get; } = [];
-    public List<TemplateStatusItem> TemplateStatuses { get; } = [];
+    internal List<UserPreferenceItem> UserPreferences { get; } = [];
+    internal List<TemplateStatusItem> TemplateStatuses { get; } = [];
 
     /// <summary>Error codes Meta reported outside any message (<c>value.errors[]</c>).</summary>
     public List<int> AccountErrors { get; } = [];

@@ -119,6 +119,22 @@ public sealed class CodeShapeTests
         Assert.Equal("WhatsApp", Folder(typeof(Kabar.WhatsApp.CloudApiClient)));
     }
 
+    [Fact]
+    public void EachFile_IsNamedAfterATypeItHolds()
+    {
+        // A page's code-behind follows Razor's naming (Index.cshtml.cs holds IndexModel); Program.cs is the entry point.
+        var wrong = SourceFiles([".cs"])
+            .Where(f => !f.EndsWith(".cshtml.cs", StringComparison.Ordinal) && Path.GetFileName(f) != "Program.cs")
+            .Select(f => (File: f, Types: Parse(f).DescendantNodes().OfType<BaseTypeDeclarationSyntax>()
+                .Where(t => t.Parent is BaseNamespaceDeclarationSyntax or CompilationUnitSyntax)
+                .Select(t => t.Identifier.Text).ToList()))
+            .Where(f => !f.Types.Contains(Path.GetFileName(f.File).Split('.')[0]))
+            .Select(f => $"{Relative(f.File)} holds {string.Join(", ", f.Types)}")
+            .ToList();
+
+        Assert.True(wrong.Count == 0, "Files not named after a type they hold:\n" + string.Join('\n', wrong));
+    }
+
     private static bool IsMethodLike(SyntaxNode node) =>
         node is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax;
 

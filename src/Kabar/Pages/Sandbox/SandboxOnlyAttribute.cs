@@ -10,7 +10,7 @@ namespace Kabar.Pages.Sandbox;
 /// the same rule. Otherwise the pages answer 404 (no simulator) or 403 (another machine).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = true)]
-public sealed class SandboxOnlyAttribute : Attribute, IAuthorizationFilter, IOrderedFilter
+internal sealed class SandboxOnlyAttribute : Attribute, IAuthorizationFilter, IOrderedFilter
 {
     // Before the antiforgery check (order 1000): a remote POST learns nothing but 403.
     public int Order => -1000;

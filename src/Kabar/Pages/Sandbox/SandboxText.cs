@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Html;
 namespace Kabar.Pages.Sandbox;
 
 /// <summary>How the sandbox phone shows message text: links are tappable, everything else is plain text.</summary>
-public static partial class SandboxText
+internal static partial class SandboxText
 {
     private static readonly char[] TrailingPunctuation = ['.', ',', ';', ':', '!', '?', ')', ']', '\'', '"'];
 

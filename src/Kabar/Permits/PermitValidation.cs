@@ -1,71 +1,7 @@
 using Kabar.Common;
 using Kabar.Contacts;
-using Kabar.Notifications;
 
 namespace Kabar.Permits;
-
-/// <summary><c>POST /api/permits</c> (SPEC §13). Dates are <c>YYYY-MM-DD</c>.</summary>
-public sealed record PermitRequest(
-    string? ExternalRef,
-    string? PermitNumber,
-    string? PermitType,
-    string? Status,
-    PersonRequest? Holder,
-    string? IssuedOn,
-    string? ExpiresOn,
-    string? RenewalOf,
-    string? RegistrationId,
-    PermitLinks? Links,
-    IReadOnlyList<DocumentRequest>? Documents);
-
-public sealed record PersonRequest(string? Phone, string? Name, string? Email, string? Language);
-
-public sealed record PermitLinks(string? Download, string? Renewal, string? Detail);
-
-/// <summary>
-/// A document waiting for a signature (<c>role</c> <c>staff</c>) or an approval (<c>official</c>).
-/// When <c>documents</c> is sent it is the whole current list: a document left out is no longer waiting.
-/// </summary>
-public sealed record DocumentRequest(string? Name, string? Role, PersonRequest? Assignee, bool Done = false);
-
-public sealed record PermitResponse(
-    Guid Id,
-    string ExternalRef,
-    string? PermitNumber,
-    string PermitType,
-    PermitStatus Status,
-    DateTime StatusChangedAt,
-    Guid HolderContactId,
-    string? RegistrationId,
-    DateOnly? IssuedOn,
-    DateOnly? ExpiresOn,
-    string? RenewalOf,
-    string? RenewedBy,
-    PermitLinks Links,
-    IReadOnlyList<DocumentResponse> Documents,
-    IReadOnlyList<PermitNotificationResponse> Notifications);
-
-public sealed record DocumentResponse(string Name, AssigneeRole Role, Guid AssigneeContactId, DateTime PendingSince, DateTime? DoneAt);
-
-public sealed record PermitNotificationResponse(Guid Id, string Type, NotificationState State, Guid? ContactId, DateTime DueAt);
-
-/// <summary>A validated permit, from the API or a CSV row.</summary>
-public sealed record PermitInput(
-    string ExternalRef,
-    string? PermitNumber,
-    string PermitType,
-    PermitStatus Status,
-    PersonInput Holder,
-    DateOnly? IssuedOn,
-    DateOnly? ExpiresOn,
-    string? RenewalOf,
-    string? RegistrationId,
-    PermitLinks? Links,
-    IReadOnlyList<DocumentInput>? Documents);
-
-public sealed record PersonInput(string? Phone, string? Name, string? Email, string? Language);
-
-public sealed record DocumentInput(string Name, AssigneeRole Role, PersonInput Assignee, bool Done);
 
 /// <summary>Checks a permit request field by field; every message names what would be accepted.</summary>
 public static class PermitValidation

@@ -1,0 +1,3 @@
+namespace Kabar.Campaigns;
+
+public sealed record CampaignDay(DateOnly Date, long Asked, long Opened, long Confirmed);

@@ -1,0 +1,3 @@
+namespace Kabar.Campaigns;
+
+internal sealed record CampaignList(IReadOnlyList<CampaignResponse> Items);

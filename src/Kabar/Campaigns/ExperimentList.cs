@@ -1,0 +1,3 @@
+namespace Kabar.Campaigns;
+
+internal sealed record ExperimentList(IReadOnlyList<ExperimentSummary> Items);

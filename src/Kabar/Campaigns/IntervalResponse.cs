@@ -1,0 +1,3 @@
+namespace Kabar.Campaigns;
+
+public sealed record IntervalResponse(double Low, double High);

@@ -1,0 +1,4 @@
+namespace Kabar.Campaigns;
+
+/// <summary>A text in Indonesian and English.</summary>
+public sealed record TextRequest(string? Id, string? En);

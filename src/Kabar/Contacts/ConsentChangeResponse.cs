@@ -1,0 +1,3 @@
+namespace Kabar.Contacts;
+
+internal sealed record ConsentChangeResponse(ConsentEventResponse? Event, ContactResponse Contact);

@@ -1,0 +1,3 @@
+namespace Kabar.Notifications;
+
+internal sealed record NotificationPage(IReadOnlyList<NotificationResponse> Items, string? Next);

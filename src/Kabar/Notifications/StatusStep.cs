@@ -1,0 +1,3 @@
+namespace Kabar.Notifications;
+
+public sealed record StatusStep(AttemptStatus Status, DateTime At);

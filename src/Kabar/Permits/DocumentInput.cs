@@ -1,0 +1,3 @@
+namespace Kabar.Permits;
+
+public sealed record DocumentInput(string Name, AssigneeRole Role, PersonInput Assignee, bool Done);

@@ -1,0 +1,3 @@
+namespace Kabar.Privacy;
+
+internal sealed record DataSubjectRequestPage(IReadOnlyList<DataSubjectRequestResponse> Items, string? Next);

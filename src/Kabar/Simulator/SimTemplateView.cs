@@ -1,0 +1,3 @@
+namespace Kabar.Simulator;
+
+internal sealed record SimTemplateView(string Name, string Language, IReadOnlyList<string> Parameters);

@@ -1,0 +1,3 @@
+namespace Kabar.Simulator;
+
+internal sealed record TemplateStatusRequest(string Status);

@@ -19,6 +19,7 @@ using Kabar.OptIn;
 using Kabar.Permits;
 using Kabar.Privacy;
 using Kabar.Secrets;
+using Kabar.SiCantik;
 using Kabar.Simulator;
 using Kabar.Statuses;
 using Kabar.Transfers;
@@ -54,6 +55,7 @@ try
     builder.AddKabarCitizens();
     builder.AddKabarAdmin();
     builder.AddKabarPermits();
+    builder.AddKabarSiCantik();
     builder.AddKabarJobs();
     builder.AddKabarPrivacy();
     builder.AddKabarTransfers();

@@ -37,6 +37,8 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Permits.PermitDocument> PermitDocuments => Set<Permits.PermitDocument>();
     public DbSet<Jobs.JobState> JobStates => Set<Jobs.JobState>();
     public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
+    public DbSet<SiCantik.SiCantikApplication> SiCantikApplications => Set<SiCantik.SiCantikApplication>();
+    public DbSet<SiCantik.SiCantikSyncState> SiCantikSyncStates => Set<SiCantik.SiCantikSyncState>();
     public DbSet<Registration> Registrations => Set<Registration>();
     public DbSet<Admin.ConsoleUser> Operators => Set<Admin.ConsoleUser>();
     public DbSet<Admin.ConsoleSession> ConsoleSessions => Set<Admin.ConsoleSession>();

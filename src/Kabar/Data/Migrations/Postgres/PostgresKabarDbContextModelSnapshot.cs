@@ -1405,6 +1405,91 @@ namespace Kabar.Data.Migrations.Postgres
                     b.ToTable("DataSubjectRequests");
                 });
 
+            modelBuilder.Entity("Kabar.SiCantik.SiCantikApplication", b =>
+                {
+                    b.Property<string>("RegistrationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ApplicantName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("DetailDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("List")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid?>("PermitId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PermitNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PermitType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("PhoneProblem")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<bool>("Quiet")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("StepId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("StepName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("StepUnmapped")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("RegistrationId");
+
+                    b.HasIndex("PermitId");
+
+                    b.ToTable("SiCantikApplications");
+                });
+
+            modelBuilder.Entity("Kabar.SiCantik.SiCantikSyncState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("BackfilledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastReportJson")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("LastSyncAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SiCantikSyncStates");
+                });
+
             modelBuilder.Entity("Kabar.Transfers.ExportRecord", b =>
                 {
                     b.Property<Guid>("Id")

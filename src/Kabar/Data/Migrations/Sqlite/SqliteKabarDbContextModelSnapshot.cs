@@ -1390,6 +1390,91 @@ namespace Kabar.Data.Migrations.Sqlite
                     b.ToTable("DataSubjectRequests");
                 });
 
+            modelBuilder.Entity("Kabar.SiCantik.SiCantikApplication", b =>
+                {
+                    b.Property<string>("RegistrationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApplicantName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DetailDueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("List")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PermitId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PermitNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PermitType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneProblem")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Quiet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StepId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("StepUnmapped")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RegistrationId");
+
+                    b.HasIndex("PermitId");
+
+                    b.ToTable("SiCantikApplications");
+                });
+
+            modelBuilder.Entity("Kabar.SiCantik.SiCantikSyncState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("BackfilledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastReportJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastSyncAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SiCantikSyncStates");
+                });
+
             modelBuilder.Entity("Kabar.Transfers.ExportRecord", b =>
                 {
                     b.Property<Guid>("Id")

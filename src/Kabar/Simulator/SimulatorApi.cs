@@ -65,7 +65,7 @@ internal static class SimulatorApi
         return app;
     }
 
-    private static async ValueTask<object?> LocalOnlyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+    internal static async ValueTask<object?> LocalOnlyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         Network.LocalRequests.IsLocal(context.HttpContext)
             ? await next(context)
             : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The simulator is local only",

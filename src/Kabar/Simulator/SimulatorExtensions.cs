@@ -12,6 +12,7 @@ public static class SimulatorExtensions
     public static IHostApplicationBuilder AddKabarSimulator(this IHostApplicationBuilder builder)
     {
         builder.Services.AddCloudApiSimulator();
+        builder.Services.AddSiCantikSimulator();
         return builder;
     }
 
@@ -30,6 +31,7 @@ public static class SimulatorExtensions
         if (enabled)
         {
             app.MapCloudApiSimulator(Prefix, localOnly: true);
+            app.MapSiCantikSimulator(SiCantikSimulatorApi.SandboxApiBase, SiCantikSimulatorApi.SandboxControlBase, localOnly: true);
         }
 
         return app;
@@ -56,6 +58,16 @@ public static class SimulatorExtensions
         services.AddSingleton<SimulatorWebhooks>();
         services.AddSingleton<CloudApiSimulator>();
         services.AddHttpClient(SimulatorWebhooks.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        return services;
+    }
+
+    /// <summary>The SiCantik back-office simulator, seeded from <c>Kabar:Simulator:SiCantik</c>.</summary>
+    internal static IServiceCollection AddSiCantikSimulator(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<SiCantikSimulatorOptions>()
+            .BindConfiguration(SiCantikSimulatorOptions.Section)
+            .ValidateDataAnnotations();
+        services.AddSingleton<SiCantikSimulator>();
         return services;
     }
 }

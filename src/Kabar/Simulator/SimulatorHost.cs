@@ -6,7 +6,7 @@ namespace Kabar.Simulator;
 
 /// <summary>
 /// <c>kabar simulator --urls URL</c> (SPEC §13): the Cloud API simulator alone, mapped at the root,
-/// for tests and benchmarks. Configured from the same keys (<c>Kabar:Simulator:*</c>,
+/// with the SiCantik simulator under <c>/backoffice/api</c>, for tests and benchmarks. Configured from the same keys (<c>Kabar:Simulator:*</c>,
 /// <c>Kabar:WhatsApp:*</c>) on the command line or in environment variables; webhooks go to
 /// <c>Kabar:Simulator:WebhookUrl</c>, signed with <c>Kabar:Simulator:AppSecret</c>.
 /// </summary>
@@ -44,7 +44,7 @@ public static class SimulatorHost
                 return 1;
             }
 
-            Console.WriteLine($"Cloud API simulator listening on {string.Join(", ", app.Urls)}");
+            Console.WriteLine($"Cloud API simulator listening on {string.Join(", ", app.Urls)} (SiCantik under {SiCantikSimulatorApi.StandaloneApiBase})");
             await app.WaitForShutdownAsync();
         }
 
@@ -90,9 +90,11 @@ public static class SimulatorHost
         builder.Services.AddSingleton(new SimulatorStandalone());
         builder.Services.AddWhatsAppSettings();
         builder.Services.AddCloudApiSimulator();
+        builder.Services.AddSiCantikSimulator();
         MaskingLoggerProvider.AddTo(builder.Services);
         var app = builder.Build();
         app.MapCloudApiSimulator("");
+        app.MapSiCantikSimulator(SiCantikSimulatorApi.StandaloneApiBase, SiCantikSimulatorApi.StandaloneControlBase);
         return app;
     }
 }

@@ -79,6 +79,8 @@ public sealed class ReverseProxyTests(PostgresServer postgres)
     [Theory]
     [InlineData("/sandbox")]
     [InlineData("/simulator/_control/messages")]
+    [InlineData("/simulator/sicantik/control/applications")]
+    [InlineData("/simulator/sicantik/backoffice/api/jumlahPerizinan")]
     [InlineData("/metrics")]
     [InlineData("/METRICS")]
     [InlineData("/metrics/")]

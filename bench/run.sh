@@ -46,6 +46,7 @@ scan_keys=scenario,permits,due,scan_s,created,kabar_peak_rss_mb
 bulk_keys=scenario,db,contacts,decided,bulk_ms,single_decisions_per_s,ratio_to_single_calls,kabar_peak_rss_mb
 console_keys=scenario,contacts,attempts,rollup_first_run_s,pages,kabar_peak_rss_mb
 startup_keys=scenario,start_to_ready_ms,bare_start_to_ready_ms,ratio_to_bare
+sicantik_keys=scenario,db,applications,backfill_requests,backfill_s,incremental_requests,incremental_pages_plus_changed,incremental_s,of_rate_floor,kabar_peak_rss_mb
 
 if [ "$mode" = "--smoke" ]; then
   run "$dispatch_keys" dispatch --db sqlite --numbers 1 --count 300 --mps 200
@@ -58,6 +59,7 @@ if [ "$mode" = "--smoke" ]; then
   run "$bulk_keys" decisions-bulk --db postgres --pg "$pg" --count 2000
   run "$console_keys" console --db sqlite --contacts 2000 --attempts 10000
   run "$startup_keys" startup --runs 1
+  run "$sicantik_keys" sicantik --db sqlite --count 300
   run scenario,benchmarks micro --smoke
   echo "bench smoke: every command printed its figures" >&2
   exit 0
@@ -73,6 +75,7 @@ run "$webhook_keys" webhooks --db postgres --pg "$pg" --count 50000
 run "$scan_keys" scheduler-scan --db sqlite --count 1000000
 run "$bulk_keys" decisions-bulk --db sqlite --count 100000
 run "$bulk_keys" decisions-bulk --db postgres --pg "$pg" --count 100000
+run "$sicantik_keys" sicantik --db sqlite --count 50000
 # Start-up is judged on what an office deploys: the ReadyToRun publish (README, "Deploying").
 published=$(mktemp -d /tmp/kabar-bench-publish.XXXXXX)
 dotnet publish src/Kabar -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$published" -v q -nologo

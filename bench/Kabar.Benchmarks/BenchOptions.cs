@@ -18,6 +18,7 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
           scheduler-scan  [--count N permits]                      (SQLite)
           decisions-bulk  [--db …] [--pg …] [--count N contacts]
           console         [--contacts N] [--attempts N]            (SQLite)
+          sicantik        [--db …] [--pg …] [--count N applications, 50,000]
           startup         [--runs N] [--published DIR]            (DIR: `dotnet publish -r linux-x64 -p:PublishReadyToRun=true` output)
           micro           [BenchmarkDotNet arguments: --filter *Signature* …] [--smoke]
         send and statuses are the former names of dispatch and webhooks.

@@ -10,6 +10,7 @@ using Kabar.Benchmarks;
 //   decisions-bulk  100,000 contacts decided in one call (vs the single-person call)
 //   console         the operator console's pages over a million contacts and ten million attempts
 //   startup         process start to /readyz on a fresh SQLite file (vs a bare ASP.NET Core app)
+//   sicantik        the SiCantik connector's backfill and a 1 % incremental sync against the SiCantik simulator
 //   micro           BenchmarkDotNet micro-benchmarks of the hot paths
 if (args is ["micro", ..])
 {
@@ -39,6 +40,7 @@ var report = options.Scenario switch
     "decisions-bulk" => await DecisionsBulkBench.RunAsync(options),
     "console" => await ConsoleBench.RunAsync(options),
     "startup" => await StartupBench.RunAsync(options),
+    "sicantik" => await SiCantikBench.RunAsync(options),
     _ => null,
 };
 if (report is null)

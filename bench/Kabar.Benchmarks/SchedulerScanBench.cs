@@ -122,7 +122,7 @@ public static class SchedulerScanBench
         await analyze.ExecuteNonQueryAsync();
     }
 
-    private static async Task<(int Code, string Output, long? PeakRss)> RunKabarAsync(BenchDatabase db, params string[] args)
+    internal static async Task<(int Code, string Output, long? PeakRss)> RunKabarAsync(BenchDatabase db, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {

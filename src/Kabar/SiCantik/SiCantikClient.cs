@@ -12,7 +12,7 @@ namespace Kabar.SiCantik;
 /// Never throws for what the server does: every outcome is a <see cref="SiCantikAnswer"/>.
 /// </summary>
 internal sealed partial class SiCantikClient(
-    HttpClient http,
+    IHttpClientFactory httpClients,
     SiCantikPacer pacer,
     IOptions<SiCantikOptions> options,
     IOptions<WhatsAppOptions> whatsApp,
@@ -24,7 +24,7 @@ internal sealed partial class SiCantikClient(
 
     /// <summary>The base address in use, or null when the connector is off (docs/sicantik.md).</summary>
     public string? BaseUrl => options.Value.BaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/')
-        : whatsApp.Value.SandboxMode && SimulatorExtensions.IsEnabled(services) ? self.Self + SiCantikSimulatorPaths.ApiBase
+        : whatsApp.Value.SandboxMode && SimulatorExtensions.IsEnabled(services) ? self.Self + SiCantikSimulatorApi.SandboxApiBase
         : null;
 
     /// <summary>One page of a list: <c>{list}/limit/{n}/offset/{m}</c>.</summary>
@@ -54,7 +54,7 @@ internal sealed partial class SiCantikClient(
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, baseUrl + "/" + pathAndQuery);
             request.Headers.Accept.ParseAdd("application/json");
-            using var response = await http.SendAsync(request, timeout.Token);
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
             return Answer(what, response.StatusCode, body);
         }

@@ -16,7 +16,9 @@ public static class SiCantikExtensions
             .Validate(o => o.StepStatus.Values.All(v => StepStatuses.Contains(v.Trim(), StringComparer.Ordinal)),
                 "Kabar:SiCantik:StepStatus:{step id} must be one of " + string.Join(", ", StepStatuses) + ".");
         builder.Services.AddSingleton<SiCantikPacer>();
-        builder.Services.AddHttpClient<SiCantikClient>(SiCantikClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // Each request is bounded by Kabar:SiCantik:Timeout itself (SiCantikClient).
+        builder.Services.AddHttpClient(SiCantikClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddSingleton<SiCantikClient>();
         builder.Services.AddSingleton<SiCantikApplier>();
         builder.Services.AddSingleton<SiCantikSync>();
         builder.Services.AddSingleton(new JobDefinition(SiCantikSync.JobName, "*/15 * * * *",

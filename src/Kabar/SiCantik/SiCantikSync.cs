@@ -183,7 +183,8 @@ internal sealed partial class SiCantikSync(
             {
                 // Kept, so that reading it later, after the backfill, does not announce its past.
                 batch.Add(new SiCantikRead(listed, null, listed.Applicant, new TypedPhones.Reading(null, 0, null), PermitStatus.InReview,
-                    null, null, false, null, null) { Placeholder = true });
+                    null, null, false, null, null)
+                { Placeholder = true });
             }
 
             failures = read is null ? failures + 1 : 0;

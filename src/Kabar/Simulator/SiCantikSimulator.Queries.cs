@@ -55,7 +55,9 @@ internal sealed partial class SiCantikSimulator
     {
         var limit = args.GetValueOrDefault("limit");
         var offset = args.GetValueOrDefault("offset");
-        if (current.OffsetZero && offset is not null && offset.Length > 0 && offset.All(c => c == '0'))
+        // A server whose `!$value` check stops the request (the office's notes): PHP's "0" is falsy,
+        // "00" is not, and MySQL reads both as 0.
+        if (current.OffsetZero && offset == "0")
         {
             return SiCantikReply.Empty(400);
         }

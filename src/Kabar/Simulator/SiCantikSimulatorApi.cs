@@ -10,7 +10,7 @@ namespace Kabar.Simulator;
 /// <c>/backoffice/api</c>, built in <c>/simulator/sicantik/backoffice/api</c>) and a local-only
 /// control API under <c>{controlBase}</c> for tests, benchmarks and the sandbox.
 /// </summary>
-internal static partial class SiCantikSimulatorApi
+public static partial class SiCantikSimulatorApi
 {
     public const string StandaloneApiBase = "/backoffice/api";
     public const string StandaloneControlBase = "/sicantik/control";

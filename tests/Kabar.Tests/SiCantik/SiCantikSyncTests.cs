@@ -3,6 +3,7 @@ using Kabar.Permits;
 using Kabar.Simulator;
 using Kabar.Tests.Infrastructure;
 using Kabar.Tests.Permits;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Connector = Kabar.SiCantik;
@@ -196,6 +197,28 @@ public sealed class SiCantikSyncTests(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DetailThatFailsDuringTheBackfill_IsReadLater_WithoutAnnouncingItsPast()
+    {
+        Sim.Seed(issued: 0, inProcess: 0, seed: 12);
+        var application = Sim.Add(name: "Ganda Sitepu", phone: "0812-7777-1201", permitType: "IZIN REKLAME");
+        Sim.Issue(application.PendaftaranId, expires: new DateOnly(2030, 6, 30));
+        Sim.Faults = new SiCantikFaults(Fail500: new SiCantikFail500("cekperizinan", AfterRequests: 0, Count: 1));
+        var kabar = await StartKabarAsync();
+
+        var backfill = await SyncAsync();
+        Sim.ClearFaults();
+        var next = await SyncAsync();
+
+        Assert.Equal("succeeded", Outcome(backfill));
+        Assert.Contains("server error (HTTP 500)", Detail(backfill));
+        Assert.StartsWith("sync; ", Detail(next));
+        var permit = await kabar.WithDbAsync(d => d.Permits.AsNoTracking().SingleAsync(p => p.ExternalRef == application.PendaftaranId));
+        Assert.Equal(PermitStatus.Issued, permit.Status);
+        Assert.Equal(new DateOnly(2030, 6, 30), permit.ExpiresOn);
+        Assert.Equal(0, await kabar.WithDbAsync(d => d.Notifications.CountAsync())); // issued before Kabar first looked: no permit_ready
+    }
+
+    [Fact]
     public async Task ServerThatRefusesOffsetZero_IsReadFromOffset00_AndTheReportSaysSo()
     {
         Sim.Seed(issued: 5, inProcess: 5, seed: 8);
@@ -210,8 +233,38 @@ public sealed class SiCantikSyncTests(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CommandLine_JobRun_SyncsLikeTheSchedule()
+    {
+        Sim.Seed(issued: 3, inProcess: 2, seed: 11);
+        var kabar = await StartKabarAsync();
+
+        var run = await KabarCliRunner.RunAsync(kabar.Db, kabar.ConnectionString, new Dictionary<string, string>
+        {
+            ["Kabar__SiCantik__BaseUrl"] = simulatorHost.Urls.First() + "/backoffice/api",
+            ["Kabar__SiCantik__RequestsPerSecond"] = "1000",
+        }, "job", "run", Connector.SiCantikSync.JobName);
+
+        Assert.True(run.Code == 0, run.ToString());
+        Assert.Contains("backfill (no notices)", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(Sim.Applications().Count, await kabar.WithDbAsync(d => d.SiCantikApplications.CountAsync()));
+    }
+
+    [Fact]
     public async Task Requests_NeverExceedTheConfiguredRate()
     {
+        Sim.Seed(issued: 40, inProcess: 10, seed: 9);
+        // The simulator's first answers are slower (its code is compiled on first use), which would
+        // bunch the next arrivals up behind them: it answers each endpoint once before counting.
+        using (var warm = new HttpClient { BaseAddress = new Uri(simulatorHost.Urls.First()) })
+        {
+            var issued = Sim.Applications().First(a => a.Issued);
+            foreach (var path in new[] { "listpermohonanterbit/limit/5/offset/5", "cekperizinan?no_izin=" + Uri.EscapeDataString(issued.NoIzin!),
+                         "permohonan2?pendaftaran=" + Sim.Applications().First(a => !a.Issued).PendaftaranId })
+            {
+                using var response = await warm.GetAsync("/backoffice/api/" + path);
+            }
+        }
+
         Sim.Seed(issued: 40, inProcess: 10, seed: 9);
         var kabar = await StartKabarAsync(settings: new() { ["Kabar:SiCantik:RequestsPerSecond"] = "20" });
 
@@ -220,7 +273,7 @@ public sealed class SiCantikSyncTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Equal("succeeded", Outcome(run));
         var stats = Sim.Stats();
         Assert.True(stats.Requests >= 50, $"{stats.Requests} requests");
-        Assert.InRange(stats.MaxPerSecond, 1, 20);
+        Assert.InRange(stats.MaxPerSecond, 15, 20); // the setting, less the pacing's margin of 10 %
     }
 
     [Fact]

@@ -219,6 +219,22 @@ public sealed class SiCantikSyncTests(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServerThatDoesNotAnswerInTime_FailsTheRunInWords_AndWritesNothing()
+    {
+        Sim.Seed(issued: 5, inProcess: 5, seed: 13);
+        Sim.Faults = new SiCantikFaults(SlowMs: 2500);
+        var kabar = await StartKabarAsync(settings: new() { ["Kabar:SiCantik:Timeout"] = "00:00:01" });
+
+        var run = await SyncAsync();
+
+        Assert.Equal("failed (500)", Outcome(run));
+        Assert.Contains("the issued list (listpermohonanterbit) could not be read past row 0: SiCantik did not answer listpermohonanterbit within 1 s", Detail(run));
+        Assert.Contains("the in-process list (listpermohonanproses) could not be read past row 0", Detail(run));
+        Assert.Equal(0, await kabar.WithDbAsync(d => d.SiCantikApplications.CountAsync()));
+        Assert.Null(await kabar.WithDbAsync(d => d.SiCantikSyncStates.Select(s => s.BackfilledAt).FirstOrDefaultAsync()));
+    }
+
+    [Fact]
     public async Task ServerThatRefusesOffsetZero_IsReadFromOffset00_AndTheReportSaysSo()
     {
         Sim.Seed(issued: 5, inProcess: 5, seed: 8);

@@ -10,6 +10,7 @@ using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Experiments;
+using Kabar.GoLive;
 using Kabar.Health;
 using Kabar.Jobs;
 using Kabar.Network;
@@ -45,6 +46,7 @@ try
     builder.AddKabarHealth();
     builder.AddKabarContacts();
     builder.AddKabarWhatsApp();
+    builder.AddKabarGoLive();
     builder.AddKabarStatuses();
     builder.AddKabarDecisions();
     builder.AddKabarChannels();

@@ -218,6 +218,56 @@ public static class KabarCli
     }
 
     /// <summary>
+    /// <c>kabar whatsapp check [--fix] [--language en|id]</c>: see <see cref="GoLive.WhatsAppCheck"/>. Each line is
+    /// <c>ok|warn|FAIL|info  ITEM  detail</c>, a failing or warning one followed by <c>→ how to fix</c>.
+    /// </summary>
+    public static async Task<int> WhatsAppCheckAsync(WebApplication app, bool fix, string language, CancellationToken ct)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var report = await scope.ServiceProvider.GetRequiredService<GoLive.WhatsAppCheck>().RunAsync(fix, ct);
+        var width = report.Items.Max(i => i.Item.Length);
+        foreach (var item in report.Items)
+        {
+            var state = item.State switch
+            {
+                GoLive.CheckState.Ok => "ok  ",
+                GoLive.CheckState.Warn => "warn",
+                GoLive.CheckState.Fail => "FAIL",
+                _ => "info",
+            };
+            Console.WriteLine($"{state}  {item.Item.PadRight(width)}  {item.Detail.For(language)}");
+            if (item.Fix is { } how)
+            {
+                Console.WriteLine($"      → {how.For(language)}");
+            }
+        }
+
+        Console.WriteLine(report.Ready
+            ? (language == "id" ? "Siap mengirim." : "Ready to send.")
+            : language == "id" ? $"Belum siap: {report.Failures} hal perlu diperbaiki." : $"Not ready: {report.Failures} item(s) to fix.");
+        return report.Ready ? ExitCodes.Done : ExitCodes.Failed;
+    }
+
+    /// <summary><c>kabar whatsapp templates submit [--type T] [--dry-run]</c>: see <see cref="GoLive.TemplateSubmitter"/>.</summary>
+    public static async Task<int> SubmitTemplatesAsync(WebApplication app, string? type, bool dryRun, CancellationToken ct)
+    {
+        await MigrateIfAllowedAsync(app, ct);
+        await using var scope = app.Services.CreateAsyncScope();
+        var lines = await scope.ServiceProvider.GetRequiredService<GoLive.TemplateSubmitter>().SubmitAsync(type, dryRun, ct);
+        foreach (var line in lines)
+        {
+            Console.WriteLine(line);
+        }
+
+        var submitted = lines.Count(l => l.Outcome == "submitted");
+        var failed = lines.Count(l => l.Failed);
+        await Console.Error.WriteLineAsync(dryRun
+            ? $"Dry run: {lines.Count(l => l.Outcome == "would submit")} template(s) would be submitted; nothing was sent."
+            : $"{submitted} submitted, {lines.Count(l => l.Outcome == "exists")} already at Meta, {lines.Count(l => l.Outcome == "differs")} differ, {failed} rejected or refused.");
+        return failed == 0 ? ExitCodes.Done : ExitCodes.Failed;
+    }
+
+    /// <summary>
     /// <c>kabar backup --out FILE|DIR [--force]</c>: an online copy of the SQLite database (see
     /// <see cref="SqliteBackup"/>). A folder gets <c>kabar-YYYYMMDD-HHMMSS.db</c> (UTC). PostgreSQL
     /// has its own tool; the command never works there, so it is a usage error, not a failure.

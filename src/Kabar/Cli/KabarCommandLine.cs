@@ -14,7 +14,8 @@ namespace Kabar.Cli;
 /// <c>job run NAME</c>, <c>import permits|contacts FILE [--dry-run] [--encoding E]</c>,
 /// <c>export contacts [--consented] [--out FILE|DIR]</c> (and <c>export [--consented] [--out DIR]</c>),
 /// <c>export verify FILE [--manifest M] [--public-key PEM|FINGERPRINT]</c>, <c>export key</c>,
-/// <c>backup --out FILE|DIR [--force]</c>, <c>webhooks replay ID</c> and <c>simulator --urls URL</c>.
+/// <c>backup --out FILE|DIR [--force]</c>, <c>webhooks replay ID</c>, <c>whatsapp check [--fix]</c>,
+/// <c>whatsapp templates submit [--type T] [--dry-run]</c> and <c>simulator --urls URL</c>.
 /// </summary>
 /// <remarks>
 /// Host settings (<c>--Kabar:Api:Keys:0=KEY</c>, <c>--ConnectionStrings:Kabar "Data Source=…"</c>,
@@ -198,6 +199,7 @@ public sealed class KabarCommandLine
         root.Add(ExportCommand());
         root.Add(BackupCommand());
         root.Add(WebhooksCommand());
+        root.Add(WhatsAppCommand());
         root.Add(SimulatorCommand());
         return root;
     }
@@ -357,6 +359,30 @@ public sealed class KabarCommandLine
                 "Process a quarantined post again through the normal intake; exit 0 when it was read whole and removed from " +
                 "the quarantine, 1 when parts are still unreadable (it stays, with the new reasons) or there is no such post.") { id },
                 "webhooks replay", (app, r, ct) => KabarCli.ReplayWebhookAsync(app, r.GetRequiredValue(id), ct)),
+        };
+    }
+
+    private Command WhatsAppCommand()
+    {
+        var fix = new Option<bool>("--fix") { Description = "Also subscribe Kabar's app to the business account when it is not (POST /{waba-id}/subscribed_apps)." };
+        var language = new Option<string>("--language") { Description = "The language of the lines: en (default) or id.", DefaultValueFactory = _ => "en" };
+        language.AcceptOnlyFromAmong("en", "id");
+        var type = new Option<string?>("--type") { Description = "Only this notification type's templates (permit_ready, status_update, …)." };
+        type.AcceptOnlyFromAmong([.. Notifications.NotificationCatalog.All.Select(t => t.Name)]);
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the requests it would send to Meta and send nothing." };
+        return new Command("whatsapp", "Going live on WhatsApp with Meta (docs/going-live.md).")
+        {
+            Run(new Command("check",
+                "Check against Meta's Graph API, with the configured credentials, everything Kabar needs to send: one line per item, " +
+                "each failing one saying how to fix it. Exit 0 only when nothing fails.") { fix, language },
+                "whatsapp check", (app, r, ct) => KabarCli.WhatsAppCheckAsync(app, r.GetValue(fix), r.GetValue(language) ?? "en", ct)),
+            new Command("templates", "The office's WhatsApp templates (templates/whatsapp-templates.json).")
+            {
+                Run(new Command("submit",
+                    "Create at Meta each catalog template it does not have yet (POST /{waba-id}/message_templates) and print Meta's answer; " +
+                    "a template Meta has is never changed. Exit 0 when nothing was rejected.") { type, dryRun },
+                    "whatsapp templates submit", (app, r, ct) => KabarCli.SubmitTemplatesAsync(app, r.GetValue(type), r.GetValue(dryRun), ct)),
+            },
         };
     }
 

@@ -277,7 +277,7 @@ internal sealed class DispatchPlanner(
         TemplateContent? template = null;
         if (n.Kind == MessageKind.Template && type is not null)
         {
-            template = composer.Template(type, MessageComposer.ReadParams(n.ParamsJson));
+            template = composer.Template(type, MessageComposer.ReadParams(n.ParamsJson), contact.Language);
             attempt.TemplateName = template.Name;
         }
 

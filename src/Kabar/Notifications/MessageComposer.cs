@@ -17,21 +17,24 @@ internal sealed class TemplateMapping
 
     /// <summary><c>positional</c> (default, parameters in the type's order) or <c>named</c>.</summary>
     public string ParameterFormat { get; set; } = "positional";
+
+    public bool Named => string.Equals(ParameterFormat, "named", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The type's mapping from configuration, its name filled in.</summary>
+    public static TemplateMapping Read(IConfiguration configuration, string type)
+    {
+        var m = configuration.GetSection($"Kabar:Templates:{type}").Get<TemplateMapping>() ?? new TemplateMapping();
+        m.Name = string.IsNullOrWhiteSpace(m.Name) ? type : m.Name;
+        return m;
+    }
 }
 
 /// <summary>Turns a notification into the WhatsApp request, the SMS text or the e-mail (SPEC §5 master templates).</summary>
 public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<KabarOptions> kabar, IConfiguration configuration,
-    OptIn.OptOutLinks optOut)
+    OptIn.OptOutLinks optOut, TemplateCatalog catalog)
 {
     private readonly Dictionary<string, TemplateMapping> mappings = NotificationCatalog.All.ToDictionary(
-        t => t.Name,
-        t =>
-        {
-            var m = configuration.GetSection($"Kabar:Templates:{t.Name}").Get<TemplateMapping>() ?? new TemplateMapping();
-            m.Name = string.IsNullOrWhiteSpace(m.Name) ? t.Name : m.Name;
-            return m;
-        },
-        StringComparer.Ordinal);
+        t => t.Name, t => TemplateMapping.Read(configuration, t.Name), StringComparer.Ordinal);
 
     internal TemplateMapping MappingFor(string type) => mappings[type];
 
@@ -41,14 +44,19 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
     public static Dictionary<string, string> ReadParams(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
 
-    public TemplateContent Template(NotificationType type, IReadOnlyDictionary<string, string> parameters)
+    /// <summary>
+    /// The template send: in the contact's language when the office's catalog has the type in it
+    /// (English for <c>en</c> contacts), else in the mapping's language.
+    /// </summary>
+    public TemplateContent Template(NotificationType type, IReadOnlyDictionary<string, string> parameters, string? language = null)
     {
         var mapping = mappings[type.Name];
-        var named = string.Equals(mapping.ParameterFormat, "named", StringComparison.OrdinalIgnoreCase);
+        var named = mapping.Named;
         var values = type.Parameters
             .Select(p => new TemplateParameter(named ? p : null, parameters.GetValueOrDefault(p, "")))
             .ToList();
-        return new TemplateContent(mapping.Name!, mapping.Language, values);
+        var chosen = language is not null && catalog.For(type.Name)?.Languages.ContainsKey(language) == true ? language : mapping.Language;
+        return new TemplateContent(mapping.Name!, chosen, values);
     }
 
     /// <summary>

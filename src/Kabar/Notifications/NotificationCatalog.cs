@@ -20,14 +20,13 @@ public sealed record LocalizedText(string Id, string En)
 /// <summary>
 /// An office notification type and its master template (SPEC §5): named parameters, the WhatsApp
 /// template it maps to by default (the type's name, language <c>id</c>, positional body
-/// parameters in <see cref="Parameters"/> order), and the SMS and e-mail texts.
+/// parameters in <see cref="Parameters"/> order; its texts are in <see cref="TemplateCatalog"/>), and the SMS and e-mail texts.
 /// </summary>
 public sealed record NotificationType(
     string Name,
     string Recipient,
     LegalBasis Basis,
     IReadOnlyList<string> Parameters,
-    LocalizedText WhatsAppBody,
     LocalizedText Sms,
     LocalizedText EmailSubject,
     LocalizedText EmailBody,
@@ -56,8 +55,6 @@ public static class NotificationCatalog
     [
         new("permit_ready", "applicant", LegalBasis.PublicTask,
             ["partner_name", "permit_type", "permit_number", "issue_date", "download_link"],
-            new("Yth. {{1}}, {{2}} Anda nomor {{3}} telah terbit pada {{4}}. Unduh dokumen izin: {{5}}",
-                "Dear {{1}}, your {{2}} number {{3}} was issued on {{4}}. Download the permit: {{5}}"),
             new("Yth. {partner_name}, {permit_type} Anda no. {permit_number} telah terbit pada {issue_date}. Unduh: {download_link}",
                 "Dear {partner_name}, your {permit_type} no. {permit_number} was issued on {issue_date}. Download: {download_link}"),
             new("Izin Anda telah terbit: {permit_number}", "Your permit has been issued: {permit_number}"),
@@ -65,8 +62,6 @@ public static class NotificationCatalog
                 "Dear {partner_name},\n\nYour {permit_type} with number {permit_number} was issued on {issue_date}.\nYou can download the permit at: {download_link}")),
         new("status_update", "applicant", LegalBasis.PublicTask,
             ["registration_id", "old_status", "new_status", "changed_at", "detail_link"],
-            new("Status permohonan {{1}} berubah dari {{2}} menjadi {{3}} pada {{4}}. Rincian: {{5}}",
-                "The status of application {{1}} changed from {{2}} to {{3}} on {{4}}. Details: {{5}}"),
             new("Status permohonan {registration_id}: {old_status} -> {new_status} ({changed_at}). Rincian: {detail_link}",
                 "Application {registration_id}: {old_status} -> {new_status} ({changed_at}). Details: {detail_link}"),
             new("Status permohonan {registration_id}: {new_status}", "Application {registration_id}: {new_status}"),
@@ -74,8 +69,6 @@ public static class NotificationCatalog
                 "The status of application {registration_id} changed from {old_status} to {new_status} on {changed_at}.\nDetails: {detail_link}")),
         new("permit_expiry_warning", "applicant", LegalBasis.PublicTask,
             ["partner_name", "permit_type", "permit_number", "expiry_date", "remaining_days", "renewal_link", "office_contact"],
-            new("Yth. {{1}}, {{2}} nomor {{3}} berakhir pada {{4}} ({{5}} hari lagi). Perpanjang di {{6}}. Info: {{7}}",
-                "Dear {{1}}, {{2}} number {{3}} expires on {{4}} (in {{5}} days). Renew at {{6}}. Contact: {{7}}"),
             new("Yth. {partner_name}, {permit_type} no. {permit_number} berakhir {expiry_date} ({remaining_days} hari lagi). Perpanjang: {renewal_link}. Info: {office_contact}",
                 "Dear {partner_name}, {permit_type} no. {permit_number} expires {expiry_date} (in {remaining_days} days). Renew: {renewal_link}. Contact: {office_contact}"),
             new("Izin {permit_number} berakhir dalam {remaining_days} hari", "Permit {permit_number} expires in {remaining_days} days"),
@@ -83,8 +76,6 @@ public static class NotificationCatalog
                 "Dear {partner_name},\n\nYour {permit_type} with number {permit_number} expires on {expiry_date} (in {remaining_days} days).\nApply for renewal at: {renewal_link}\nContact: {office_contact}")),
         new("permit_renewal_approved", "applicant", LegalBasis.PublicTask,
             ["partner_name", "permit_type", "permit_number", "start_date", "expiry_date", "download_link"],
-            new("Yth. {{1}}, perpanjangan {{2}} nomor {{3}} disetujui, berlaku {{4}} s.d. {{5}}. Unduh: {{6}}",
-                "Dear {{1}}, the renewal of {{2}} number {{3}} is approved, valid {{4}} to {{5}}. Download: {{6}}"),
             new("Yth. {partner_name}, perpanjangan {permit_type} no. {permit_number} disetujui, berlaku {start_date} s.d. {expiry_date}. Unduh: {download_link}",
                 "Dear {partner_name}, renewal of {permit_type} no. {permit_number} approved, valid {start_date} to {expiry_date}. Download: {download_link}"),
             new("Perpanjangan izin disetujui: {permit_number}", "Permit renewal approved: {permit_number}"),
@@ -92,8 +83,6 @@ public static class NotificationCatalog
                 "Dear {partner_name},\n\nThe renewal of your {permit_type} number {permit_number} is approved, valid from {start_date} to {expiry_date}.\nDownload it at: {download_link}")),
         new("document_pending", "staff", LegalBasis.Employment,
             ["count", "permit_type", "applicant_name", "registration_id", "dashboard_link"],
-            new("{{1}} dokumen {{2}} atas nama {{3}} ({{4}}) menunggu tanda tangan. Buka: {{5}}",
-                "{{1}} {{2}} document(s) for {{3}} ({{4}}) await signature. Open: {{5}}"),
             new("{count} dokumen {permit_type} a.n. {applicant_name} ({registration_id}) menunggu tanda tangan: {dashboard_link}",
                 "{count} {permit_type} document(s) for {applicant_name} ({registration_id}) await signature: {dashboard_link}"),
             new("{count} dokumen menunggu tanda tangan", "{count} document(s) await signature"),
@@ -101,8 +90,6 @@ public static class NotificationCatalog
                 "{count} {permit_type} document(s) for {applicant_name} ({registration_id}) await signature.\nOpen the dashboard: {dashboard_link}")),
         new("approval_required", "official", LegalBasis.Employment,
             ["official_name", "permit_type", "applicant_name", "permit_number", "approval_link"],
-            new("Yth. {{1}}, {{2}} a.n. {{3}} nomor {{4}} memerlukan persetujuan Anda: {{5}}",
-                "Dear {{1}}, {{2}} for {{3}} number {{4}} needs your approval: {{5}}"),
             new("Yth. {official_name}, {permit_type} a.n. {applicant_name} no. {permit_number} perlu persetujuan Anda: {approval_link}",
                 "Dear {official_name}, {permit_type} for {applicant_name} no. {permit_number} needs your approval: {approval_link}"),
             new("Perlu persetujuan: {permit_number}", "Approval needed: {permit_number}"),
@@ -110,8 +97,6 @@ public static class NotificationCatalog
                 "Dear {official_name},\n\n{permit_type} for {applicant_name} number {permit_number} needs your approval.\nApprove at: {approval_link}")),
         new("document_reminder", "staff", LegalBasis.Employment,
             ["count", "permit_type", "applicant_name", "pending_for", "dashboard_link"],
-            new("Pengingat: {{1}} dokumen {{2}} a.n. {{3}} tertunda {{4}}. Buka: {{5}}",
-                "Reminder: {{1}} {{2}} document(s) for {{3}} pending for {{4}}. Open: {{5}}"),
             new("Pengingat: {count} dokumen {permit_type} a.n. {applicant_name} tertunda {pending_for}: {dashboard_link}",
                 "Reminder: {count} {permit_type} document(s) for {applicant_name} pending for {pending_for}: {dashboard_link}"),
             new("Pengingat: {count} dokumen tertunda", "Reminder: {count} document(s) pending"),
@@ -119,8 +104,6 @@ public static class NotificationCatalog
                 "Reminder: {count} {permit_type} document(s) for {applicant_name} have been pending for {pending_for}.\nOpen the dashboard: {dashboard_link}")),
         new(OptInRequest, "anyone", LegalBasis.Consent,
             ["link", "office_name"],
-            new("{{2}} ingin mengirim pemberitahuan izin Anda lewat WhatsApp. Setujui di {{1}}",
-                "{{2}} would like to send your permit notices on WhatsApp. Agree at {{1}}"),
             new("{office_name} ingin mengirim pemberitahuan izin Anda lewat WhatsApp. Setuju? Buka {link}",
                 "{office_name} would like to send your permit notices on WhatsApp. Agree? Open {link}"),
             new("Terima pemberitahuan izin lewat WhatsApp", "Receive permit notices on WhatsApp"),

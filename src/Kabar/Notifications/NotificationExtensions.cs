@@ -1,3 +1,6 @@
+using Kabar.WhatsApp;
+using Microsoft.Extensions.Options;
+
 namespace Kabar.Notifications;
 
 public static class NotificationExtensions
@@ -10,6 +13,19 @@ public static class NotificationExtensions
         builder.Services.AddOptionsWithValidateOnStart<WhatsAppPriceOptions>()
             .BindConfiguration(WhatsAppPriceOptions.Section)
             .ValidateDataAnnotations();
+        builder.Services.AddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            // From configuration, not IOptions<WhatsAppOptions>: validating those options reads this catalog.
+            var path = TemplateCatalog.Resolve(configuration[$"{WhatsAppOptions.Section}:{nameof(WhatsAppOptions.TemplateCatalog)}"],
+                sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
+            return TemplateCatalog.Load(path, type =>
+            {
+                var mapping = TemplateMapping.Read(configuration, type);
+                return (mapping.Name, mapping.Named);
+            });
+        });
+        builder.Services.AddSingleton<IValidateOptions<WhatsAppOptions>, TemplateCatalogValidation>();
         builder.Services.AddSingleton<MessageComposer>();
         builder.Services.AddSingleton<DispatchSignal>();
         builder.Services.AddSingleton<NotificationWriter>();

@@ -60,23 +60,25 @@ public sealed partial class CloudApiSimulator
         }
     }
 
-    private static List<SimTemplate> SeedTemplates()
+    /// <summary>The catalog's templates, all APPROVED: the sandbox's business account is ready to send.</summary>
+    private static List<SimTemplate> SeedTemplates(TemplateCatalog catalog)
     {
         var list = new List<SimTemplate>();
         var id = 1_100_000_000_000_000L;
-        foreach (var type in NotificationCatalog.All)
+        foreach (var template in catalog.Templates)
         {
-            foreach (var language in new[] { "id", "en" })
+            foreach (var (language, text) in template.Languages)
             {
-                var body = type.WhatsAppBody.For(language);
+                var format = template.Named ? "NAMED" : "POSITIONAL";
                 list.Add(new SimTemplate
                 {
                     Id = (++id).ToString(CultureInfo.InvariantCulture),
-                    Name = type.Name,
+                    Name = template.Name,
                     Language = language,
-                    Category = type.Category.ToString().ToUpperInvariant(),
-                    BodyText = body,
-                    ParameterCount = CloudApiClient.BodyParameterNames(body, "POSITIONAL").Count,
+                    Category = template.Category,
+                    ParameterFormat = format,
+                    BodyText = text.Body,
+                    ParameterCount = CloudApiClient.BodyParameterNames(text.Body, format).Count,
                 });
             }
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Kabar.Notifications;
 using Kabar.WhatsApp;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +36,7 @@ public sealed partial class CloudApiSimulator
     private ConcurrentQueue<SimInbound> inbound = new();
     private ConcurrentDictionary<int, long> refusedByCode = new();
     private List<SimTemplate> templates;
+    private readonly TemplateCatalog catalog;
     private long accepted;
     private long duplicateCallbackData;
 
@@ -53,7 +55,8 @@ public sealed partial class CloudApiSimulator
         this.webhooks = webhooks;
         seeded = this.options.Seed is { } seed ? new Random(seed) : null;
         notOnWhatsApp = this.options.NotOnWhatsApp.Select(Digits).ToHashSet(StringComparer.Ordinal);
-        templates = SeedTemplates();
+        catalog = services.GetService<TemplateCatalog>() ?? TemplateCatalog.Default;
+        templates = SeedTemplates(catalog);
     }
 
     private sealed class Fault(FaultRequest request, DateTimeOffset? until)
@@ -198,7 +201,7 @@ public sealed partial class CloudApiSimulator
         {
             faults.Clear();
             faultHits.Clear();
-            templates = SeedTemplates();
+            templates = SeedTemplates(catalog);
         }
 
         messages = new(StringComparer.Ordinal);

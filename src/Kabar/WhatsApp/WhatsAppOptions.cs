@@ -21,6 +21,18 @@ public sealed class WhatsAppOptions
 
     public string? WabaId { get; set; }
 
+    /// <summary>
+    /// The office's template catalog (<c>templates/whatsapp-templates.json</c> beside Kabar by default);
+    /// a relative path is under the content root when it exists there.
+    /// </summary>
+    public string? TemplateCatalog { get; set; }
+
+    /// <summary>
+    /// The Meta app's id (App Dashboard, App settings, Basic): when set, <c>kabar whatsapp check</c>
+    /// requires this app among those subscribed to the business account; when empty, any subscribed app passes.
+    /// </summary>
+    public string? AppId { get; set; }
+
     /// <summary>How long a send may take before its outcome is treated as unknown (the request may have reached Meta).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);

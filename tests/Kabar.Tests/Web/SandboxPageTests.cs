@@ -37,7 +37,7 @@ public sealed partial class SandboxPageTests(PostgresServer postgres) : IAsyncLi
         using var browser = Browser();
         var html = await HtmlAsync(await browser.GetAsync("/sandbox/6281277775001"));
 
-        Assert.Contains("Yth. Siti Aminah, Izin Usaha Mikro Anda nomor 503/0186/IUM/2026 telah terbit pada 25-11-2026.", html);
+        Assert.Contains("Yth. Siti Aminah, dokumen Izin Usaha Mikro Anda dengan nomor 503/0186/IUM/2026 telah terbit pada 25-11-2026.", html);
         Assert.Contains("<a href=\"https://perizinan.example.id/izin/0186\">https://perizinan.example.id/izin/0186</a>", html);
         Assert.DoesNotContain("{{", html);
         Assert.Matches("class=\"tick tick-delivered\"[^>]*>Diterima<", html);

@@ -10,14 +10,15 @@ using Microsoft.Extensions.Options;
 namespace Kabar.Pages.Admin;
 
 /// <summary>
-/// <c>/admin/whatsapp</c>: the synced templates (status, category, flags) with an alert when Meta
+/// <c>/admin/whatsapp</c>: each type's catalog text beside Meta's status (category, flags) with an alert when Meta
 /// paused, disabled or re-categorised one; the business numbers with their rate, limit tier and
 /// any pause, and a resume action for operators.
 /// </summary>
 public sealed class WhatsAppModel(KabarDbContext db, IOptions<WhatsAppOptions> whatsApp, DispatchSignal signal, TimeProvider time,
-    ILogger<WhatsAppModel> logger) : AdminPageModel
+    TemplateCatalog catalog, ILogger<WhatsAppModel> logger) : AdminPageModel
 {
-    public IReadOnlyList<WhatsAppTemplate> Templates { get; private set; } = [];
+    /// <summary>Every catalog template beside Meta's copy (null: not at Meta), then the templates at Meta the catalog does not hold.</summary>
+    public IReadOnlyList<(string Name, string Language, CatalogText? Catalog, WhatsAppTemplate? Meta)> Templates { get; private set; } = [];
 
     public IReadOnlyList<TemplateStatusEvent> Alerts { get; private set; } = [];
 
@@ -30,7 +31,12 @@ public sealed class WhatsAppModel(KabarDbContext db, IOptions<WhatsAppOptions> w
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Templates = await db.WhatsAppTemplates.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Language).ToListAsync(ct);
+        var synced = await db.WhatsAppTemplates.AsNoTracking().ToDictionaryAsync(t => (t.Name, t.Language), ct);
+        var rows = catalog.Templates.SelectMany(t => t.Languages.Select(l => (t.Name, Language: l.Key, Catalog: (CatalogText?)l.Value,
+            Meta: synced.GetValueOrDefault((t.Name, l.Key))))).ToList();
+        var inCatalog = rows.Select(r => (r.Name, r.Language)).ToHashSet();
+        rows.AddRange(synced.Values.Where(t => !inCatalog.Contains((t.Name, t.Language))).Select(t => (t.Name, t.Language, (CatalogText?)null, (WhatsAppTemplate?)t)));
+        Templates = [.. rows.OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Language, StringComparer.Ordinal)];
         var since = time.GetUtcNow().UtcDateTime.AddDays(-30);
         Alerts = await db.TemplateStatusEvents.AsNoTracking()
             .Where(e => e.ReceivedAt >= since && (e.Event == "PAUSED" || e.Event == "DISABLED" || e.Event == "REJECTED"

@@ -34,12 +34,20 @@ public sealed partial class CloudApiSimulator
         }
 
         status = status.ToUpperInvariant();
+        string before;
         lock (faultsGate)
         {
+            before = template.Status;
             template.Status = status;
         }
 
-        var @event = status == "APPROVED" ? "REINSTATED" : status;
+        // Approval of a template under review is APPROVED; of a paused or disabled one, REINSTATED.
+        PostTemplateStatus(template, status == "APPROVED" && before is not ("PENDING" or "REJECTED") ? "REINSTATED" : status);
+        return true;
+    }
+
+    /// <summary>Posts <c>message_template_status_update</c> with <paramref name="event"/> for the template.</summary>
+    private void PostTemplateStatus(SimTemplate template, string @event) =>
         webhooks.Schedule(new WebhookItem("message_template_status_update", null, new JsonObject
         {
             ["event"] = @event,
@@ -49,8 +57,6 @@ public sealed partial class CloudApiSimulator
             ["reason"] = "NONE",
             ["message_template_category"] = template.Category,
         }), time.GetUtcNow());
-        return true;
-    }
 
     private SimTemplate? FindTemplate(string name, string language)
     {
@@ -59,6 +65,9 @@ public sealed partial class CloudApiSimulator
             return templates.FirstOrDefault(t => t.Name == name && t.Language == language);
         }
     }
+
+    /// <summary>A new account has no templates; the sandbox has the catalog's, approved.</summary>
+    private List<SimTemplate> StartingTemplates() => options.NewAccount ? [] : SeedTemplates();
 
     private static List<SimTemplate> SeedTemplates()
     {
@@ -77,6 +86,7 @@ public sealed partial class CloudApiSimulator
                     Category = type.Category.ToString().ToUpperInvariant(),
                     BodyText = body,
                     ParameterCount = CloudApiClient.BodyParameterNames(body, "POSITIONAL").Count,
+                    ParameterNames = CloudApiClient.BodyParameterNames(body, "POSITIONAL"),
                 });
             }
         }

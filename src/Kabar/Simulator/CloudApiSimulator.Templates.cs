@@ -34,12 +34,20 @@ public sealed partial class CloudApiSimulator
         }
 
         status = status.ToUpperInvariant();
+        string before;
         lock (faultsGate)
         {
+            before = template.Status;
             template.Status = status;
         }
 
-        var @event = status == "APPROVED" ? "REINSTATED" : status;
+        // Approval of a template under review is APPROVED; of a paused or disabled one, REINSTATED.
+        PostTemplateStatus(template, status == "APPROVED" && before is not ("PENDING" or "REJECTED") ? "REINSTATED" : status);
+        return true;
+    }
+
+    /// <summary>Posts <c>message_template_status_update</c> with <paramref name="event"/> for the template.</summary>
+    private void PostTemplateStatus(SimTemplate template, string @event) =>
         webhooks.Schedule(new WebhookItem("message_template_status_update", null, new JsonObject
         {
             ["event"] = @event,
@@ -49,8 +57,6 @@ public sealed partial class CloudApiSimulator
             ["reason"] = "NONE",
             ["message_template_category"] = template.Category,
         }), time.GetUtcNow());
-        return true;
-    }
 
     private SimTemplate? FindTemplate(string name, string language)
     {
@@ -59,6 +65,9 @@ public sealed partial class CloudApiSimulator
             return templates.FirstOrDefault(t => t.Name == name && t.Language == language);
         }
     }
+
+    /// <summary>A new account has no templates; the sandbox has the catalog's, approved.</summary>
+    private List<SimTemplate> StartingTemplates() => options.NewAccount ? [] : SeedTemplates(catalog);
 
     /// <summary>The catalog's templates, all APPROVED: the sandbox's business account is ready to send.</summary>
     private static List<SimTemplate> SeedTemplates(TemplateCatalog catalog)
@@ -78,7 +87,9 @@ public sealed partial class CloudApiSimulator
                     Category = template.Category,
                     ParameterFormat = format,
                     BodyText = text.Body,
+                    Footer = text.Footer,
                     ParameterCount = CloudApiClient.BodyParameterNames(text.Body, format).Count,
+                    ParameterNames = CloudApiClient.BodyParameterNames(text.Body, format),
                 });
             }
         }

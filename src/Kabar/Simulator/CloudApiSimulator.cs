@@ -23,6 +23,7 @@ public sealed partial class CloudApiSimulator
     private readonly IOptions<WhatsAppOptions> whatsApp;
     private readonly TimeProvider time;
     private readonly SimulatorWebhooks webhooks;
+    private readonly ManagementUsage usage;
     private readonly Random? seeded;
     private readonly Lock faultsGate = new();
     private readonly List<Fault> faults = [];
@@ -56,7 +57,9 @@ public sealed partial class CloudApiSimulator
         seeded = this.options.Seed is { } seed ? new Random(seed) : null;
         notOnWhatsApp = this.options.NotOnWhatsApp.Select(Digits).ToHashSet(StringComparer.Ordinal);
         catalog = services.GetService<TemplateCatalog>() ?? TemplateCatalog.Default;
-        templates = SeedTemplates(catalog);
+        usage = new ManagementUsage(this.options.ManagementCallsPerHour, time);
+        templates = StartingTemplates();
+        subscribed = !this.options.NewAccount;
     }
 
     private sealed class Fault(FaultRequest request, DateTimeOffset? until)
@@ -194,15 +197,21 @@ public sealed partial class CloudApiSimulator
             abandoned);
     }
 
-    /// <summary>Forgets messages, faults, windows, limits and pending webhooks; templates back to approved.</summary>
+    /// <summary>
+    /// Forgets messages, faults, windows, limits, pending webhooks and reviews; the account back to how
+    /// it started (<see cref="SimulatorOptions.NewAccount"/>: empty and unsubscribed, else the catalog approved).
+    /// </summary>
     public void Reset()
     {
+        StopReviews();
         lock (faultsGate)
         {
             faults.Clear();
             faultHits.Clear();
-            templates = SeedTemplates(catalog);
+            templates = StartingTemplates();
         }
+
+        ResetAccount();
 
         messages = new(StringComparer.Ordinal);
         order = new();

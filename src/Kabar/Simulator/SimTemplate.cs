@@ -11,6 +11,12 @@ public sealed class SimTemplate
     public required string BodyText { get; init; }
     public required int ParameterCount { get; init; }
 
+    /// <summary>The FOOTER component's text, when the template has one.</summary>
+    public string? Footer { get; init; }
+
+    /// <summary>The body's parameter names: "1", "2", … for POSITIONAL, the placeholders for NAMED.</summary>
+    public IReadOnlyList<string> ParameterNames { get; init; } = [];
+
     /// <summary>APPROVED, PAUSED, DISABLED, PENDING, REJECTED…; changed through the control API.</summary>
     public string Status { get; set; } = "APPROVED";
 }

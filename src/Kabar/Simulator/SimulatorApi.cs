@@ -27,6 +27,7 @@ internal static class SimulatorApi
 
         group.MapPost("/{version}/{phoneNumberId}/messages", SendAsync);
         group.MapGet("/{version}/{wabaId}/message_templates", GetTemplates);
+        group.MapManagement();
 
         // The control API can forge signed inbound messages (a STOP, a MULAI) and shows what was
         // sent to whom: only a caller on this machine may use it (the sandbox pages, tests and
@@ -56,6 +57,7 @@ internal static class SimulatorApi
                 : TypedResults.Ok(new InboundResponse(sim.Inbound(inbound))));
         control.MapPut("/templates/{name}/{language}", Results<Ok, NotFound> (CloudApiSimulator sim, string name, string language,
             TemplateStatusRequest request) => sim.SetTemplateStatus(name, language, request.Status) ? TypedResults.Ok() : TypedResults.NotFound());
+        control.MapManagementControl();
         control.MapGet("/stats", (CloudApiSimulator sim) => TypedResults.Ok(sim.Stats()));
         control.MapPost("/reset", (CloudApiSimulator sim) =>
         {
@@ -151,11 +153,11 @@ internal static class SimulatorApi
         }
     }
 
-    private static IResult GetTemplates(HttpContext http, CloudApiSimulator sim, string? fields, int? limit, string? after)
+    private static IResult GetTemplates(HttpContext http, CloudApiSimulator sim, string wabaId, string? fields, int? limit, string? after)
     {
-        if (!sim.Authorized(http.Request.Headers.Authorization.ToString()))
+        if (SimulatorManagementApi.Account(http, sim, wabaId) is { } refused)
         {
-            return ErrorResult(http, new GraphError(190, 401, "Invalid OAuth access token - Cannot parse access token", null));
+            return refused;
         }
 
         var size = Math.Clamp(limit ?? 25, 1, 1000);
@@ -176,7 +178,9 @@ internal static class SimulatorApi
                     "status" => t.Status,
                     "category" => t.Category,
                     "parameter_format" => t.ParameterFormat,
-                    "components" => new JsonArray(new JsonObject { ["type"] = "BODY", ["text"] = t.BodyText }),
+                    "components" => Components(t),
+                    "quality_score" => new JsonObject { ["score"] = t.Status == "APPROVED" ? "GREEN" : "UNKNOWN" },
+                    "rejected_reason" => "NONE",
                     _ => null,
                 };
                 if (value is not null)
@@ -206,7 +210,18 @@ internal static class SimulatorApi
         return Results.Json(new JsonObject { ["data"] = data, ["paging"] = paging });
     }
 
-    private static IResult ErrorResult(HttpContext http, GraphError error)
+    private static JsonArray Components(SimTemplate t)
+    {
+        var components = new JsonArray(new JsonObject { ["type"] = "BODY", ["text"] = t.BodyText });
+        if (t.Footer is not null)
+        {
+            components.Add(new JsonObject { ["type"] = "FOOTER", ["text"] = t.Footer });
+        }
+
+        return components;
+    }
+
+    internal static IResult ErrorResult(HttpContext http, GraphError error)
     {
         if (error.RetryAfter is { } wait)
         {

@@ -85,4 +85,33 @@ public sealed class SimulatorOptions
     /// <summary>The first retry delay, doubled on every further try.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan WebhookRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// True: the business account starts as a brand-new one (no templates, no app subscribed to its
+    /// webhooks), so <c>kabar whatsapp check</c> and <c>templates submit</c> have work to do. False
+    /// (the sandbox): the catalog's templates seeded APPROVED and the app subscribed.
+    /// </summary>
+    public bool NewAccount { get; set; }
+
+    /// <summary>The number's <c>verified_name</c> (its approved display name), and the account's <c>name</c>.</summary>
+    [Required]
+    public string VerifiedName { get; set; } = "Dinas Penanaman Modal dan PTSP";
+
+    /// <summary>The app that <c>subscribed_apps</c> lists and subscribes: Meta's numeric app id and its name.</summary>
+    [RegularExpression("^[0-9]{1,20}$")]
+    public string AppId { get; set; } = "900000000000099";
+
+    [Required]
+    public string AppName { get; set; } = "Kabar";
+
+    /// <summary>How long a submitted template stays PENDING before it is APPROVED (and the webhook posted).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan TemplateReviewDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The hourly budget of management calls (number and account reads, <c>subscribed_apps</c>,
+    /// <c>message_templates</c>) per business account; Meta's default for a new account is 200.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int ManagementCallsPerHour { get; set; } = 200;
 }

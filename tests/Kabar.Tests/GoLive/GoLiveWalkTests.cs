@@ -121,7 +121,9 @@ public sealed class GoLiveWalkTests : IAsyncLifetime
         const string staff = "+6281277770099";
         using (var contact = await api.PostAsJsonAsync("/api/contacts", new
         {
-            phone = staff, name = "Rina (loket)", language = "id",
+            phone = staff,
+            name = "Rina (loket)",
+            language = "id",
             consent = new { scope = "whatsapp", granted = true, source = "registration_form", textVersion = "daftar-v1", ip = "203.0.113.7", userAgent = "test" },
         }))
         {

@@ -6,8 +6,8 @@ namespace Kabar.GoLive;
 /// </summary>
 public sealed record GraphFailure(int? Code, int? Subcode, string Message, string? UserTitle = null, string? UserMessage = null)
 {
-    /// <summary>Meta's rate limits: application, account and Business Management API throttling.</summary>
-    public bool Throttled => Code is 4 or 17 or 32 or 613 or 80008;
+    /// <summary>Meta's rate limits: application, user, page, account and Business Management API throttling.</summary>
+    public bool Throttled => Code is 4 or 17 or 32 or 613 or 80007 or 80008;
 
     /// <summary>"code 190: Error validating access token…" and Meta's explanation for people when it gave one.</summary>
     public override string ToString()

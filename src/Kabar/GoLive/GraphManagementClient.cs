@@ -18,20 +18,17 @@ namespace Kabar.GoLive;
 /// never part of a message.
 /// </summary>
 public sealed class GraphManagementClient(IHttpClientFactory httpClients, IOptions<WhatsAppOptions> options, GraphApiEndpoint endpoint,
-    SandboxToken sandbox, TimeProvider time)
+    SandboxToken sandbox, GraphBudget budget, TimeProvider time)
 {
+    /// <summary>
+    /// Its own HttpClient, without the send client's retries: a retry under a throttle is one more
+    /// call against the budget Meta asked to rest.
+    /// </summary>
+    public const string HttpClientName = "whatsapp-management";
+
     private const double SlowDownAt = 75;
     private static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
-    private DateTimeOffset? blockedUntil;
-    private double usage;
-
-    /// <summary>The highest share of a Meta budget the last answer reported, in percent.</summary>
-    public double Usage => usage;
-
-    /// <summary>When Meta's rate limit stopped further calls: until then no call is made.</summary>
-    public DateTimeOffset? BlockedUntil => blockedUntil;
 
     public string Version => options.Value.GraphApiVersion;
 
@@ -59,7 +56,7 @@ public sealed class GraphManagementClient(IHttpClientFactory httpClients, IOptio
 
             if (answer.Body.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
             {
-                items.AddRange(data.EnumerateArray());
+                items.AddRange(data.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object));
             }
 
             next = answer.Body.TryGetProperty("paging", out var paging) && JsonText.StringOf(paging, "next") is { Length: > 0 } n ? n : null;
@@ -75,6 +72,7 @@ public sealed class GraphManagementClient(IHttpClientFactory httpClients, IOptio
     private async Task<GraphAnswer> SendAsync(HttpMethod method, string path, byte[]? json, string? token, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var (blockedUntil, usage) = budget.Read();
         if (blockedUntil is { } until && until > now)
         {
             return Failed(new GraphFailure(null, null, $"not asked: Meta's rate limit for this business account is reached; calls are possible again in about {Minutes(until - now)} minute(s)"));
@@ -99,15 +97,10 @@ public sealed class GraphManagementClient(IHttpClientFactory httpClients, IOptio
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
-            using var response = await httpClients.CreateClient(CloudApiClient.HttpClientName).SendAsync(request, linked.Token);
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, linked.Token);
             var body = await response.Content.ReadAsByteArrayAsync(linked.Token);
-            ReadUsage(response);
             var answer = Read(response, body, secret);
-            if (answer.Error is { Throttled: true } && blockedUntil is null)
-            {
-                blockedUntil = time.GetUtcNow() + DefaultWait;
-            }
-
+            ReadUsage(response, answer.Error is { Throttled: true });
             return answer;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -143,9 +136,14 @@ public sealed class GraphManagementClient(IHttpClientFactory httpClients, IOptio
                 Text("error_user_title"), Text("error_user_msg")));
         }
 
-        return response.IsSuccessStatusCode
+        if (!response.IsSuccessStatusCode)
+        {
+            return Failed(new GraphFailure(null, null, $"HTTP {(int)response.StatusCode} without a Graph error"));
+        }
+
+        return root.ValueKind == JsonValueKind.Object
             ? new GraphAnswer(root, null)
-            : Failed(new GraphFailure(null, null, $"HTTP {(int)response.StatusCode} without a Graph error"));
+            : Failed(new GraphFailure(null, null, $"HTTP {(int)response.StatusCode} with JSON that is not an object, which the Graph API never answers (a proxy in between?)"));
     }
 
     /// <summary>Meta's text, masked like a log line and without the token should Meta echo it.</summary>
@@ -157,7 +155,7 @@ public sealed class GraphManagementClient(IHttpClientFactory httpClients, IOptio
     /// "total_cputime":3,"total_time":5,"estimated_time_to_regain_access":0}]}</c> (percentages; minutes),
     /// and <c>X-App-Usage: {"call_count":…,"total_time":…,"total_cputime":…}</c>.
     /// </summary>
-    private void ReadUsage(HttpResponseMessage response)
+    private void ReadUsage(HttpResponseMessage response, bool throttled)
     {
         double highest = 0;
         var regain = 0;
@@ -182,11 +180,8 @@ public sealed class GraphManagementClient(IHttpClientFactory httpClients, IOptio
             }
         }
 
-        usage = highest;
-        if (regain > 0 || highest >= 100)
-        {
-            blockedUntil = time.GetUtcNow() + (regain > 0 ? TimeSpan.FromMinutes(regain) : DefaultWait);
-        }
+        TimeSpan? wait = regain > 0 ? TimeSpan.FromMinutes(regain) : highest >= 100 || throttled ? DefaultWait : null;
+        budget.Record(highest, time.GetUtcNow(), wait);
     }
 
     private static void Walk(JsonElement e, ref double highest, ref int regain)

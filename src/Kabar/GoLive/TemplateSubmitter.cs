@@ -67,7 +67,10 @@ public sealed class TemplateSubmitter(GraphManagementClient graph, IOptions<What
                 await RecordAsync(template, language, text, id, status, category, ct);
                 var note = category.Equals(template.Category, StringComparison.OrdinalIgnoreCase) ? ""
                     : $"; Meta filed it as {category}, not {template.Category}: check the wording";
-                lines.Add(new SubmitLine("submitted", template.Name, language, $"id {id}, {status}{note}"));
+                lines.Add(status == "REJECTED"
+                    ? new SubmitLine("rejected", template.Name, language, $"id {id}, REJECTED at once{note}: see the reason in WhatsApp Manager (Message templates), "
+                        + "correct the catalog, delete the template there and submit again")
+                    : new SubmitLine("submitted", template.Name, language, $"id {id}, {status}{note}"));
             }
         }
 
@@ -140,11 +143,17 @@ public sealed class TemplateSubmitter(GraphManagementClient graph, IOptions<What
 
     private static SubmitLine Existing(CatalogTemplate template, string language, CatalogText text, MetaTemplate meta)
     {
+        if (meta.Status == "REJECTED")
+        {
+            return new SubmitLine("rejected", template.Name, language,
+                $"Meta rejected it earlier ({meta.RejectedReason ?? "no reason given"}): correct the catalog, delete the template in WhatsApp Manager "
+                + "(Message templates) and submit again");
+        }
+
         var same = meta.Body == text.Body && (meta.Footer ?? "") == (text.Footer ?? "");
         if (same || meta.Body is null)
         {
-            var reason = meta.Status == "REJECTED" && meta.RejectedReason is { } r ? $" ({r}): delete it in WhatsApp Manager (Message templates), correct the catalog and submit again" : "";
-            return new SubmitLine("exists", template.Name, language, $"{meta.Status}{reason}");
+            return new SubmitLine("exists", template.Name, language, meta.Status);
         }
 
         return new SubmitLine("differs", template.Name, language,

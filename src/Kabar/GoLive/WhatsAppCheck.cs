@@ -18,21 +18,26 @@ public sealed class WhatsAppCheck(GraphManagementClient graph, IOptions<WhatsApp
 {
     /// <summary>The webhook fields Kabar reads: tick them in the App Dashboard.</summary>
     public static readonly IReadOnlyList<string> WebhookFields =
-        ["messages", "message_template_status_update", "message_template_quality_update", "template_category_update"];
+        ["messages", "message_template_status_update", "message_template_quality_update", "template_category_update", "user_preferences"];
 
     private const string NumberFields = "id,display_phone_number,verified_name,name_status,code_verification_status,quality_rating,status,"
         + "platform_type,throughput,whatsapp_business_manager_messaging_limit";
 
-    private static readonly Dictionary<string, string> Tiers = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>Meta's tiers, as recipients per 24 h (unlimited as the largest number).</summary>
+    private static readonly Dictionary<string, long> Tiers = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["TIER_50"] = "50",
-        ["TIER_250"] = "250",
-        ["TIER_1K"] = "1000",
-        ["TIER_2K"] = "2000",
-        ["TIER_10K"] = "10000",
-        ["TIER_100K"] = "100000",
-        ["TIER_UNLIMITED"] = "unlimited",
+        ["TIER_50"] = 50,
+        ["TIER_250"] = 250,
+        ["TIER_1K"] = 1000,
+        ["TIER_2K"] = 2000,
+        ["TIER_10K"] = 10000,
+        ["TIER_100K"] = 100000,
+        ["TIER_UNLIMITED"] = long.MaxValue,
     };
+
+    /// <summary>The values <c>Kabar:WhatsApp:MessagingLimit</c> accepts, smallest first.</summary>
+    private static readonly (long Recipients, string Setting)[] Settable =
+        [(250, "250"), (2000, "2000"), (10000, "10000"), (100000, "100000"), (long.MaxValue, "unlimited")];
 
     private WhatsAppOptions O => whatsApp.Value;
 
@@ -113,7 +118,7 @@ public sealed class WhatsAppCheck(GraphManagementClient graph, IOptions<WhatsApp
         var webhook = WebhookUrl(baseUrl);
         var fields = string.Join(", ", WebhookFields);
         items.Add(new CheckItem("webhook.url", CheckState.Info,
-            T($"URL panggilan balik untuk Meta: {webhook}; centang kolom: {fields}", $"callback URL to give Meta: {webhook}; subscribe the fields: {fields}")));
+            T($"URL panggilan balik untuk Meta: {webhook}; centang bidang webhook: {fields}", $"callback URL to give Meta: {webhook}; subscribe the fields: {fields}")));
     }
 
     private void Catalog(List<CheckItem> items)
@@ -185,9 +190,14 @@ public sealed class WhatsAppCheck(GraphManagementClient graph, IOptions<WhatsApp
         var fails = new List<LocalizedText>();
         var warns = new List<LocalizedText>();
         var tier = field("whatsapp_business_manager_messaging_limit");
+        // A registered, connected number's verification often reads EXPIRED: the code only matters
+        // for registering it, so only a number that is not sending is sent back to verify it.
+        var sending = field("status") == "CONNECTED" && field("platform_type") == "CLOUD_API";
         switch (field("code_verification_status"))
         {
             case "VERIFIED":
+                break;
+            case not "NOT_VERIFIED" when sending:
                 break;
             default:
                 fails.Add(T("verifikasi nomor dengan kode SMS/telepon di WhatsApp Manager (Nomor telepon)",
@@ -240,10 +250,9 @@ public sealed class WhatsAppCheck(GraphManagementClient graph, IOptions<WhatsApp
             warns.Add(T($"kualitas {field("quality_rating")}: kurangi pesan yang tidak diharapkan warga", $"quality {field("quality_rating")}: send fewer messages citizens did not expect"));
         }
 
-        if (Tiers.TryGetValue(tier, out var metaLimit) && metaLimit != O.MessagingLimit)
+        if (Tiers.TryGetValue(tier, out var allowed))
         {
-            warns.Add(T($"Meta mengizinkan {metaLimit} penerima per 24 jam, Kabar diatur {O.MessagingLimit}: isi Kabar__WhatsApp__MessagingLimit={metaLimit}",
-                $"Meta allows {metaLimit} recipients per 24 h, Kabar is set to {O.MessagingLimit}: set Kabar__WhatsApp__MessagingLimit={metaLimit}"));
+            warns.AddRange(LimitAdvice(allowed, tier));
         }
 
         if (number.DisplayPhoneNumber is { Length: > 0 } configured && Digits(configured) != Digits(field("display_phone_number")))
@@ -252,6 +261,22 @@ public sealed class WhatsAppCheck(GraphManagementClient graph, IOptions<WhatsApp
         }
 
         return (fails, warns);
+    }
+
+    /// <summary>When Kabar's messaging limit is not Meta's: the setting to use, or why none fits.</summary>
+    private IEnumerable<LocalizedText> LimitAdvice(long allowed, string tier)
+    {
+        var fit = Settable.LastOrDefault(s => s.Recipients <= allowed);
+        if (fit.Setting is null)
+        {
+            yield return T($"Meta mengizinkan {tier}, di bawah batas terkecil Kabar (250): kirim ke sedikit orang dulu sampai Meta menaikkannya",
+                $"Meta allows {tier}, below Kabar's smallest limit (250): send to few people until Meta raises it");
+        }
+        else if (fit.Setting != O.MessagingLimit)
+        {
+            yield return T($"Meta mengizinkan {tier}, Kabar diatur {O.MessagingLimit}: isi Kabar__WhatsApp__MessagingLimit={fit.Setting}",
+                $"Meta allows {tier}, Kabar is set to {O.MessagingLimit}: set Kabar__WhatsApp__MessagingLimit={fit.Setting}");
+        }
     }
 
     private async Task<CheckItem> SubscribedAppsAsync(bool fix, CancellationToken ct)
@@ -289,7 +314,7 @@ public sealed class WhatsAppCheck(GraphManagementClient graph, IOptions<WhatsApp
         }
 
         return new CheckItem("subscribed_apps", CheckState.Ok,
-            fixedNow ? T($"berlangganan sekarang: {names}", $"subscribed now: {names}") : T($"berlangganan: {names}", $"subscribed: {names}"));
+            fixedNow ? T($"kini berlangganan: {names}", $"subscribed now: {names}") : T($"berlangganan: {names}", $"subscribed: {names}"));
     }
 
     private bool Subscribed(List<JsonElement> apps) => string.IsNullOrWhiteSpace(O.AppId)
@@ -324,7 +349,7 @@ public sealed class WhatsAppCheck(GraphManagementClient graph, IOptions<WhatsApp
         var item = $"template {template.Name} ({language})";
         if (meta is null)
         {
-            return new CheckItem(item, CheckState.Fail, T("tidak ada di Meta", "not at Meta"),
+            return new CheckItem(item, CheckState.Fail, T("belum ada di Meta", "not at Meta"),
                 T($"jalankan `kabar whatsapp templates submit --type {template.Type}`", $"run `kabar whatsapp templates submit --type {template.Type}`"));
         }
 

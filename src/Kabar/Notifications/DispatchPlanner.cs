@@ -40,7 +40,7 @@ internal sealed class DispatchPlanner(
     private sealed record Pass(NotificationFlow Flow, KabarDbContext Db, WhatsAppNumberOptions Number, SendLimiter Limiter,
         OutageBreakers Breakers, DateTime? WhatsAppClosedUntil, DateTime Now, List<Notification> Notifications,
         Dictionary<Guid, Contact> Contacts, Dictionary<Guid, DeliveryAttempt> Current, Dictionary<Guid, DateTime> LastWhatsApp,
-        MessagingReach Reach)
+        MessagingReach Reach, IReadOnlyDictionary<(string Name, string Language), string> Templates)
     {
         public OutageBreaker WhatsAppBreaker { get; } = Breakers.For(Channel.WhatsApp, Number.PhoneNumberId);
         public List<PlannedSend> Plans { get; } = [];
@@ -101,7 +101,11 @@ internal sealed class DispatchPlanner(
         var pairSince = now - O.PairRateInterval;
         var lastWhatsApp = O.PairRateInterval <= TimeSpan.Zero ? [] : await QueueStore.LastWhatsAppAsync(db, contactIds, pairSince, ct);
         var reach = await MessagingReach.LoadAsync(db, whatsApp.Value.MessagingLimit, contactIds, now, ct);
-        return new Pass(flow, db, number, limiter, breakers, whatsAppClosedUntil, now, notifications, contacts, current, lastWhatsApp, reach);
+        // Meta's template statuses (a small table): a contact gets their own language's template only once Meta approved it.
+        var templates = (await db.WhatsAppTemplates.AsNoTracking().Select(t => new { t.Name, t.Language, t.Status }).ToListAsync(ct))
+            .DistinctBy(t => (t.Name, t.Language)).ToDictionary(t => (t.Name, t.Language), t => t.Status);
+        return new Pass(flow, db, number, limiter, breakers, whatsAppClosedUntil, now, notifications, contacts, current, lastWhatsApp, reach,
+            templates);
     }
 
     private void PlanOne(Pass pass, Notification n)
@@ -277,7 +281,7 @@ internal sealed class DispatchPlanner(
         TemplateContent? template = null;
         if (n.Kind == MessageKind.Template && type is not null)
         {
-            template = composer.Template(type, MessageComposer.ReadParams(n.ParamsJson), contact.Language);
+            template = composer.Template(type, MessageComposer.ReadParams(n.ParamsJson), contact.Language, pass.Templates);
             attempt.TemplateName = template.Name;
         }
 

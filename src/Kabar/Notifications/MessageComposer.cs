@@ -46,16 +46,21 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
 
     /// <summary>
     /// The template send: in the contact's language when the office's catalog has the type in it
-    /// (English for <c>en</c> contacts), else in the mapping's language.
+    /// and Meta approved that template (<paramref name="synced"/>; before the first sync Kabar cannot
+    /// know and trusts the catalog), else in the mapping's language.
     /// </summary>
-    public TemplateContent Template(NotificationType type, IReadOnlyDictionary<string, string> parameters, string? language = null)
+    public TemplateContent Template(NotificationType type, IReadOnlyDictionary<string, string> parameters, string? language = null,
+        IReadOnlyDictionary<(string Name, string Language), string>? synced = null)
     {
         var mapping = mappings[type.Name];
         var named = mapping.Named;
         var values = type.Parameters
             .Select(p => new TemplateParameter(named ? p : null, parameters.GetValueOrDefault(p, "")))
             .ToList();
-        var chosen = language is not null && catalog.For(type.Name)?.Languages.ContainsKey(language) == true ? language : mapping.Language;
+        var chosen = language is not null && catalog.For(type.Name)?.Languages.ContainsKey(language) == true
+            && (synced is null || synced.Count == 0 || synced.GetValueOrDefault((mapping.Name!, language)) == "APPROVED")
+            ? language
+            : mapping.Language;
         return new TemplateContent(mapping.Name!, chosen, values);
     }
 

@@ -1,5 +1,4 @@
 using Kabar.WhatsApp;
-using Microsoft.Extensions.Options;
 
 namespace Kabar.Notifications;
 
@@ -16,7 +15,6 @@ public static class NotificationExtensions
         builder.Services.AddSingleton(sp =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
-            // From configuration, not IOptions<WhatsAppOptions>: validating those options reads this catalog.
             var path = TemplateCatalog.Resolve(configuration[$"{WhatsAppOptions.Section}:{nameof(WhatsAppOptions.TemplateCatalog)}"],
                 sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
             return TemplateCatalog.Load(path, type =>
@@ -25,7 +23,7 @@ public static class NotificationExtensions
                 return (mapping.Name, mapping.Named);
             });
         });
-        builder.Services.AddSingleton<IValidateOptions<WhatsAppOptions>, TemplateCatalogValidation>();
+        builder.Services.AddHostedService<TemplateCatalogCheck>();
         builder.Services.AddSingleton<MessageComposer>();
         builder.Services.AddSingleton<DispatchSignal>();
         builder.Services.AddSingleton<NotificationWriter>();

@@ -199,7 +199,7 @@ public sealed class GoLiveCheckTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Contains("verify the number with the SMS/voice code", number.Fix!.En, StringComparison.Ordinal);
         Assert.Contains("display name DECLINED", number.Fix.En, StringComparison.Ordinal);
         Assert.Contains($"POST /{MetaGraphFake.NumberId}/register", number.Fix.En, StringComparison.Ordinal);
-        Assert.Contains("Meta allows 2000 recipients per 24 h, Kabar is set to 250", number.Fix.En, StringComparison.Ordinal);
+        Assert.Contains("Meta allows TIER_2K, Kabar is set to 250: set Kabar__WhatsApp__MessagingLimit=2000", number.Fix.En, StringComparison.Ordinal);
         Assert.Contains("nama tampilan DECLINED", number.Fix.Id, StringComparison.Ordinal);
     }
 
@@ -254,5 +254,116 @@ public sealed class GoLiveCheckTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Contains(run.StdoutLines, l => l.StartsWith("ok    template permit_ready (id)", StringComparison.Ordinal));
         Assert.Contains(run.StdoutLines, l => l.StartsWith("info  webhook.url", StringComparison.Ordinal) && l.Contains("URL panggilan balik", StringComparison.Ordinal));
         Assert.Equal(5 + 1 + 1 + 1 + 1 + 16, run.StdoutLines.Length - 1);
+    }
+
+    [Fact]
+    public async Task RejectionAtCreation_IsPrintedWithMetasCodeAndReason_AndTheCommandFails()
+    {
+        meta.RejectCreate = (2388299, "Variables can't be at the start or end of the template",
+            "Variables can't be at the start or end of the template. Add text before and after the variables.");
+
+        var lines = await SubmitAsync("opt_in_request");
+
+        Assert.All(lines, l => Assert.Equal("rejected", l.Outcome));
+        Assert.Contains("code 100/2388299: Invalid parameter (Variables can't be at the start or end of the template: Variables can't", lines[0].Text, StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.WhatsAppTemplates.CountAsync()));
+        var run = await KabarCliRunner.RunAsync(app.Db, app.ConnectionString,
+            Settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!), "whatsapp", "templates", "submit", "--type", "opt_in_request");
+        Assert.Equal(1, run.Code);
+        Assert.StartsWith("rejected opt_in_request (id): code 100/2388299", run.StdoutLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TemplateRejectedAfterReview_IsReportedRejected_NotAsExisting()
+    {
+        await SubmitAsync("status_update");
+        meta.Templates[0]["status"] = "REJECTED";
+        meta.Templates[0]["rejected_reason"] = "PROMOTIONAL";
+
+        var line = Assert.Single(await SubmitAsync("status_update"), l => l.Language == "id");
+
+        Assert.Equal("rejected", line.Outcome);
+        Assert.StartsWith("Meta rejected it earlier (PROMOTIONAL)", line.Text, StringComparison.Ordinal);
+        Assert.Contains("rejected by Meta (PROMOTIONAL)", Item(await CheckAsync(), "template status_update (id)").Fix!.En, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NamedTemplate_IsSubmittedWithNamedExamples_AsMetaDocumentsThem()
+    {
+        var text = new Kabar.Notifications.CatalogText("Yth. {{official_name}}, mohon setujui {{permit_type}} sekarang juga ya.", null, ["Drs. Hartono", "Izin Reklame"]);
+        var template = new Kabar.Notifications.CatalogTemplate("approval_required", "persetujuan_izin", true, "UTILITY",
+            new Dictionary<string, Kabar.Notifications.CatalogText> { ["id"] = text });
+
+        var body = JsonDocument.Parse(TemplateSubmitter.RequestBody(template, "id", text)).RootElement;
+
+        Assert.Equal("NAMED", body.GetProperty("parameter_format").GetString());
+        var component = Assert.Single(body.GetProperty("components").EnumerateArray());
+        var named = component.GetProperty("example").GetProperty("body_text_named_params").EnumerateArray()
+            .Select(p => (p.GetProperty("param_name").GetString(), p.GetProperty("example").GetString())).ToList();
+        Assert.Equal([("official_name", "Drs. Hartono"), ("permit_type", "Izin Reklame")], named);
+        Assert.False(component.GetProperty("example").TryGetProperty("body_text", out _));
+    }
+
+    [Fact]
+    public async Task ConfiguredAppId_MustBeAmongTheSubscribedApps()
+    {
+        await CheckAsync(fix: true);
+        await using var other = await KabarApp.StartAsync(Db.Sqlite, postgres,
+            new Dictionary<string, string?>(Settings) { ["Kabar:WhatsApp:AppId"] = "999000999" }, kestrel: true);
+        await using var scope = other.Services.CreateAsyncScope();
+
+        var item = Item(await scope.ServiceProvider.GetRequiredService<WhatsAppCheck>().RunAsync(false, CancellationToken.None), "subscribed_apps");
+
+        Assert.Equal(CheckState.Fail, item.State);
+        Assert.Equal("Kabar's app (999000999) is not subscribed; subscribed: Kabar DPMPTSP (1234567890123)", item.Detail.En);
+    }
+
+    [Fact]
+    public async Task ThrottlingErrorBody_StopsFurtherCalls()
+    {
+        meta.Error = (80008, null, "(#80008) There have been too many calls to this WhatsApp Business account. Wait a bit and try again.");
+
+        var report = await CheckAsync();
+
+        Assert.Single(meta.Requests);
+        Assert.Contains("code 80008", Item(report, "token").Detail.En, StringComparison.Ordinal);
+        Assert.Contains("not asked: Meta's rate limit", Item(report, $"number {MetaGraphFake.NumberId}").Detail.En, StringComparison.Ordinal);
+
+        // The console's next click, a new scope, does not call Meta either.
+        await CheckAsync();
+        Assert.Single(meta.Requests);
+    }
+
+    [Fact]
+    public async Task UnexpectedBodies_AndAForeignPagingLink_AreReportedNotCrashed()
+    {
+        meta.NumberBody = "[]";
+        meta.ForeignNext = true;
+        meta.PageSize = 1;
+        meta.AddTemplate("permit_ready", "id", "APPROVED", "x {{1}} y");
+        meta.AddTemplate("permit_ready", "en", "APPROVED", "x {{1}} y");
+
+        var report = await CheckAsync();
+
+        Assert.Contains("JSON that is not an object", Item(report, $"number {MetaGraphFake.NumberId}").Detail.En, StringComparison.Ordinal);
+        Assert.Contains("paging.next points to another host", Item(report, "templates").Detail.En, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConnectedNumber_WithAnExpiredCode_Passes_AndAThousandTierSuggestsTheSettingBelow()
+    {
+        meta.Number["code_verification_status"] = "EXPIRED";
+        meta.Number["whatsapp_business_manager_messaging_limit"] = "TIER_1K";
+
+        var number = Item(await CheckAsync(), $"number {MetaGraphFake.NumberId}");
+
+        Assert.Equal(CheckState.Ok, number.State);
+
+        await using var other = await KabarApp.StartAsync(Db.Sqlite, postgres,
+            new Dictionary<string, string?>(Settings) { ["Kabar:WhatsApp:MessagingLimit"] = "2000" }, kestrel: true);
+        await using var scope = other.Services.CreateAsyncScope();
+        var over = Item(await scope.ServiceProvider.GetRequiredService<WhatsAppCheck>().RunAsync(false, CancellationToken.None), $"number {MetaGraphFake.NumberId}");
+        Assert.Equal(CheckState.Warn, over.State);
+        Assert.Contains("Meta allows TIER_1K, Kabar is set to 2000: set Kabar__WhatsApp__MessagingLimit=250", over.Fix!.En, StringComparison.Ordinal);
     }
 }

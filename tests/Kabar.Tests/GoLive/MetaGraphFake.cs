@@ -57,6 +57,15 @@ public sealed class MetaGraphFake : IAsyncDisposable
     /// <summary>Templates per page of <c>message_templates</c>, to make the client follow <c>paging.next</c>.</summary>
     public int PageSize { get; set; } = 5;
 
+    /// <summary>When set, creating a template answers Meta's validation error (code 100 with this subcode and texts).</summary>
+    public (int Subcode, string Title, string Message)? RejectCreate { get; set; }
+
+    /// <summary>When set, the phone number node answers this body with 200 instead (what a misbehaving proxy might).</summary>
+    public string? NumberBody { get; set; }
+
+    /// <summary><c>paging.next</c> points to another host.</summary>
+    public bool ForeignNext { get; set; }
+
     public string BaseUrl => app.Urls.First();
 
     public static async Task<MetaGraphFake> StartAsync()
@@ -101,6 +110,7 @@ public sealed class MetaGraphFake : IAsyncDisposable
         app.MapGet("/v23.0/{id}", (string id, string? fields) => id switch
         {
             WabaId => Fields(fields, new() { ["id"] = WabaId, ["name"] = "DPMPTSP Karo", ["currency"] = "IDR", ["timezone_id"] = "69" }),
+            NumberId when fake.NumberBody is { } raw => Results.Text(raw, "application/json"),
             NumberId => Fields(fields, new(fake.Number) { ["id"] = NumberId }),
             _ => NotFound(id),
         });
@@ -126,7 +136,8 @@ public sealed class MetaGraphFake : IAsyncDisposable
             var paging = new JsonObject { ["cursors"] = new JsonObject { ["before"] = start.ToString(CultureInfo.InvariantCulture), ["after"] = (start + page.Count).ToString(CultureInfo.InvariantCulture) } };
             if (start + page.Count < fake.Templates.Count)
             {
-                paging["next"] = $"{fake.BaseUrl}/v23.0/{waba}/message_templates{http.Request.QueryString.Value?.Split("&after=")[0]}&after={start + page.Count}";
+                var host = fake.ForeignNext ? "https://graph.example.net" : fake.BaseUrl;
+                paging["next"] = $"{host}/v23.0/{waba}/message_templates{http.Request.QueryString.Value?.Split("&after=")[0]}&after={start + page.Count}";
             }
 
             return Results.Json(new JsonObject { ["data"] = new JsonArray([.. page]), ["paging"] = paging });
@@ -134,6 +145,24 @@ public sealed class MetaGraphFake : IAsyncDisposable
         app.MapPost("/v23.0/{waba}/message_templates", async (HttpContext http) =>
         {
             var request = (await JsonNode.ParseAsync(http.Request.Body))!.AsObject();
+            if (fake.RejectCreate is { } reject)
+            {
+                return Results.Json(new JsonObject
+                {
+                    ["error"] = new JsonObject
+                    {
+                        ["message"] = "Invalid parameter",
+                        ["type"] = "OAuthException",
+                        ["code"] = 100,
+                        ["error_subcode"] = reject.Subcode,
+                        ["is_transient"] = false,
+                        ["error_user_title"] = reject.Title,
+                        ["error_user_msg"] = reject.Message,
+                        ["fbtrace_id"] = "AFakeTrace03",
+                    },
+                }, statusCode: 400);
+            }
+
             var id = (9_000_000_000_000 + fake.Templates.Count).ToString(CultureInfo.InvariantCulture);
             fake.Templates.Add(new JsonObject
             {

@@ -1,4 +1,3 @@
-using Deque.AxeCore.Playwright;
 using Kabar.Admin;
 using Kabar.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +22,7 @@ public sealed class SiCantikPageTests(Browser browser, PostgresServer postgres) 
         var sync = Page.GetByTestId("sync");
         await Assertions.Expect(sync).ToContainTextAsync("/simulator/sicantik/backoffice/api");
         await Assertions.Expect(sync).ToContainTextAsync("belum pernah");
-        await AssertAccessibleAsync();
+        await Axe.AssertAsync(Page);
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sinkronkan sekarang" }).ClickAsync();
 
@@ -40,12 +39,12 @@ public sealed class SiCantikPageTests(Browser browser, PostgresServer postgres) 
             await Assertions.Expect(Page.GetByTestId("without-phone").Locator("tbody tr")).ToHaveCountAsync(withoutPhone);
         }
 
-        await AssertAccessibleAsync();
+        await Axe.AssertAsync(Page);
         await Browser.ScreenshotAsync(Page, "admin-sicantik");
 
         await Page.GotoAsync("/admin/sicantik?lang=en");
         await Assertions.Expect(figures.GetByRole(AriaRole.Row, new() { Name = "New" })).ToBeVisibleAsync();
-        await AssertAccessibleAsync();
+        await Axe.AssertAsync(Page);
     }
 
     [Fact]
@@ -57,12 +56,5 @@ public sealed class SiCantikPageTests(Browser browser, PostgresServer postgres) 
 
         await Assertions.Expect(Page.Locator("h1")).ToHaveTextAsync("SiCantik");
         Assert.Equal(0, await Page.GetByRole(AriaRole.Button, new() { Name = "Sinkronkan sekarang" }).CountAsync());
-    }
-
-    private async Task AssertAccessibleAsync()
-    {
-        var results = await Page.RunAxe();
-        Assert.True(results.Violations.Length == 0,
-            string.Join("\n", results.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})")));
     }
 }

@@ -61,7 +61,7 @@ public sealed class WhatsAppCheckModel(LastCheck last, WhatsAppCheck check, ILog
 
     public string State(CheckState state) => state switch
     {
-        CheckState.Ok => L("beres", "ok"),
+        CheckState.Ok => L("sesuai", "ok"),
         CheckState.Warn => L("perhatikan", "warning"),
         CheckState.Fail => L("perlu diperbaiki", "to fix"),
         _ => L("info", "info"),

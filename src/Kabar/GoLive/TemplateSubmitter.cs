@@ -167,16 +167,35 @@ public sealed class TemplateSubmitter(GraphManagementClient graph, IOptions<What
     private async Task RecordAsync(CatalogTemplate template, string language, CatalogText text, string id, string status, string category,
         CancellationToken ct)
     {
+        try
+        {
+            await RecordOnceAsync(template, language, text, id, status, category, ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            // Meta's approval webhook recorded the template in between: update that row instead.
+            db.ChangeTracker.Clear();
+            await RecordOnceAsync(template, language, text, id, status, category, ct);
+        }
+    }
+
+    private async Task RecordOnceAsync(CatalogTemplate template, string language, CatalogText text, string id, string status, string category,
+        CancellationToken ct)
+    {
         var row = await db.WhatsAppTemplates.FirstOrDefaultAsync(t => t.Name == template.Name && t.Language == language, ct);
         if (row is null)
         {
-            row = new WhatsAppTemplate { Name = template.Name, Language = language };
+            row = new WhatsAppTemplate { Name = template.Name, Language = language, Status = status };
             db.WhatsAppTemplates.Add(row);
         }
+        else if (row.RemoteId != id || string.IsNullOrEmpty(row.Status))
+        {
+            row.Status = status;
+        }
 
+        // else Meta's status webhook came first (a quick approval): it is newer than the answer to the POST.
         var format = template.Named ? "NAMED" : "POSITIONAL";
         row.RemoteId = id;
-        row.Status = status;
         row.Category = category;
         row.ParameterFormat = format;
         row.BodyParameters = string.Join(',', CloudApiClient.BodyParameterNames(text.Body, format));

@@ -226,7 +226,9 @@ public static class NotificationsApi
             return $"WhatsApp template {mapping.Name} ({mapping.Language}) is {template.Status}, not APPROVED; Meta would refuse it.";
         }
 
-        var count = string.IsNullOrEmpty(template.BodyParameters) ? 0 : template.BodyParameters.Split(',').Length;
+        // Null: known from a status webhook only, its parameters not yet read (template-sync reads them).
+        var count = template.BodyParameters is null ? type.Parameters.Count
+            : template.BodyParameters.Length == 0 ? 0 : template.BodyParameters.Split(',').Length;
         return count != type.Parameters.Count
             ? $"WhatsApp template {mapping.Name} ({mapping.Language}) takes {count} body parameter(s) but {type.Name} has {type.Parameters.Count}: {string.Join(", ", type.Parameters)}."
             : null;

@@ -314,11 +314,19 @@ internal sealed partial class InboundProcessor(
             };
             if (status is not null && t.Name is not null && t.Language is not null)
             {
-                var row = await db.WhatsAppTemplates.FirstOrDefaultAsync(x => x.Name == t.Name && x.Language == t.Language, ct);
-                if (row is not null)
+                var row = db.WhatsAppTemplates.Local.FirstOrDefault(x => x.Name == t.Name && x.Language == t.Language)
+                    ?? await db.WhatsAppTemplates.FirstOrDefaultAsync(x => x.Name == t.Name && x.Language == t.Language, ct);
+                if (row is null)
                 {
-                    row.Status = status;
+                    // Meta can approve a template within seconds of its submission, before the
+                    // submitting command has recorded it: the approval is kept, and the submission
+                    // or the next template-sync fills in its parameters.
+                    row = new WhatsAppTemplate { Name = Limit(t.Name, 512)!, Language = Limit(t.Language, 16)!, RemoteId = Limit(t.TemplateId, 64),
+                        Category = Limit(t.Category, 40), SyncedAt = now };
+                    db.WhatsAppTemplates.Add(row);
                 }
+
+                row.Status = status;
             }
 
             if (t.Event is "PAUSED" or "DISABLED" or "REJECTED" or "FLAGGED" or "PENDING_DELETION" or "CATEGORY_UPDATE")

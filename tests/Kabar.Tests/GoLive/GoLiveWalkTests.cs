@@ -39,7 +39,8 @@ public sealed class GoLiveWalkTests : IAsyncLifetime
         simulator = await SimulatorHost.StartAsync(new Dictionary<string, string?>
         {
             ["Kabar:Simulator:NewAccount"] = "true",
-            ["Kabar:Simulator:TemplateReviewDelay"] = "00:00:02",
+            // Meta may approve within seconds: the approval can reach Kabar before the submission is recorded.
+            ["Kabar:Simulator:TemplateReviewDelay"] = "00:00:00",
             ["Kabar:Simulator:AccessToken"] = Token,
             ["Kabar:Simulator:WebhookUrl"] = $"{kabarUrl}/webhooks/whatsapp",
             ["Kabar:Simulator:AppSecret"] = AppSecret,

@@ -321,8 +321,14 @@ internal sealed partial class InboundProcessor(
                     // Meta can approve a template within seconds of its submission, before the
                     // submitting command has recorded it: the approval is kept, and the submission
                     // or the next template-sync fills in its parameters.
-                    row = new WhatsAppTemplate { Name = Limit(t.Name, 512)!, Language = Limit(t.Language, 16)!, RemoteId = Limit(t.TemplateId, 64),
-                        Category = Limit(t.Category, 40), SyncedAt = now };
+                    row = new WhatsAppTemplate
+                    {
+                        Name = Limit(t.Name, 512)!,
+                        Language = Limit(t.Language, 16)!,
+                        RemoteId = Limit(t.TemplateId, 64),
+                        Category = Limit(t.Category, 40),
+                        SyncedAt = now
+                    };
                     db.WhatsAppTemplates.Add(row);
                 }
 

@@ -263,7 +263,7 @@ public static class KabarCli
         var failed = lines.Count(l => l.Failed);
         await Console.Error.WriteLineAsync(dryRun
             ? $"Dry run: {lines.Count(l => l.Outcome == "would submit")} template(s) would be submitted; nothing was sent."
-            : $"{submitted} submitted, {lines.Count(l => l.Outcome == "exists")} already at Meta, {lines.Count(l => l.Outcome == "differs")} differ, {failed} rejected or refused.");
+            : $"{submitted} submitted, {lines.Count(l => l.Outcome == "exists")} already at Meta, {lines.Count(l => l.Outcome == "differs")} differ, {failed} rejected, failed or refused.");
         return failed == 0 ? ExitCodes.Done : ExitCodes.Failed;
     }
 

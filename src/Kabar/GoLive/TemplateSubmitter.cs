@@ -32,7 +32,7 @@ public sealed class TemplateSubmitter(GraphManagementClient graph, IOptions<What
         var (found, error) = await graph.GetAllAsync($"{waba}/message_templates?fields={MetaTemplate.Fields}&limit=100", ct);
         if (error is not null)
         {
-            lines.Add(new SubmitLine("refused", "message_templates", "-", $"cannot read the business account's templates: {error}"));
+            lines.Add(new SubmitLine("failed", "message_templates", "-", $"cannot read the business account's templates: {error}"));
             return lines;
         }
 
@@ -57,7 +57,8 @@ public sealed class TemplateSubmitter(GraphManagementClient graph, IOptions<What
                 var answer = await graph.PostAsync($"{waba}/message_templates", body, null, ct);
                 if (answer.Error is { } failure)
                 {
-                    lines.Add(new SubmitLine("rejected", template.Name, language, failure.ToString()));
+                    // Meta's refusal of the template, or no answer at all (rate limit, network): the office acts differently.
+                    lines.Add(new SubmitLine(failure.Code is null || failure.Throttled ? "failed" : "rejected", template.Name, language, failure.ToString()));
                     continue;
                 }
 

@@ -312,7 +312,9 @@ internal sealed partial class InboundProcessor(
                 "APPROVED" or "REJECTED" or "PAUSED" or "DISABLED" or "PENDING_DELETION" => t.Event,
                 _ => null,
             };
-            if (status is not null && t.Name is not null && t.Language is not null)
+            // Meta's names are at most 512 characters and its language codes short: anything longer
+            // names no template Kabar could hold.
+            if (status is not null && t.Name is { Length: > 0 and <= 512 } && t.Language is { Length: > 0 and <= 16 })
             {
                 var row = db.WhatsAppTemplates.Local.FirstOrDefault(x => x.Name == t.Name && x.Language == t.Language)
                     ?? await db.WhatsAppTemplates.FirstOrDefaultAsync(x => x.Name == t.Name && x.Language == t.Language, ct);
@@ -323,11 +325,11 @@ internal sealed partial class InboundProcessor(
                     // or the next template-sync fills in its parameters.
                     row = new WhatsAppTemplate
                     {
-                        Name = Limit(t.Name, 512)!,
-                        Language = Limit(t.Language, 16)!,
+                        Name = t.Name,
+                        Language = t.Language,
                         RemoteId = Limit(t.TemplateId, 64),
                         Category = Limit(t.Category, 40),
-                        SyncedAt = now
+                        SyncedAt = now,
                     };
                     db.WhatsAppTemplates.Add(row);
                 }

@@ -329,8 +329,9 @@ public sealed class GoLiveCheckTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Contains("code 80008", Item(report, "token").Detail.En, StringComparison.Ordinal);
         Assert.Contains("not asked: Meta's rate limit", Item(report, $"number {MetaGraphFake.NumberId}").Detail.En, StringComparison.Ordinal);
 
-        // The console's next click, a new scope, does not call Meta either.
+        // The console's next click, a new scope, does not call Meta either, nor does a submission.
         await CheckAsync();
+        Assert.All(await SubmitAsync("permit_ready"), l => Assert.Equal("failed", l.Outcome));
         Assert.Single(meta.Requests);
     }
 

@@ -107,7 +107,7 @@ public sealed class GoLiveWalkTests : IAsyncLifetime
         var submit = await KabarAsync("whatsapp", "templates", "submit");
         Assert.True(submit.Code == 0, submit.ToString());
         Assert.Equal(16, submit.StdoutLines.Count(l => l.StartsWith("submitted ", StringComparison.Ordinal) && l.EndsWith(", PENDING", StringComparison.Ordinal)));
-        Assert.Contains("16 submitted, 0 already at Meta, 0 differ, 0 rejected or refused.", submit.Stderr, StringComparison.Ordinal);
+        Assert.Contains("16 submitted, 0 already at Meta, 0 differ, 0 rejected, failed or refused.", submit.Stderr, StringComparison.Ordinal);
 
         // Meta reviews; its status webhooks reach Kabar, which records each approval.
         await WaitForAsync(async () => await ApprovedTemplatesAsync() == 16, TimeSpan.FromSeconds(60), "16 approved templates in Kabar's database");

@@ -50,6 +50,9 @@ public sealed class SiCantikSyncTests(PostgresServer postgres) : IAsyncLifetime
     private async Task<Run> SyncAsync()
     {
         using var api = app!.Api();
+        // "Run now" answers when the run ends: a backfill of thousands of applications on a busy
+        // two-core machine can take longer than HttpClient's default 100 s.
+        api.Timeout = TimeSpan.FromMinutes(5);
         using var response = await api.PostAsync($"/api/jobs/{Connector.SiCantikSync.JobName}/run", null);
         var body = await KabarApp.ReadAsync<JsonElement>(response);
         return response.IsSuccessStatusCode

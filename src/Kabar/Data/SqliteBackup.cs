@@ -38,7 +38,7 @@ public static class SqliteBackup
             {
                 await from.OpenAsync(ct);
                 await to.OpenAsync(ct);
-                from.BackupDatabase(to);
+                await BackupAsync(from, to, ct);
 
                 // The copied header says WAL, like the source. One self-contained file is what a
                 // backup should be; Kabar turns WAL on again when it migrates the restored file.
@@ -61,6 +61,26 @@ public static class SqliteBackup
             foreach (var leftover in new[] { temporary, temporary + "-journal", temporary + "-wal", temporary + "-shm" })
             {
                 File.Delete(leftover);
+            }
+        }
+    }
+
+    /// <summary>
+    /// SQLite's backup, tried again while the running Kabar holds the database for a moment (its
+    /// write or a checkpoint answers SQLITE_BUSY or SQLITE_LOCKED): about five seconds in all.
+    /// </summary>
+    private static async Task BackupAsync(SqliteConnection from, SqliteConnection to, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                from.BackupDatabase(to);
+                return;
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6 && attempt < 50)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
             }
         }
     }

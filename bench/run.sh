@@ -38,7 +38,7 @@ if missing:
 ' "$keys"
 }
 
-dispatch_keys=scenario,db,numbers,messages_per_s,of_configured_rate,max_in_any_second_per_number,duplicates,latency_p50_ms,latency_p99_ms,kabar_peak_rss_mb,kabar_cpu_ms_per_message
+dispatch_keys=scenario,db,numbers,send_latency_ms,send_latency_jitter_ms,messages_per_s,of_configured_rate,max_in_any_second_per_number,arrivals_over_rate,duplicates,latency_p50_ms,latency_p99_ms,kabar_peak_rss_mb,kabar_cpu_ms_per_message
 instances_keys=$dispatch_keys,instances,one_instance_messages_per_s,one_instance_duplicates,of_one_instance
 hangfire_keys=$dispatch_keys,unthrottled_messages_per_s,hangfire_messages_per_s,hangfire_tuned_messages_per_s,ratio_to_hangfire
 webhook_keys=scenario,db,updates_per_s,p50_ms,p99_ms,bare_updates_per_s,of_bare_ceiling,kabar_peak_rss_mb
@@ -46,12 +46,15 @@ scan_keys=scenario,permits,due,scan_s,created,kabar_peak_rss_mb
 bulk_keys=scenario,db,contacts,decided,bulk_ms,single_decisions_per_s,ratio_to_single_calls,kabar_peak_rss_mb
 console_keys=scenario,contacts,attempts,rollup_first_run_s,pages,kabar_peak_rss_mb
 startup_keys=scenario,start_to_ready_ms,bare_start_to_ready_ms,ratio_to_bare
+recovery_keys=scenario,db,count,send_latency_ms,kill_to_ready_s,kill_to_first_send_s,messages_per_s_after,of_configured_rate_after,in_doubt,not_sent,duplicates,kabar_peak_rss_mb
 sicantik_keys=scenario,db,applications,backfill_requests,backfill_s,incremental_requests,incremental_pages_plus_changed,incremental_s,of_rate_floor,kabar_peak_rss_mb
 
 if [ "$mode" = "--smoke" ]; then
   run "$dispatch_keys" dispatch --db sqlite --numbers 1 --count 300 --mps 200
+  run "$dispatch_keys" dispatch --db postgres --pg "$pg" --numbers 2 --count 600 --mps 200 --latency 300 --jitter 100 --no-hangfire
   run "$hangfire_keys" dispatch --db postgres --pg "$pg" --numbers 4 --count 400 --mps 100
   run "$instances_keys" dispatch --db postgres --pg "$pg" --numbers 1 --count 300 --mps 200 --instances 2 --no-hangfire
+  run "$recovery_keys" recovery --db sqlite --count 600 --mps 200 --latency 300 --jitter 100
   run "$webhook_keys" webhooks --db sqlite --count 500
   run "$webhook_keys" webhooks --db postgres --pg "$pg" --count 500
   run "$scan_keys" scheduler-scan --db sqlite --count 20000
@@ -65,11 +68,18 @@ if [ "$mode" = "--smoke" ]; then
   exit 0
 fi
 
+# At Meta's latency first: each send answered 300 ± 100 ms after it arrives, the rate counted at arrival.
+run "$dispatch_keys" dispatch --db sqlite --numbers 1 --count 20000 --latency 300 --jitter 100
+run "$dispatch_keys" dispatch --db sqlite --numbers 4 --count 80000 --latency 300 --jitter 100
+run "$dispatch_keys" dispatch --db postgres --pg "$pg" --numbers 1 --count 20000 --latency 300 --jitter 100 --no-hangfire
+run "$dispatch_keys" dispatch --db postgres --pg "$pg" --numbers 4 --count 80000 --latency 300 --jitter 100 --no-hangfire
 run "$dispatch_keys" dispatch --db sqlite --numbers 1 --count 20000
 run "$dispatch_keys" dispatch --db sqlite --numbers 4 --count 80000
 run "$hangfire_keys" dispatch --db postgres --pg "$pg" --numbers 1 --count 20000
 run "$hangfire_keys" dispatch --db postgres --pg "$pg" --numbers 4 --count 80000
 run "$instances_keys" dispatch --db postgres --pg "$pg" --numbers 1 --count 6000 --mps 200 --instances 2 --no-hangfire
+run "$recovery_keys" recovery --db sqlite --count 20000 --latency 300 --jitter 100
+run "$recovery_keys" recovery --db postgres --pg "$pg" --count 20000 --latency 300 --jitter 100
 run "$webhook_keys" webhooks --db sqlite --count 50000
 run "$webhook_keys" webhooks --db postgres --pg "$pg" --count 50000
 run "$scan_keys" scheduler-scan --db sqlite --count 1000000

@@ -4,16 +4,19 @@ namespace Kabar.Benchmarks;
 
 /// <summary>
 /// Command line of the macro scenarios: <c>SCENARIO [--db sqlite|postgres] [--pg CONNSTR] [--count N] [--mps N]
-/// [--numbers N] [--instances N] [--concurrency N] [--per-post N] [--contacts N] [--attempts N] [--runs N] [--no-hangfire]</c>.
+/// [--numbers N] [--instances N] [--latency MS] [--jitter MS] [--concurrency N] [--per-post N] [--contacts N] [--attempts N] [--runs N]
+/// [--no-hangfire]</c>.
 /// </summary>
 public sealed record BenchOptions(string Scenario, string Db, string? Postgres, int Count, int MessagesPerSecond, int Concurrency,
     int Contacts = 1_000_000, int Attempts = 10_000_000, int Numbers = 1, int Runs = 5, bool Hangfire = true, string? Published = null,
-    int PerPost = 100, int Instances = 1)
+    int PerPost = 100, int Instances = 1, int LatencyMs = 0, int JitterMs = 0)
 {
     public const string Usage = """
         usage: Kabar.Benchmarks SCENARIO [options]        (each scenario prints its figures, then one JSON line)
           dispatch        [--db sqlite|postgres] [--pg "Host=…;Username=…"] [--numbers 1|4] [--count N] [--mps N] [--no-hangfire]
                           [--instances N]  (PostgreSQL: N Kabar processes on one database, beside the same backlog through one)
+                          [--latency MS] [--jitter MS]  (the simulator answers each send MS ± jitter after it arrived, as Meta does)
+          recovery        [--db …] [--pg …] [--count N] [--mps N] [--latency MS] [--jitter MS]  (kill -9 mid-backlog, restart)
           webhooks        [--db …] [--pg …] [--count N attempts] [--concurrency N] [--per-post N statuses, 100]
           scheduler-scan  [--count N permits]                      (SQLite)
           decisions-bulk  [--db …] [--pg …] [--count N contacts]
@@ -36,7 +39,7 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
         string? pg = null;
         string? published = null;
         int? count = null, mps = null, concurrency = null, contacts = null, attempts = null, numbers = null, runs = null, perPost = null,
-            instances = null;
+            instances = null, latency = null, jitter = null;
         var hangfire = true;
         for (var i = 1; i < args.Length; i++)
         {
@@ -86,6 +89,12 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
                 case "--runs" when number is not null:
                     runs = number;
                     break;
+                case "--latency" when number is <= 60_000:
+                    latency = number;
+                    break;
+                case "--jitter" when number is <= 60_000:
+                    jitter = number;
+                    break;
                 default:
                     return null;
             }
@@ -101,12 +110,13 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
         var defaultCount = scenario switch
         {
             "dispatch" => 20_000 * (numbers ?? 1),
+            "recovery" => 20_000,
             "scheduler-scan" => 1_000_000,
             "decisions-bulk" => 100_000,
             _ => 50_000,
         };
         return new BenchOptions(scenario, db, pg, count ?? defaultCount, mps ?? 1000, concurrency ?? 8,
             contacts ?? 1_000_000, attempts ?? 10_000_000, numbers ?? 1, runs ?? 5, hangfire, published, perPost ?? 100,
-            instances ?? 1);
+            instances ?? 1, latency ?? 0, jitter ?? 0);
     }
 }

@@ -138,7 +138,8 @@ public sealed class KabarServer : IAsyncDisposable
     /// <summary>Process start to the first 200 from <c>/readyz</c>.</summary>
     public TimeSpan StartToReady { get; private set; }
 
-    public static Task<KabarServer> StartAsync(BenchDatabase db, IEnumerable<string> settings, bool migrate = false) =>
+    /// <summary>Kabar on <paramref name="db"/>; <paramref name="url"/>: where it listens (a free port when null).</summary>
+    public static Task<KabarServer> StartAsync(BenchDatabase db, IEnumerable<string> settings, bool migrate = false, string? url = null) =>
         StartProcessAsync(typeof(Kabar.Notifications.Dispatcher).Assembly.Location,
         [
             $"--Kabar:Database:Provider={db.Provider}",
@@ -147,12 +148,12 @@ public sealed class KabarServer : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. settings,
             .. Extra(),
-        ]);
+        ], url);
 
     /// <summary>Starts <c>dotnet DLL --urls URL ARGS</c> and waits for <c>/readyz</c> to answer 200.</summary>
-    public static async Task<KabarServer> StartProcessAsync(string dll, IEnumerable<string> args)
+    public static async Task<KabarServer> StartProcessAsync(string dll, IEnumerable<string> args, string? url = null)
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        url ??= $"http://127.0.0.1:{FreePort()}";
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

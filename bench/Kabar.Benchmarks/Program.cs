@@ -35,6 +35,7 @@ var clock = Stopwatch.StartNew();
 var report = options.Scenario switch
 {
     "dispatch" => await DispatchBench.RunAsync(options),
+    "recovery" => await RecoveryBench.RunAsync(options),
     "webhooks" => await WebhookBench.RunAsync(options),
     "scheduler-scan" => await SchedulerScanBench.RunAsync(options),
     "decisions-bulk" => await DecisionsBulkBench.RunAsync(options),

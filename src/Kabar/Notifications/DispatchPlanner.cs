@@ -73,7 +73,7 @@ internal sealed class DispatchPlanner(
             // let the next pass probe a failing provider without waiting for a probe that never went.
             foreach (var plan in pass.Plans.Where(p => p.Channel == Channel.WhatsApp))
             {
-                limiter.Return();
+                limiter.Return(now, plan.ReadyAt);
             }
 
             foreach (var breaker in new[] { pass.WhatsAppBreaker, breakers.For(Channel.Sms, number.PhoneNumberId), breakers.For(Channel.Email, number.PhoneNumberId) })

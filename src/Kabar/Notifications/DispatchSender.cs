@@ -24,6 +24,9 @@ internal sealed partial class DispatchSender(
     TimeProvider time,
     ILogger<DispatchSender> logger)
 {
+    /// <summary>Meta's "throughput reached": more of the number's requests arrived in a second than its rate.</summary>
+    private const int ThroughputReached = 130429;
+
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public async Task<List<SendAnswer>> SendAllAsync(List<PlannedSend> plans, SendLimiter limiter, CancellationToken ct)
@@ -84,7 +87,7 @@ internal sealed partial class DispatchSender(
             switch (plan.Channel)
             {
                 case Channel.WhatsApp:
-                    var left = false;
+                    DateTime? leftAt = null;
                     try
                     {
                         // Timers round to whole milliseconds and may wake a little early: wait
@@ -99,19 +102,27 @@ internal sealed partial class DispatchSender(
                             return new SendAnswer(plan, null, null, Now, Held: true);
                         }
 
-                        left = true;
+                        // The slot is held from here: Meta counts the request when it arrives,
+                        // a network delay after this, not when its answer comes back.
+                        leftAt = Now;
+                        limiter.Depart(leftAt.Value);
                         var answer = await client.SendAsync(plan.WhatsApp!, ct);
+                        if (answer is { Outcome: SendOutcome.Failed, ErrorCode: ThroughputReached })
+                        {
+                            limiter.Throttled(Now);
+                        }
+
                         return new SendAnswer(plan, answer, null, Now);
                     }
                     finally
                     {
-                        if (left)
+                        if (leftAt is { } at)
                         {
-                            limiter.Release(Now);
+                            limiter.Answered(at, Now);
                         }
                         else
                         {
-                            limiter.Return(); // the slot was never used
+                            limiter.Return(Now, plan.ReadyAt); // the slot was never used
                         }
                     }
 

@@ -78,38 +78,96 @@ internal sealed partial class DispatchWorker(
         }
     }
 
+    /// <summary>
+    /// Passes one after another for one number; a pass's sends are answered a round trip later,
+    /// and meanwhile up to <see cref="NotificationOptions.PassesInFlight"/> passes are under way,
+    /// so the round trip does not cost the number its rate (docs/pipeline.md, "Limits").
+    /// </summary>
     private async Task RunNumberAsync(WhatsAppNumberOptions number, CancellationToken ct)
     {
-        while (!ct.IsCancellationRequested)
+        List<Task> sending = [];
+        try
         {
-            TimeSpan wait;
-            try
+            while (!ct.IsCancellationRequested)
             {
-                var pass = await dispatcher.RunOnceAsync(number, ct);
-                if (pass.Claimed >= options.Value.BatchSize || (pass.Sent > 0 && pass.NextFree is null))
+                var wait = await NextPassAsync(number, sending, ct);
+                if (wait > TimeSpan.Zero)
                 {
-                    continue; // more may be due right now
+                    await signal.WaitAsync(wait, ct);
                 }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Shutting down: the sends under way finish (or are cancelled) before the leases go.
+            foreach (var pass in sending)
+            {
+                await ObserveAsync(pass, number);
+            }
+        }
+    }
 
-                var now = time.GetUtcNow().UtcDateTime;
-                wait = pass.NextFree is { } free && free - now < options.Value.PollInterval
-                    ? free - now
-                    : options.Value.PollInterval;
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    /// <summary>Starts the next pass if one may start; returns how long to wait before the next.</summary>
+    private async Task<TimeSpan> NextPassAsync(WhatsAppNumberOptions number, List<Task> sending, CancellationToken ct)
+    {
+        foreach (var done in sending.Where(t => t.IsCompleted).ToList())
+        {
+            sending.Remove(done);
+            await ObserveAsync(done, number);
+        }
+
+        if (sending.Count >= options.Value.PassesInFlight)
+        {
+            await Task.WhenAny(sending);
+            return TimeSpan.Zero;
+        }
+
+        try
+        {
+            var pass = await dispatcher.StartPassAsync(number, ct);
+            if (!pass.Sending.IsCompleted)
             {
-                return;
+                sending.Add(pass.Sending);
             }
-            catch (Exception ex)
+            else
             {
-                LogPassFailed(ex, number.PhoneNumberId);
-                wait = options.Value.PollInterval;
+                await ObserveAsync(pass.Sending, number);
             }
 
-            if (wait > TimeSpan.Zero)
+            if (pass.Claimed >= options.Value.BatchSize || (pass.Sent > 0 && pass.NextFree is null))
             {
-                await signal.WaitAsync(wait, ct);
+                return TimeSpan.Zero; // more may be due right now
             }
+
+            var now = time.GetUtcNow().UtcDateTime;
+            return pass.NextFree is { } free && free - now < options.Value.PollInterval
+                ? free - now
+                : options.Value.PollInterval;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogPassFailed(ex, number.PhoneNumberId);
+            return options.Value.PollInterval;
+        }
+    }
+
+    /// <summary>A pass's sending ended; a failure is logged, and the next pass retries what it left.</summary>
+    private async Task ObserveAsync(Task pass, WhatsAppNumberOptions number)
+    {
+        try
+        {
+            await pass;
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+        catch (Exception ex)
+        {
+            LogPassFailed(ex, number.PhoneNumberId);
         }
     }
 

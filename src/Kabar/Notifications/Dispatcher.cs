@@ -8,10 +8,12 @@ using Microsoft.Extensions.Options;
 
 namespace Kabar.Notifications;
 
-/// <summary>What one dispatch pass did.</summary>
+/// <summary>What one dispatch pass did; <see cref="Sending"/> completes once its sends are answered and recorded.</summary>
 internal sealed record DispatchPass(int Claimed, int Sent, DateTime? NextFree)
 {
     public static readonly DispatchPass NotHolder = new(0, 0, null);
+
+    public Task Sending { get; init; } = Task.CompletedTask;
 }
 
 /// <summary>
@@ -49,10 +51,27 @@ internal sealed partial class Dispatcher(
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     private SendLimiter LimiterFor(WhatsAppNumberOptions number) =>
-        limiters.GetOrAdd(number.PhoneNumberId, _ => new SendLimiter(number.MessagesPerSecond));
+        limiters.GetOrAdd(number.PhoneNumberId, _ => new SendLimiter(number.MessagesPerSecond, O.ArrivalSpread));
 
-    /// <summary>One pass for one business number; never waits for time to pass.</summary>
+    /// <summary>One pass for one business number, its answers recorded; never waits for time to pass.</summary>
     public async Task<DispatchPass> RunOnceAsync(WhatsAppNumberOptions number, CancellationToken ct)
+    {
+        var pass = await StartPassAsync(number, ct);
+        if (pass.Sent == 0)
+        {
+            return pass;
+        }
+
+        await pass.Sending;
+        return pass with { NextFree = LimiterFor(number).NextFree(Now), Sending = Task.CompletedTask };
+    }
+
+    /// <summary>
+    /// Claims, plans and starts one pass's sends, and returns once they are on their way: the
+    /// answers come back a round trip later, and meanwhile the next pass can prepare the sends
+    /// of the slots that free up (<see cref="DispatchPass.Sending"/> completes once they are recorded).
+    /// </summary>
+    public async Task<DispatchPass> StartPassAsync(WhatsAppNumberOptions number, CancellationToken ct)
     {
         await composer.EnsureReadyAsync(ct);
         var now = Now;
@@ -81,10 +100,15 @@ internal sealed partial class Dispatcher(
             return new DispatchPass(claimed, 0, limiter.NextFree(Now));
         }
 
+        var sending = SendAndRecordAsync(plans, limiter, ct);
+        return new DispatchPass(claimed, plans.Count, limiter.NextFree(Now)) { Sending = sending };
+    }
+
+    private async Task SendAndRecordAsync(List<PlannedSend> plans, SendLimiter limiter, CancellationToken ct)
+    {
         var results = await dispatchSender.SendAllAsync(plans, limiter, ct);
         await recorder.RecordAsync(results, ct);
         crash.Hit(CrashPoints.AfterCommit);
-        return new DispatchPass(claimed, plans.Count, limiter.NextFree(Now));
     }
 
     /// <summary>The number's row when this process holds its sending lease, else null; renews the lease and sweeps when due.</summary>
@@ -128,8 +152,8 @@ internal sealed partial class Dispatcher(
         if (sender is { LeaseHolder: { } previous, LeaseUntil: { } previousUntil } && previous != Holder)
         {
             // Taking the number over from another process: its last sends are not in this
-            // process's limiter, so wait a second past the end of its lease.
-            notBefore[number.PhoneNumberId] = previousUntil + TimeSpan.FromSeconds(1);
+            // process's limiter, so wait a window past the end of its lease.
+            notBefore[number.PhoneNumberId] = previousUntil + TimeSpan.FromSeconds(1) + O.ArrivalSpread;
             // What this process once knew of the provider is stale; it learns afresh.
             breakers.For(Channel.WhatsApp, number.PhoneNumberId).Reset();
         }

@@ -1,20 +1,82 @@
 namespace Kabar.Notifications;
 
 /// <summary>
-/// Per business number pacing (SPEC §6): no sliding one-second window may carry more than the
-/// number's messages/second. A send occupies a slot from the moment it is reserved until one
-/// second after its answer came back; since a request reaches Meta before its answer returns,
-/// the requests Meta sees are then never more than the limit in any second, whatever the network
-/// latency. Bursts up to the limit are allowed, which is what lets a batch go out at once.
+/// Per business number pacing (SPEC §6): Meta counts a message when its request arrives, and no
+/// sliding second of arrivals may carry more than the number's messages/second. A request arrives
+/// somewhere between leaving Kabar and its answer coming back. Each of the
+/// <see cref="MessagesPerSecond"/> slots is held from a send's reservation until it may be used
+/// again, and a slot's next send leaves no earlier (docs/pipeline.md, "Limits"):
+/// <list type="bullet">
+/// <item>while the provider answers quickly (any answer of the last 10–20 s within
+/// <see cref="QuickAnswer"/>, twice the spread), and for every quick answer: until one second after
+/// the answer. The arrival lay before it, so this is exact; a nearby server (the simulator, a test)
+/// is held to it whatever queues in front of it;</item>
+/// <item>while every recent answer took longer, as Meta's do: one second and <see cref="Spread"/>
+/// after the send <em>left</em>. Meta's processing, most of the round trip, follows the arrival; as
+/// long as the delays on the way there differ by no more than the spread, no second of arrivals
+/// holds more than the rate, and the round trip does not cost the number its rate.</item>
+/// </list>
+/// Meta refusing a send with 130429 means arrivals bunched more than the spread allows: the spread
+/// then widens (doubling, up to a second) and narrows back a step per ten quiet minutes. Bursts up
+/// to the limit are allowed, which is what lets a batch go out at once.
 /// </summary>
-internal sealed class SendLimiter(int messagesPerSecond)
+internal sealed class SendLimiter
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxSpread = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan QuietStep = TimeSpan.FromMinutes(10);
     private readonly Lock gate = new();
-    private readonly Queue<DateTime> finished = new();
-    private int inFlight;
 
-    public int MessagesPerSecond { get; } = messagesPerSecond;
+    /// <summary>The sends that left within the last window or so, and returned reservations not yet due.</summary>
+    private readonly List<Held> held = [];
+    private readonly TimeSpan baseSpread;
+    private TimeSpan spread;
+    private DateTime? widenedAt;
+    private int reserved;
+
+    /// <summary>The quickest round trip in the current and the previous <see cref="RoundTripBucket"/>; null before the first answer.</summary>
+    private TimeSpan? quickestNow, quickestBefore;
+    private DateTime quickestSince;
+    private static readonly TimeSpan RoundTripBucket = TimeSpan.FromSeconds(10);
+
+    public SendLimiter(int messagesPerSecond, TimeSpan spread)
+    {
+        MessagesPerSecond = messagesPerSecond;
+        baseSpread = spread;
+        this.spread = spread;
+    }
+
+    public int MessagesPerSecond { get; }
+
+    /// <summary>How much later than the others a request may be counted by Meta after it left: the configured spread, widened after a 130429.</summary>
+    public TimeSpan Spread
+    {
+        get
+        {
+            lock (gate)
+            {
+                return spread;
+            }
+        }
+    }
+
+    /// <summary>A send answered within this holds its slot until a second after its answer.</summary>
+    public TimeSpan QuickAnswer => baseSpread + baseSpread;
+
+    /// <summary>Every answer of the last 10–20 s took longer than <see cref="QuickAnswer"/>: a distant provider, as Meta is.</summary>
+    private bool Distant
+    {
+        get
+        {
+            if (quickestNow is null && quickestBefore is null)
+            {
+                return false;
+            }
+
+            var quickest = TimeSpan.FromTicks(Math.Min(quickestNow?.Ticks ?? long.MaxValue, quickestBefore?.Ticks ?? long.MaxValue));
+            return quickest > QuickAnswer;
+        }
+    }
 
     /// <summary>Slots free now, or by <paramref name="horizon"/> when given.</summary>
     public int Available(DateTime now, DateTime? horizon = null)
@@ -23,7 +85,7 @@ internal sealed class SendLimiter(int messagesPerSecond)
         {
             Expire(now);
             var until = horizon ?? now;
-            return Math.Max(0, MessagesPerSecond - inFlight - finished.Count(f => f + Second > until));
+            return Math.Max(0, MessagesPerSecond - reserved - held.Count(h => FreeAt(h, now) > until));
         }
     }
 
@@ -31,7 +93,7 @@ internal sealed class SendLimiter(int messagesPerSecond)
 
     /// <summary>
     /// Takes a slot that is free now, or that frees up by <paramref name="horizon"/>; the send
-    /// must not start before <paramref name="readyAt"/>. Reserving ahead lets the dispatcher do
+    /// must not leave before <paramref name="readyAt"/>. Reserving ahead lets the dispatcher do
     /// its database work while the previous second's slots run out, instead of after.
     /// </summary>
     public bool TryReserve(DateTime now, DateTime horizon, out DateTime readyAt)
@@ -39,17 +101,19 @@ internal sealed class SendLimiter(int messagesPerSecond)
         lock (gate)
         {
             Expire(now);
-            if (inFlight + finished.Count < MessagesPerSecond)
+            if (reserved + held.Count < MessagesPerSecond)
             {
-                inFlight++;
+                reserved++;
                 readyAt = now;
                 return true;
             }
 
-            if (finished.Count > 0 && finished.Peek() + Second <= horizon)
+            var first = EarliestFree(now);
+            if (first is { } i && FreeAt(held[i], now) <= horizon)
             {
-                readyAt = finished.Dequeue() + Second;
-                inFlight++;
+                readyAt = FreeAt(held[i], now);
+                held.RemoveAt(i);
+                reserved++;
                 return true;
             }
 
@@ -58,22 +122,71 @@ internal sealed class SendLimiter(int messagesPerSecond)
         }
     }
 
-    /// <summary>A reserved slot that was not used after all.</summary>
-    public void Return()
+    /// <summary>
+    /// A reserved slot that was not used after all. Its slot frees when it would have been free
+    /// for the send: at <paramref name="readyAt"/>, the time <see cref="TryReserve"/> gave.
+    /// </summary>
+    public void Return(DateTime now, DateTime? readyAt)
     {
         lock (gate)
         {
-            inFlight--;
+            reserved--;
+            if (readyAt is { } ready && ready > now)
+            {
+                held.Add(new Held(ready, Until: ready));
+            }
         }
     }
 
-    /// <summary>The send's answer came back (or it failed) at <paramref name="now"/>.</summary>
-    public void Release(DateTime now)
+    /// <summary>A reserved send leaves at <paramref name="now"/>.</summary>
+    public void Depart(DateTime now)
     {
         lock (gate)
         {
-            inFlight--;
-            finished.Enqueue(now);
+            reserved--;
+            held.Add(new Held(now));
+        }
+    }
+
+    /// <summary>The answer to a send that left at <paramref name="leftAt"/> came back (or it failed) at <paramref name="now"/>.</summary>
+    public void Answered(DateTime leftAt, DateTime now)
+    {
+        lock (gate)
+        {
+            var i = held.FindIndex(h => h.Left == leftAt && h is { AnsweredAt: null, Until: null });
+            if (i >= 0)
+            {
+                held[i] = held[i] with { AnsweredAt = now };
+            }
+
+            if (now - quickestSince >= RoundTripBucket)
+            {
+                quickestBefore = now - quickestSince >= RoundTripBucket + RoundTripBucket ? null : quickestNow;
+                quickestNow = null;
+                quickestSince = now;
+            }
+
+            var trip = now - leftAt;
+            quickestNow = quickestNow is { } q && q <= trip ? q : trip;
+        }
+    }
+
+    /// <summary>
+    /// Meta refused a send with 130429 at <paramref name="now"/>: requests arrived closer together
+    /// than they left. The spread doubles (at least 50 ms more), up to a second.
+    /// </summary>
+    public void Throttled(DateTime now)
+    {
+        lock (gate)
+        {
+            if (widenedAt is { } at && now - at < Second)
+            {
+                return; // one widening per bunch of refusals
+            }
+
+            var wider = spread + spread + TimeSpan.FromMilliseconds(50);
+            spread = wider < MaxSpread ? wider : MaxSpread;
+            widenedAt = now;
         }
     }
 
@@ -83,20 +196,80 @@ internal sealed class SendLimiter(int messagesPerSecond)
         lock (gate)
         {
             Expire(now);
-            if (inFlight + finished.Count < MessagesPerSecond)
+            if (reserved + held.Count < MessagesPerSecond)
             {
                 return null;
             }
 
-            return finished.Count > 0 ? finished.Peek() + Second : now + TimeSpan.FromMilliseconds(10);
+            // Every slot waits for an answer: look again shortly.
+            return EarliestFree(now) is { } i && FreeAt(held[i], now) is var free && free != DateTime.MaxValue
+                ? free
+                : now + TimeSpan.FromMilliseconds(10);
         }
+    }
+
+    /// <summary>
+    /// When a slot may be used again: a second after a quick answer, or while the provider is
+    /// distant a second and the spread after the send left; else a second after its answer, and
+    /// not before it came.
+    /// </summary>
+    private DateTime FreeAt(Held h, DateTime now)
+    {
+        if (h.Until is { } until)
+        {
+            return until;
+        }
+
+        if (h.AnsweredAt is { } answered && (answered - h.Left <= QuickAnswer || !Distant))
+        {
+            return answered + Second;
+        }
+
+        if (Distant)
+        {
+            // Not answered within the quick limit yet, or not quickly: the rule of a distant provider.
+            return now - h.Left <= QuickAnswer && h.AnsweredAt is null ? h.Left + Second + (QuickAnswer > spread ? QuickAnswer : spread)
+                : h.Left + Second + spread;
+        }
+
+        return DateTime.MaxValue; // held until its answer
+    }
+
+    private int? EarliestFree(DateTime now)
+    {
+        int? earliest = null;
+        var soonest = DateTime.MaxValue;
+        for (var i = 0; i < held.Count; i++)
+        {
+            var free = FreeAt(held[i], now);
+            if (free < soonest)
+            {
+                (earliest, soonest) = (i, free);
+            }
+        }
+
+        return earliest;
     }
 
     private void Expire(DateTime now)
     {
-        while (finished.Count > 0 && finished.Peek() + Second <= now)
-        {
-            finished.Dequeue();
-        }
+        Narrow(now);
+        held.RemoveAll(h => FreeAt(h, now) <= now);
     }
+
+    /// <summary>After ten quiet minutes since the last widening, the spread halves its way back to the configured one.</summary>
+    private void Narrow(DateTime now)
+    {
+        if (widenedAt is not { } at || now - at < QuietStep)
+        {
+            return;
+        }
+
+        var narrower = baseSpread + (spread - baseSpread) / 2;
+        spread = narrower - baseSpread < TimeSpan.FromMilliseconds(1) ? baseSpread : narrower;
+        widenedAt = spread == baseSpread ? null : now;
+    }
+
+    /// <summary>A send that left at <see cref="Left"/>; or, with <see cref="Until"/>, a returned reservation's slot.</summary>
+    private sealed record Held(DateTime Left, DateTime? AnsweredAt = null, DateTime? Until = null);
 }

@@ -6,8 +6,11 @@ namespace Kabar.Simulator;
 
 public sealed partial class CloudApiSimulator
 {
-    /// <summary><c>POST /{version}/{phone-number-id}/messages</c>.</summary>
-    internal SimSendResult Send(string phoneNumberId, string? authorization, JsonElement body)
+    /// <summary>
+    /// <c>POST /{version}/{phone-number-id}/messages</c>, arrived at <paramref name="arrivedAt"/>: Meta
+    /// counts a number's throughput when its requests arrive, before it works on them and answers.
+    /// </summary>
+    internal SimSendResult Send(string phoneNumberId, string? authorization, JsonElement body, DateTimeOffset arrivedAt)
     {
         if (!Authorized(authorization))
         {
@@ -38,7 +41,7 @@ public sealed partial class CloudApiSimulator
                 break;
         }
 
-        var now = time.GetUtcNow();
+        var now = arrivedAt;
         var limit = RateCheck(phoneNumberId, Digits(to ?? recipientUserId!), now);
         if (limit is not null)
         {
@@ -148,6 +151,17 @@ public sealed partial class CloudApiSimulator
         return message;
     }
 
+    /// <summary>
+    /// How long Meta takes to answer a send once it arrived: <see cref="SimulatorOptions.SendLatency"/>
+    /// ± <see cref="SimulatorOptions.SendLatencyJitter"/>, evenly spread.
+    /// </summary>
+    internal TimeSpan AnswerLatency()
+    {
+        var jitter = options.SendLatencyJitter.Ticks;
+        var ticks = options.SendLatency.Ticks + (jitter == 0 ? 0 : (long)((NextDouble() * 2 - 1) * jitter));
+        return TimeSpan.FromTicks(Math.Max(0, ticks));
+    }
+
     private SimSendResult Refuse(GraphError error)
     {
         refusedByCode.AddOrUpdate(error.Code, 1, (_, n) => n + 1);
@@ -177,13 +191,7 @@ public sealed partial class CloudApiSimulator
         var nowTicks = now.UtcTicks;
         lock (state)
         {
-            var windowStart = nowTicks - TimeSpan.TicksPerSecond;
-            while (state.Accepted.TryPeek(out var first) && first <= windowStart)
-            {
-                state.Accepted.Dequeue();
-            }
-
-            if (state.Accepted.Count >= mps)
+            if (OverTheRate(state, nowTicks, mps))
             {
                 return Error(130429, null);
             }
@@ -207,10 +215,55 @@ public sealed partial class CloudApiSimulator
             }
 
             state.Pairs[recipient] = (tokens - 1, nowTicks);
-            state.Accepted.Enqueue(nowTicks);
-            state.MaxInSecond = Math.Max(state.MaxInSecond, state.Accepted.Count);
+            state.Accepted.Insert(UpperBound(state.Accepted, nowTicks), nowTicks);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Whether one more arrival at <paramref name="at"/> would put more than <paramref name="mps"/> in a
+    /// sliding second. Requests are worked on in about the order they arrived, not exactly: the
+    /// windows that would hold it are the one ending at it and those ending at each later arrival
+    /// within a second. Records the fullest window in <see cref="NumberState.MaxInSecond"/>.
+    /// </summary>
+    private static bool OverTheRate(NumberState state, long at, int mps)
+    {
+        var accepted = state.Accepted;
+        var stale = UpperBound(accepted, at - (2 * TimeSpan.TicksPerSecond));
+        accepted.RemoveRange(0, stale);
+        var fullest = CountIn(accepted, at - TimeSpan.TicksPerSecond, at) + 1;
+        for (var i = UpperBound(accepted, at); i < accepted.Count && accepted[i] < at + TimeSpan.TicksPerSecond; i++)
+        {
+            fullest = Math.Max(fullest, CountIn(accepted, accepted[i] - TimeSpan.TicksPerSecond, accepted[i]) + 1);
+        }
+
+        if (fullest > mps)
+        {
+            return true;
+        }
+
+        state.MaxInSecond = Math.Max(state.MaxInSecond, fullest);
+        return false;
+    }
+
+    /// <summary>Arrivals in (<paramref name="after"/>, <paramref name="upTo"/>].</summary>
+    private static int CountIn(List<long> sorted, long after, long upTo) => UpperBound(sorted, upTo) - UpperBound(sorted, after);
+
+    /// <summary>The index of the first arrival later than <paramref name="value"/>.</summary>
+    private static int UpperBound(List<long> sorted, long value)
+    {
+        var i = sorted.BinarySearch(value);
+        if (i < 0)
+        {
+            return ~i;
+        }
+
+        while (i < sorted.Count && sorted[i] == value)
+        {
+            i++;
+        }
+
+        return i;
     }
 
     private void ScheduleStatuses(SimMessage message, SimTemplate? template, FaultRequest? fault, DateTimeOffset now)

@@ -73,7 +73,8 @@ public sealed partial class CloudApiSimulator
 
     private sealed class NumberState
     {
-        public Queue<long> Accepted { get; } = new();
+        /// <summary>When each accepted send arrived, in ticks, in order, over the last two seconds.</summary>
+        public List<long> Accepted { get; } = [];
         public Dictionary<string, (double Tokens, long At)> Pairs { get; } = new(StringComparer.Ordinal);
         public int MaxInSecond { get; set; }
     }

@@ -75,6 +75,7 @@ internal static class SimulatorApi
 
     private static async Task<IResult> SendAsync(HttpContext http, CloudApiSimulator sim, string phoneNumberId)
     {
+        var arrivedAt = sim.Time.GetUtcNow();
         JsonDocument document;
         try
         {
@@ -87,7 +88,7 @@ internal static class SimulatorApi
 
         using (document)
         {
-            var result = sim.Send(phoneNumberId, http.Request.Headers.Authorization.ToString(), document.RootElement);
+            var result = sim.Send(phoneNumberId, http.Request.Headers.Authorization.ToString(), document.RootElement, arrivedAt);
             if (result.Unanswered)
             {
                 // Meta is down: the request is neither taken nor answered until the client gives up.
@@ -103,11 +104,13 @@ internal static class SimulatorApi
                 return Results.Empty;
             }
 
-            if (result.Delay > TimeSpan.Zero)
+            // Meta's own time to answer, from the request's arrival, on top of a fault's slowness.
+            var delay = result.Delay + sim.AnswerLatency() - (sim.Time.GetUtcNow() - arrivedAt);
+            if (delay > TimeSpan.Zero)
             {
                 try
                 {
-                    await Task.Delay(result.Delay, sim.Time, http.RequestAborted);
+                    await Task.Delay(delay, sim.Time, http.RequestAborted);
                 }
                 catch (OperationCanceledException)
                 {

@@ -43,6 +43,17 @@ public sealed class SimulatorOptions
     [Range(1, 100_000)]
     public int? MessagesPerSecond { get; set; }
 
+    /// <summary>
+    /// How long a send takes to be answered after it arrived (Meta answers from Indonesia in a few
+    /// hundred milliseconds); the number's rate is counted at arrival, before this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan SendLatency { get; set; }
+
+    /// <summary>Each answer's latency is <see cref="SendLatency"/> plus or minus up to this, evenly spread.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan SendLatencyJitter { get; set; }
+
     /// <summary>Messages to one person that may be sent at once before the pair rate applies.</summary>
     [Range(1, 1000)]
     public int PairRateBurst { get; set; } = 45;

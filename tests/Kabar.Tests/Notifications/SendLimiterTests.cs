@@ -1,0 +1,213 @@
+using Kabar.Notifications;
+
+namespace Kabar.Tests.Notifications;
+
+/// <summary>
+/// The per-number rate at Meta's latency (SPEC §6, docs/pipeline.md "Limits"), on a simulated clock:
+/// a dispatcher reserving slots pass after pass, sends leaving at their slot, each request arriving
+/// at Meta a network delay later and answered a round trip after it left, and Meta counting every
+/// sliding second of arrivals and refusing the one over the rate with 130429, as it does.
+/// </summary>
+public sealed class SendLimiterTests
+{
+    private static readonly DateTime Start = new(2026, 12, 1, 1, 0, 0, DateTimeKind.Utc);
+    private static readonly TimeSpan Spread = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>What the simulated minutes came to.</summary>
+    private sealed record Run(int Arrived, int Refused, DateTime? LastRefused, int MaxInAnySecond, double SteadyRate);
+
+    /// <param name="Rate">The number's messages/second.</param>
+    /// <param name="RoundTrip">From leaving to the answer, before jitter.</param>
+    /// <param name="RoundTripJitter">Each round trip is <paramref name="RoundTrip"/> ± up to this.</param>
+    /// <param name="ArrivalJitter">Each request reaches Meta a quarter of the round trip after it left, plus up to this.</param>
+    /// <param name="Stall">Every ten seconds from the fifth, something on the way (a proxy, a congested link) holds the requests
+    /// for this long, then lets them all through at once.</param>
+    private sealed record Network(int Rate, TimeSpan RoundTrip, TimeSpan RoundTripJitter, TimeSpan ArrivalJitter, TimeSpan Stall = default);
+
+    [Theory]
+    [InlineData(1000, 100, 30)]
+    [InlineData(1000, 300, 100)]
+    [InlineData(1000, 600, 200)]
+    [InlineData(80, 300, 100)]
+    [InlineData(250, 450, 150)]
+    public void AtMetasLatency_NoSecondOfArrivalsHoldsMoreThanTheRate_AndTheRateIsUsed(int rate, int roundTripMs, int jitterMs)
+    {
+        var network = new Network(rate, TimeSpan.FromMilliseconds(roundTripMs), TimeSpan.FromMilliseconds(jitterMs), Spread);
+
+        var run = Simulate(network, TimeSpan.FromMinutes(2), seed: rate + roundTripMs);
+
+        Assert.True(run.MaxInAnySecond <= rate, $"{run.MaxInAnySecond} requests arrived in one second at a rate of {rate}");
+        Assert.Equal(0, run.Refused);
+        Assert.True(run.SteadyRate >= 0.95 * rate, $"sent {run.SteadyRate:0.0}/s of {rate}/s");
+    }
+
+    [Fact]
+    public void RequestsHeldUpOnTheWay_AreRefusedAtFirst_ThenTheWindowWidensUntilTheStallsPass()
+    {
+        // Every ten seconds the way to Meta stalls for 150 ms, six times the configured spread,
+        // and lets the held requests through at once.
+        var network = new Network(1000, TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(100), Spread,
+            Stall: TimeSpan.FromMilliseconds(150));
+
+        var run = Simulate(network, TimeSpan.FromMinutes(2), seed: 7);
+
+        Assert.True(run.Refused > 0, "the first stall let more than the rate arrive in a second");
+        // A refused stall widens the window, and the stalls of the second minute all pass.
+        Assert.True(run.LastRefused < Start.AddSeconds(60), $"refused again at {run.LastRefused:HH:mm:ss.fff}");
+        Assert.True(run.Refused < run.Arrived / 100, $"{run.Refused} of {run.Arrived} refused");
+        Assert.True(run.MaxInAnySecond <= network.Rate);
+        Assert.True(run.SteadyRate >= 0.75 * network.Rate, $"sent {run.SteadyRate:0.0}/s of {network.Rate}/s");
+    }
+
+    [Fact]
+    public void AQuickAnswer_FreesItsSlotOneSecondAfterTheAnswer()
+    {
+        // The request arrived before its answer: a second after the answer is exact.
+        var limiter = new SendLimiter(2, Spread);
+        Assert.True(limiter.TryAcquire(Start));
+        limiter.Depart(Start);
+        limiter.Answered(Start, Start.AddMilliseconds(1));
+        Assert.True(limiter.TryAcquire(Start.AddMilliseconds(1)));
+        limiter.Depart(Start.AddMilliseconds(1));
+        limiter.Answered(Start.AddMilliseconds(1), Start.AddMilliseconds(40));
+
+        Assert.False(limiter.TryAcquire(Start.AddMilliseconds(1000)));
+        Assert.True(limiter.TryAcquire(Start.AddMilliseconds(1001)));
+        Assert.Equal(Start.AddMilliseconds(1040), limiter.NextFree(Start.AddMilliseconds(1001)));
+    }
+
+    [Fact]
+    public void ANearbyProvider_HoldsASlotUntilASecondAfterItsAnswer_HoweverLateItComes()
+    {
+        var limiter = new SendLimiter(1, Spread);
+        Assert.True(limiter.TryAcquire(Start));
+        limiter.Depart(Start);
+        limiter.Answered(Start, Start.AddMilliseconds(1));
+        Assert.True(limiter.TryAcquire(Start.AddMilliseconds(1001)));
+        limiter.Depart(Start.AddMilliseconds(1001));
+
+        // The request may have waited in front of the server all that time.
+        Assert.False(limiter.TryAcquire(Start.AddSeconds(3)));
+        limiter.Answered(Start.AddMilliseconds(1001), Start.AddMilliseconds(3500));
+        Assert.False(limiter.TryAcquire(Start.AddMilliseconds(4499)));
+        Assert.True(limiter.TryAcquire(Start.AddMilliseconds(4500)));
+    }
+
+    [Fact]
+    public void ADistantProvider_ASlowSendHoldsItsSlotOneSecondAndTheSpreadAfterItLeft()
+    {
+        var limiter = new SendLimiter(1, Spread);
+        Assert.True(limiter.TryAcquire(Start));
+        limiter.Depart(Start);
+        limiter.Answered(Start, Start.AddMilliseconds(300));
+        Assert.False(limiter.TryAcquire(Start.AddMilliseconds(1024)));
+        Assert.True(limiter.TryAcquire(Start.AddMilliseconds(1025)));
+        var left = Start.AddMilliseconds(1025);
+        limiter.Depart(left);
+
+        // Not answered yet, and it might still be quickly: held for the longer rule meanwhile.
+        Assert.Equal(left.AddMilliseconds(1050), limiter.NextFree(left.AddMilliseconds(40)));
+        Assert.Equal(left.AddMilliseconds(1025), limiter.NextFree(left.AddMilliseconds(60)));
+        limiter.Answered(left, left.AddMilliseconds(400));
+        Assert.False(limiter.TryAcquire(left.AddMilliseconds(1024)));
+        Assert.True(limiter.TryAcquire(left.AddMilliseconds(1025)));
+    }
+
+    [Fact]
+    public void AReservationAheadHandedBack_FreesItsSlotOnlyWhenItWouldHaveLeft()
+    {
+        var limiter = new SendLimiter(1, Spread);
+        Assert.True(limiter.TryAcquire(Start));
+        limiter.Depart(Start);
+        limiter.Answered(Start, Start.AddMilliseconds(300));
+        Assert.True(limiter.TryReserve(Start.AddMilliseconds(500), Start.AddMilliseconds(1300), out var readyAt));
+        Assert.Equal(Start.AddMilliseconds(1025), readyAt);
+
+        limiter.Return(Start.AddMilliseconds(600), readyAt);
+
+        Assert.Equal(0, limiter.Available(Start.AddMilliseconds(1000)));
+        Assert.False(limiter.TryAcquire(Start.AddMilliseconds(1000)));
+        Assert.True(limiter.TryAcquire(Start.AddMilliseconds(1025)));
+    }
+
+    /// <summary>
+    /// Runs the dispatcher's use of the limiter against the network for <paramref name="length"/>:
+    /// a pass every 40 ms reserves up to 250 slots free now or within 800 ms (as
+    /// <c>DispatchPlanner</c> does), each send leaves when its slot is free (a timer waking up to
+    /// 2 ms late), and Meta refuses what arrives over the rate.
+    /// </summary>
+    private static Run Simulate(Network network, TimeSpan length, int seed)
+    {
+        var random = new Random(seed);
+        var limiter = new SendLimiter(network.Rate, Spread);
+        var events = new PriorityQueue<Action<DateTime>, (DateTime, long)>();
+        long order = 0;
+        void At(DateTime when, Action<DateTime> what) => events.Enqueue(what, (when, order++));
+        TimeSpan Between(TimeSpan from, TimeSpan to) => from + (to - from) * random.NextDouble();
+
+        var end = Start + length;
+        var counted = new Queue<DateTime>();
+        var arrivals = new List<DateTime>();
+        int refused = 0, maxInSecond = 0;
+        DateTime? lastRefused = null;
+
+        void Arrive(DateTime t, DateTime answerAt)
+        {
+            while (counted.TryPeek(out var first) && first <= t.AddSeconds(-1))
+            {
+                counted.Dequeue();
+            }
+
+            if (counted.Count >= network.Rate)
+            {
+                refused++;
+                lastRefused = t;
+                At(answerAt, limiter.Throttled);
+                return;
+            }
+
+            counted.Enqueue(t);
+            arrivals.Add(t);
+            maxInSecond = Math.Max(maxInSecond, counted.Count);
+        }
+
+        void Leave(DateTime t)
+        {
+            limiter.Depart(t);
+            var roundTrip = Between(network.RoundTrip - network.RoundTripJitter, network.RoundTrip + network.RoundTripJitter);
+            var toMeta = network.RoundTrip / 4 + Between(TimeSpan.Zero, network.ArrivalJitter);
+            var intoStall = TimeSpan.FromTicks((t - Start - TimeSpan.FromSeconds(5)).Ticks % (TimeSpan.TicksPerSecond * 10));
+            if (t >= Start.AddSeconds(5) && intoStall < network.Stall)
+            {
+                toMeta += network.Stall - intoStall;
+            }
+
+            var answerAt = t + (roundTrip > toMeta ? roundTrip : toMeta);
+            At(t + toMeta, arrivedAt => Arrive(arrivedAt, answerAt));
+            At(answerAt, answered => limiter.Answered(t, answered));
+        }
+
+        void Pass(DateTime t)
+        {
+            for (var i = 0; i < 250 && limiter.TryReserve(t, t.AddMilliseconds(800), out var readyAt); i++)
+            {
+                At((readyAt > t ? readyAt : t) + Between(TimeSpan.Zero, TimeSpan.FromMilliseconds(2)), Leave);
+            }
+
+            if (t < end)
+            {
+                At(t.AddMilliseconds(40), Pass);
+            }
+        }
+
+        At(Start, Pass);
+        while (events.TryDequeue(out var next, out var key))
+        {
+            next(key.Item1);
+        }
+
+        // The steady rate: what arrived from the 10th second to the end of the passes.
+        var steady = arrivals.Count(a => a >= Start.AddSeconds(10) && a < end) / (length - TimeSpan.FromSeconds(10)).TotalSeconds;
+        return new Run(arrivals.Count + refused, refused, lastRefused, maxInSecond, steady);
+    }
+}

@@ -41,7 +41,7 @@ if missing:
 dispatch_keys=scenario,db,numbers,send_latency_ms,send_latency_jitter_ms,messages_per_s,of_configured_rate,max_in_any_second_per_number,arrivals_over_rate,duplicates,latency_p50_ms,latency_p99_ms,kabar_peak_rss_mb,kabar_cpu_ms_per_message
 instances_keys=$dispatch_keys,instances,one_instance_messages_per_s,one_instance_duplicates,of_one_instance
 hangfire_keys=$dispatch_keys,unthrottled_messages_per_s,hangfire_messages_per_s,hangfire_tuned_messages_per_s,ratio_to_hangfire
-webhook_keys=scenario,db,updates_per_s,p50_ms,p99_ms,bare_updates_per_s,of_bare_ceiling,kabar_peak_rss_mb
+webhook_keys=scenario,db,per_post,concurrency,updates_per_s,p50_ms,p99_ms,bare_updates_per_s,of_bare_ceiling,applied_per_s_end_to_end,kabar_peak_rss_mb
 scan_keys=scenario,permits,due,scan_s,created,kabar_peak_rss_mb
 bulk_keys=scenario,db,contacts,decided,bulk_ms,single_decisions_per_s,ratio_to_single_calls,kabar_peak_rss_mb
 console_keys=scenario,contacts,attempts,rollup_first_run_s,pages,kabar_peak_rss_mb
@@ -55,6 +55,8 @@ if [ "$mode" = "--smoke" ]; then
   run "$hangfire_keys" dispatch --db postgres --pg "$pg" --numbers 4 --count 400 --mps 100
   run "$instances_keys" dispatch --db postgres --pg "$pg" --numbers 1 --count 300 --mps 200 --instances 2 --no-hangfire
   run "$recovery_keys" recovery --db sqlite --count 600 --mps 200 --latency 300 --jitter 100
+  run "$webhook_keys" webhooks --db sqlite --count 300 --per-post 1
+  run "$webhook_keys" webhooks --db postgres --pg "$pg" --count 300 --per-post 1 --concurrency 64
   run "$webhook_keys" webhooks --db sqlite --count 500
   run "$webhook_keys" webhooks --db postgres --pg "$pg" --count 500
   run "$scan_keys" scheduler-scan --db sqlite --count 20000
@@ -80,6 +82,11 @@ run "$hangfire_keys" dispatch --db postgres --pg "$pg" --numbers 4 --count 80000
 run "$instances_keys" dispatch --db postgres --pg "$pg" --numbers 1 --count 6000 --mps 200 --instances 2 --no-hangfire
 run "$recovery_keys" recovery --db sqlite --count 20000 --latency 300 --jitter 100
 run "$recovery_keys" recovery --db postgres --pg "$pg" --count 20000 --latency 300 --jitter 100
+# Webhooks: one status per POST (Meta's usual shape) at 8 and 64 in flight, then 100 per POST.
+for concurrency in 8 64; do
+  run "$webhook_keys" webhooks --db sqlite --count 20000 --per-post 1 --concurrency "$concurrency"
+  run "$webhook_keys" webhooks --db postgres --pg "$pg" --count 20000 --per-post 1 --concurrency "$concurrency"
+done
 run "$webhook_keys" webhooks --db sqlite --count 50000
 run "$webhook_keys" webhooks --db postgres --pg "$pg" --count 50000
 run "$scan_keys" scheduler-scan --db sqlite --count 1000000

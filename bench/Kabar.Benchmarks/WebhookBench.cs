@@ -11,8 +11,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Kabar.Benchmarks;
 
 /// <summary>
-/// Signed status webhooks, 100 statuses per POST (<c>--per-post</c>) as Meta batches them, for attempts Kabar has
-/// recorded: sent, delivered and read for each, posted <c>--concurrency</c> at a time. Baseline in
+/// Signed status webhooks for attempts Kabar has recorded: sent, delivered and read for each,
+/// <c>--per-post</c> statuses per POST (one is Meta's usual shape and the headline, run at 8 and
+/// 64 in flight; 100 is how Meta batches a burst), posted <c>--concurrency</c> at a time. Baseline in
 /// the same invocation: the same POSTs from the same load generator to a bare ASP.NET Core endpoint
 /// (its own process) that only verifies the signature and parses the batch — the ceiling of ingest
 /// on this machine.

@@ -21,12 +21,7 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
             return 0;
         }
 
-        var ids = events.Select(e => Guid.TryParse(e.BizOpaqueCallbackData, out var g) ? g : Guid.Empty)
-            .Where(g => g != Guid.Empty).Distinct().ToList();
-        var wamids = events.Select(e => e.Wamid).Distinct().ToList();
-        var attempts = await db.DeliveryAttempts
-            .Where(a => ids.Contains(a.Id) || (a.ProviderMessageId != null && wamids.Contains(a.ProviderMessageId)))
-            .ToListAsync(ct);
+        var attempts = await AttemptsAsync(events, ct);
         if (attempts.Count == 0)
         {
             return 0;
@@ -74,6 +69,29 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
         }
 
         return applied;
+    }
+
+    /// <summary>
+    /// The attempts the statuses name: by the attempt id echoed in <c>biz_opaque_callback_data</c>,
+    /// and by wamid only for the statuses that echo none Kabar knows (Kabar's own sends echo it), so a
+    /// batch costs one index lookup per attempt instead of two.
+    /// </summary>
+    private async Task<List<DeliveryAttempt>> AttemptsAsync(IReadOnlyList<WhatsAppStatusEvent> events, CancellationToken ct)
+    {
+        var ids = events.Select(e => Guid.TryParse(e.BizOpaqueCallbackData, out var g) ? g : Guid.Empty)
+            .Where(g => g != Guid.Empty).Distinct().ToList();
+        var attempts = ids.Count == 0 ? [] : await db.DeliveryAttempts.Where(a => ids.Contains(a.Id)).ToListAsync(ct);
+        var found = attempts.Select(a => a.Id).ToHashSet();
+        var wamids = events.Where(e => !(Guid.TryParse(e.BizOpaqueCallbackData, out var g) && found.Contains(g)))
+            .Select(e => e.Wamid).Distinct().ToList();
+        if (wamids.Count > 0)
+        {
+            var byWamid = await db.DeliveryAttempts
+                .Where(a => a.ProviderMessageId != null && wamids.Contains(a.ProviderMessageId)).ToListAsync(ct);
+            attempts.AddRange(byWamid.Where(a => found.Add(a.Id)));
+        }
+
+        return attempts;
     }
 
     /// <summary>

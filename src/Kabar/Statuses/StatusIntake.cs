@@ -11,7 +11,8 @@ namespace Kabar.Statuses;
 /// <summary>
 /// Stores webhook posts that carry statuses and nothing else (most of Meta's traffic: sent,
 /// delivered and read for every message) as they came, one row per post in the webhook inbox,
-/// compressed without loss (the one writer commits a fifth of the bytes), with group commit:
+/// compressed without loss when they carry several statuses (the one writer commits a fifth of
+/// the bytes; a post of one status is stored as it is, <see cref="OneStatusAsItCame"/>), with group commit:
 /// posts that arrive while a commit is under way wait for the next one, and that one stores all
 /// of them with one statement (on SQLite, in one write turn). Each post gets its 200 only after
 /// its body is committed; a failed commit fails every post in it, and Meta delivers them again.
@@ -35,6 +36,13 @@ internal sealed partial class StatusIntake(
     /// <summary>The longest the status worker gives way to a burst before it works beside it.</summary>
     public static readonly TimeSpan MaxGiveWay = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A post of one status (Meta's usual shape, a few hundred bytes) up to this size is stored
+    /// as it came: there, setting up the compressor and, at expansion, the decompressor cost
+    /// more processor time than the smaller write saves. Larger posts are compressed.
+    /// </summary>
+    public const int OneStatusAsItCame = 4_096;
+
     /// <summary>How many times a group's commit is tried, each on a new connection, before its posts are answered with an error.</summary>
     private const int CommitAttempts = 5;
 
@@ -44,19 +52,20 @@ internal sealed partial class StatusIntake(
     private int waiting;
 
     /// <summary>
-    /// Stores a status-only post's raw body; returns once it is committed. The body is
-    /// compressed here, on the request's own thread, so that the commit, which all posts
-    /// wait for in turn, writes a fifth of the bytes.
+    /// Stores a status-only post's raw body; returns once it is committed. A post of several
+    /// statuses is compressed here, on the request's own thread, so that the commit, which all
+    /// posts wait for in turn, writes a fifth of the bytes.
     /// </summary>
     public async Task StoreAsync(byte[] body, int statuses, DateTime receivedAt, CancellationToken ct)
     {
         Interlocked.Increment(ref waiting);
         try
         {
+            var asItCame = statuses == 1 && body.Length <= OneStatusAsItCame;
             var post = new Post(new WebhookInboxPost
             {
-                Body = Compress(body),
-                BodyEncoding = WebhookInboxPost.Zlib,
+                Body = asItCame ? body : Compress(body),
+                BodyEncoding = asItCame ? null : WebhookInboxPost.Zlib,
                 Statuses = statuses,
                 ReceivedAt = receivedAt,
             });

@@ -20,7 +20,7 @@ internal sealed partial class StatusWorker(
     TimeProvider time,
     ILogger<StatusWorker> logger) : BackgroundService
 {
-    private const int Batch = 250;
+    private const int Batch = 1_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -2,9 +2,9 @@ namespace Kabar.WhatsApp;
 
 /// <summary>
 /// A signed webhook post that carried statuses and nothing else, stored byte for byte before
-/// Kabar answers 200 (<see cref="Statuses.StatusIntake"/>), compressed without loss. The status worker
-/// expands it into <see cref="WhatsAppStatusEvent"/> rows moments later and deletes it in the
-/// same transaction.
+/// Kabar answers 200 (<see cref="Statuses.StatusIntake"/>), compressed without loss when it
+/// carries several statuses. The status worker expands it into <see cref="WhatsAppStatusEvent"/>
+/// rows moments later and deletes it in the same transaction.
 /// </summary>
 public sealed class WebhookInboxPost
 {
@@ -20,7 +20,10 @@ public sealed class WebhookInboxPost
     /// </summary>
     public byte[] Body { get; set; } = [];
 
-    /// <summary><see cref="Zlib"/>, or null for a body stored as it came (posts stored before compression).</summary>
+    /// <summary>
+    /// <see cref="Zlib"/>, or null for a body stored as it came (a post of one status, and posts
+    /// stored before compression).
+    /// </summary>
     public string? BodyEncoding { get; set; }
 
     /// <summary>How many statuses the post carries: the status worker sizes its expansions by it.</summary>

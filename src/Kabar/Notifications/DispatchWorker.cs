@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Kabar.WhatsApp;
 using Microsoft.Extensions.Options;
 
@@ -78,6 +79,12 @@ internal sealed partial class DispatchWorker(
         }
     }
 
+    /// <summary>How often a number looks for newly due notices while they keep falling due.</summary>
+    private static readonly TimeSpan StreamPoll = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>When each number last sent something.</summary>
+    private readonly ConcurrentDictionary<string, DateTime> lastSent = new();
+
     /// <summary>
     /// Passes one after another for one number; a pass's sends are answered a round trip later,
     /// and meanwhile up to <see cref="NotificationOptions.PassesInFlight"/> passes are under way,
@@ -137,15 +144,23 @@ internal sealed partial class DispatchWorker(
                 await ObserveAsync(pass.Sending, number);
             }
 
+            var now = time.GetUtcNow().UtcDateTime;
+            if (pass.Sent > 0)
+            {
+                lastSent[number.PhoneNumberId] = now;
+            }
+
             if (pass.Claimed >= options.Value.BatchSize || (pass.Sent > 0 && pass.NextFree is null))
             {
                 return TimeSpan.Zero; // more may be due right now
             }
 
-            var now = time.GetUtcNow().UtcDateTime;
-            return pass.NextFree is { } free && free - now < options.Value.PollInterval
-                ? free - now
+            // While notices keep falling due (something went in the last poll interval), look
+            // again soon: the passes no longer wait for their answers, which used to space them.
+            var poll = now - lastSent.GetValueOrDefault(number.PhoneNumberId) < options.Value.PollInterval && StreamPoll < options.Value.PollInterval
+                ? StreamPoll
                 : options.Value.PollInterval;
+            return pass.NextFree is { } free && free - now < poll ? free - now : poll;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {

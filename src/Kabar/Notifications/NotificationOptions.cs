@@ -41,15 +41,16 @@ public sealed class NotificationOptions
     public TimeSpan SendLookahead { get; set; } = TimeSpan.FromMilliseconds(800);
 
     /// <summary>
-    /// How much later than one another requests that leave together may be counted by Meta: the
-    /// jitter of the network on the way there and of this process putting them on the wire. A
-    /// send slower than twice this holds its slot for one second plus this after it left, so the
-    /// rate at Meta holds in every second of arrivals whatever the round trip, and the number sends
-    /// at 1 / (1 s + this) of its rate, 0.976 at 25 ms; a quicker one until a second after its
-    /// answer (docs/pipeline.md, "Limits"). Meta refusing a send with 130429 widens it for a while.
+    /// How much later than one another requests that leave evenly may be counted by Meta: the
+    /// jitter of the network on the way there and of this process putting them on the wire. While
+    /// every answer takes longer than this, as Meta's do, a send holds its slot for one second plus
+    /// this after it left, so the rate at Meta holds in every second of arrivals whatever the round
+    /// trip, and the number sends at up to 1 / (1 s + this) of its rate, 0.952 at 50 ms; against a
+    /// quicker server until a second after its answer (docs/pipeline.md, "Limits"). More than one
+    /// 130429 in a thousand sends widens it for a while.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
-    public TimeSpan ArrivalSpread { get; set; } = TimeSpan.FromMilliseconds(25);
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
+    public TimeSpan ArrivalSpread { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// How long a claim holds a notification. A process that takes a business number over frees the

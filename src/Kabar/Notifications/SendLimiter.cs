@@ -8,7 +8,7 @@ namespace Kabar.Notifications;
 /// again, and a slot's next send leaves no earlier (docs/pipeline.md, "Limits"):
 /// <list type="bullet">
 /// <item>while the provider answers quickly (any answer of the last 10–20 s within
-/// <see cref="QuickAnswer"/>, twice the spread), and for every quick answer: until one second after
+/// <see cref="QuickAnswer"/>, the configured spread), and for every quick answer: until one second after
 /// the answer. The arrival lay before it, so this is exact; a nearby server (the simulator, a test)
 /// is held to it whatever queues in front of it;</item>
 /// <item>while every recent answer took longer, as Meta's do: one second and <see cref="Spread"/>
@@ -16,9 +16,10 @@ namespace Kabar.Notifications;
 /// long as the delays on the way there differ by no more than the spread, no second of arrivals
 /// holds more than the rate, and the round trip does not cost the number its rate.</item>
 /// </list>
-/// Meta refusing a send with 130429 means arrivals bunched more than the spread allows: the spread
-/// then widens (doubling, up to a second) and narrows back a step per ten quiet minutes. Bursts up
-/// to the limit are allowed, which is what lets a batch go out at once.
+/// Past a burst, sends to a distant provider leave evenly. Meta refusing more than one send in a
+/// thousand with 130429 means arrivals bunched more than the spread allows: the spread then widens
+/// (doubling, up to a second) and narrows back a step per ten quiet minutes. To a nearby provider
+/// bursts up to the limit are allowed, which is what lets a batch go out at once.
 /// </summary>
 internal sealed class SendLimiter
 {
@@ -33,6 +34,11 @@ internal sealed class SendLimiter
     private TimeSpan spread;
     private DateTime? widenedAt;
     private int reserved;
+    private DateTime minuteSince;
+    private int minuteSends, minuteRefused;
+
+    /// <summary>When the next send would leave if sends left one <see cref="Gap"/> apart (GCRA's theoretical arrival time).</summary>
+    private DateTime paced;
 
     /// <summary>The quickest round trip in the current and the previous <see cref="RoundTripBucket"/>; null before the first answer.</summary>
     private TimeSpan? quickestNow, quickestBefore;
@@ -60,8 +66,8 @@ internal sealed class SendLimiter
         }
     }
 
-    /// <summary>A send answered within this holds its slot until a second after its answer.</summary>
-    public TimeSpan QuickAnswer => baseSpread + baseSpread;
+    /// <summary>A send answered within the configured spread holds its slot until a second after its answer.</summary>
+    public TimeSpan QuickAnswer => baseSpread;
 
     /// <summary>Every answer of the last 10–20 s took longer than <see cref="QuickAnswer"/>: a distant provider, as Meta is.</summary>
     private bool Distant
@@ -85,7 +91,10 @@ internal sealed class SendLimiter
         {
             Expire(now);
             var until = horizon ?? now;
-            return Math.Max(0, MessagesPerSecond - reserved - held.Count(h => FreeAt(h, now) > until));
+            var slots = MessagesPerSecond - reserved - held.Count(h => FreeAt(h, now) > until);
+            var from = PacedFrom(now);
+            var paceRoom = until < from ? 0 : (until - from).Ticks / Gap.Ticks + 1;
+            return (int)Math.Max(0, Math.Min(slots, paceRoom));
         }
     }
 
@@ -101,26 +110,47 @@ internal sealed class SendLimiter
         lock (gate)
         {
             Expire(now);
-            if (reserved + held.Count < MessagesPerSecond)
+            if (reserved + held.Count < MessagesPerSecond && PacedFrom(now) is var paceReady && paceReady <= horizon)
             {
-                reserved++;
-                readyAt = now;
-                return true;
+                return Reserve(paceReady, out readyAt);
             }
 
             var first = EarliestFree(now);
-            if (first is { } i && FreeAt(held[i], now) <= horizon)
+            if (first is { } i && Later(FreeAt(held[i], now), PacedFrom(now)) is var ready && ready <= horizon)
             {
-                readyAt = FreeAt(held[i], now);
                 held.RemoveAt(i);
-                reserved++;
-                return true;
+                return Reserve(ready, out readyAt);
             }
 
             readyAt = default;
             return false;
         }
     }
+
+    private bool Reserve(DateTime ready, out DateTime readyAt)
+    {
+        reserved++;
+        if (Distant)
+        {
+            paced = Later(paced, ready) + Gap;
+        }
+
+        readyAt = ready;
+        return true;
+    }
+
+    /// <summary>
+    /// With a distant provider, sends past a burst of a fiftieth of the rate (ten at least) leave
+    /// evenly, one <see cref="Gap"/> apart: a burst of the whole rate queues at the receiving end,
+    /// and a request that waited there is counted later than one that did not. A nearby one takes
+    /// the burst at once.
+    /// </summary>
+    private DateTime PacedFrom(DateTime now) =>
+        Distant ? Later(now, Later(paced, now) - (Gap * (Math.Max(10, MessagesPerSecond / 50) - 1))) : now;
+
+    private TimeSpan Gap => (Second + spread) / MessagesPerSecond;
+
+    private static DateTime Later(DateTime a, DateTime b) => a > b ? a : b;
 
     /// <summary>
     /// A reserved slot that was not used after all. Its slot frees when it would have been free
@@ -144,7 +174,9 @@ internal sealed class SendLimiter
         lock (gate)
         {
             reserved--;
-            held.Add(new Held(now));
+            held.Add(new Held(now, Evenly: Distant));
+            Count(now);
+            minuteSends++;
         }
     }
 
@@ -173,13 +205,17 @@ internal sealed class SendLimiter
 
     /// <summary>
     /// Meta refused a send with 130429 at <paramref name="now"/>: requests arrived closer together
-    /// than they left. The spread doubles (at least 50 ms more), up to a second.
+    /// than they left. Once more than one send in a thousand of the minute was refused, the spread
+    /// doubles (at least 50 ms more), up to a second. A rarer refusal is retried like any other
+    /// and costs the number nothing more.
     /// </summary>
     public void Throttled(DateTime now)
     {
         lock (gate)
         {
-            if (widenedAt is { } at && now - at < Second)
+            Count(now);
+            minuteRefused++;
+            if (minuteRefused * 1000 <= minuteSends || (widenedAt is { } at && now - at < Second))
             {
                 return; // one widening per bunch of refusals
             }
@@ -196,22 +232,22 @@ internal sealed class SendLimiter
         lock (gate)
         {
             Expire(now);
+            var evenly = PacedFrom(now);
             if (reserved + held.Count < MessagesPerSecond)
             {
-                return null;
+                return evenly > now ? evenly : null;
             }
 
             // Every slot waits for an answer: look again shortly.
             return EarliestFree(now) is { } i && FreeAt(held[i], now) is var free && free != DateTime.MaxValue
-                ? free
+                ? Later(free, evenly)
                 : now + TimeSpan.FromMilliseconds(10);
         }
     }
 
     /// <summary>
-    /// When a slot may be used again: a second after a quick answer, or while the provider is
-    /// distant a second and the spread after the send left; else a second after its answer, and
-    /// not before it came.
+    /// When a slot may be used again: a second after a quick answer; a second and the spread after
+    /// an even send to a distant provider left; else a second after its answer, and not before it came.
     /// </summary>
     private DateTime FreeAt(Held h, DateTime now)
     {
@@ -220,16 +256,16 @@ internal sealed class SendLimiter
             return until;
         }
 
-        if (h.AnsweredAt is { } answered && (answered - h.Left <= QuickAnswer || !Distant))
+        // A send that left before the provider was known to be distant went in a burst, not evenly.
+        if (h.AnsweredAt is { } answered && (answered - h.Left <= QuickAnswer || !Distant || !h.Evenly))
         {
             return answered + Second;
         }
 
-        if (Distant)
+        if (Distant && h.Evenly)
         {
-            // Not answered within the quick limit yet, or not quickly: the rule of a distant provider.
-            return now - h.Left <= QuickAnswer && h.AnsweredAt is null ? h.Left + Second + (QuickAnswer > spread ? QuickAnswer : spread)
-                : h.Left + Second + spread;
+            // Not answered yet, or not quickly: the rule of a distant provider.
+            return h.Left + Second + spread;
         }
 
         return DateTime.MaxValue; // held until its answer
@@ -251,6 +287,15 @@ internal sealed class SendLimiter
         return earliest;
     }
 
+    /// <summary>Starts a new minute of sends and refusals when the last one is over.</summary>
+    private void Count(DateTime now)
+    {
+        if (now - minuteSince >= TimeSpan.FromMinutes(1))
+        {
+            (minuteSince, minuteSends, minuteRefused) = (now, 0, 0);
+        }
+    }
+
     private void Expire(DateTime now)
     {
         Narrow(now);
@@ -270,6 +315,9 @@ internal sealed class SendLimiter
         widenedAt = spread == baseSpread ? null : now;
     }
 
-    /// <summary>A send that left at <see cref="Left"/>; or, with <see cref="Until"/>, a returned reservation's slot.</summary>
-    private sealed record Held(DateTime Left, DateTime? AnsweredAt = null, DateTime? Until = null);
+    /// <summary>
+    /// A send that left at <see cref="Left"/>, <see cref="Evenly"/> when it was paced for a distant
+    /// provider; or, with <see cref="Until"/>, a returned reservation's slot.
+    /// </summary>
+    private sealed record Held(DateTime Left, DateTime? AnsweredAt = null, DateTime? Until = null, bool Evenly = false);
 }

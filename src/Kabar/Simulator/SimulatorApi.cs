@@ -73,6 +73,21 @@ internal static class SimulatorApi
             : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The simulator is local only",
                 detail: "The simulator answers only requests made directly on the machine it runs on, never through a proxy.");
 
+    /// <summary>Meta is down: the request is neither taken nor answered until the client gives up.</summary>
+    private static async Task<IResult> HoldUnansweredAsync(HttpContext http, CloudApiSimulator sim, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, sim.Time, http.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        http.Abort();
+        return Results.Empty;
+    }
+
     private static async Task<IResult> SendAsync(HttpContext http, CloudApiSimulator sim, string phoneNumberId)
     {
         var arrivedAt = sim.Time.GetUtcNow();
@@ -91,17 +106,7 @@ internal static class SimulatorApi
             var result = sim.Send(phoneNumberId, http.Request.Headers.Authorization.ToString(), document.RootElement, arrivedAt);
             if (result.Unanswered)
             {
-                // Meta is down: the request is neither taken nor answered until the client gives up.
-                try
-                {
-                    await Task.Delay(result.Delay, sim.Time, http.RequestAborted);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-
-                http.Abort();
-                return Results.Empty;
+                return await HoldUnansweredAsync(http, sim, result.Delay);
             }
 
             // Meta's own time to answer, from the request's arrival, on top of a fault's slowness.

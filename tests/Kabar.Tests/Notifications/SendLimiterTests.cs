@@ -100,14 +100,15 @@ public sealed class SendLimiterTests
         Assert.True(limiter.TryAcquire(Start));
         limiter.Depart(Start);
         limiter.Answered(Start, Start.AddMilliseconds(300));
-        Assert.False(limiter.TryAcquire(Start.AddMilliseconds(1024)));
-        Assert.True(limiter.TryAcquire(Start.AddMilliseconds(1025)));
-        var left = Start.AddMilliseconds(1025);
+
+        // The first send left before Kabar knew the provider's distance: a second after its answer.
+        Assert.False(limiter.TryAcquire(Start.AddMilliseconds(1299)));
+        Assert.True(limiter.TryAcquire(Start.AddMilliseconds(1300)));
+        var left = Start.AddMilliseconds(1300);
         limiter.Depart(left);
 
-        // Not answered yet, and it might still be quickly: held for the longer rule meanwhile.
-        Assert.Equal(left.AddMilliseconds(1050), limiter.NextFree(left.AddMilliseconds(40)));
-        Assert.Equal(left.AddMilliseconds(1025), limiter.NextFree(left.AddMilliseconds(60)));
+        // Answered or not, its slot is free a second and the spread after it left.
+        Assert.Equal(left.AddMilliseconds(1025), limiter.NextFree(left.AddMilliseconds(20)));
         limiter.Answered(left, left.AddMilliseconds(400));
         Assert.False(limiter.TryAcquire(left.AddMilliseconds(1024)));
         Assert.True(limiter.TryAcquire(left.AddMilliseconds(1025)));
@@ -120,14 +121,17 @@ public sealed class SendLimiterTests
         Assert.True(limiter.TryAcquire(Start));
         limiter.Depart(Start);
         limiter.Answered(Start, Start.AddMilliseconds(300));
-        Assert.True(limiter.TryReserve(Start.AddMilliseconds(500), Start.AddMilliseconds(1300), out var readyAt));
-        Assert.Equal(Start.AddMilliseconds(1025), readyAt);
+        var left = Start.AddMilliseconds(1300);
+        Assert.True(limiter.TryAcquire(left));
+        limiter.Depart(left);
+        Assert.True(limiter.TryReserve(left.AddMilliseconds(500), left.AddMilliseconds(1300), out var readyAt));
+        Assert.Equal(left.AddMilliseconds(1025), readyAt);
 
-        limiter.Return(Start.AddMilliseconds(600), readyAt);
+        limiter.Return(left.AddMilliseconds(600), readyAt);
 
-        Assert.Equal(0, limiter.Available(Start.AddMilliseconds(1000)));
-        Assert.False(limiter.TryAcquire(Start.AddMilliseconds(1000)));
-        Assert.True(limiter.TryAcquire(Start.AddMilliseconds(1025)));
+        Assert.Equal(0, limiter.Available(left.AddMilliseconds(1000)));
+        Assert.False(limiter.TryAcquire(left.AddMilliseconds(1000)));
+        Assert.True(limiter.TryAcquire(left.AddMilliseconds(1025)));
     }
 
     /// <summary>

@@ -92,6 +92,12 @@ internal sealed class SendLimiter
             Expire(now);
             var until = horizon ?? now;
             var slots = MessagesPerSecond - reserved - held.Count(h => FreeAt(h, now) > until);
+            if (!Distant)
+            {
+                return Math.Max(0, slots);
+            }
+
+            // Sending evenly: no more than leave one gap apart by then (fewer than may, past a burst).
             var from = PacedFrom(now);
             var paceRoom = until < from ? 0 : (until - from).Ticks / Gap.Ticks + 1;
             return (int)Math.Max(0, Math.Min(slots, paceRoom));

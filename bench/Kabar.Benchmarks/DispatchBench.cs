@@ -142,31 +142,9 @@ public static class DispatchBench
             n.DueAt = paced ? start.AddTicks(i * TimeSpan.TicksPerSecond / arrival) : start;
         });
 
-        await using var simHost = await SimulatorHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Kabar:Simulator:MessagesPerSecond"] = mps.ToString(CultureInfo.InvariantCulture),
-            // Meta answers a send a few hundred milliseconds after it arrived; the rate is counted at arrival.
-            ["Kabar:Simulator:SendLatency"] = TimeSpan.FromMilliseconds(o.LatencyMs).ToString("c", CultureInfo.InvariantCulture),
-            ["Kabar:Simulator:SendLatencyJitter"] = TimeSpan.FromMilliseconds(o.JitterMs).ToString("c", CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        var simUrl = simHost.Urls.First();
+        await using var simHost = await SimulatorHost.StartAsync(SendSettings.Simulator(o, mps));
         var sim = simHost.Services.GetRequiredService<CloudApiSimulator>();
-
-        var settings = new List<string>
-        {
-            $"--Kabar:WhatsApp:GraphApiBaseUrl={simUrl}",
-            "--Kabar:WhatsApp:AppSecret=bench-secret",
-            "--Kabar:WhatsApp:MessagingLimit=unlimited",
-            "--Kabar:Simulator:Enabled=false",
-            "--Kabar:Policy:QuietHoursStart=00:00",
-            "--Kabar:Policy:QuietHoursEnd=00:00",
-        };
-        for (var k = 0; k < o.Numbers; k++)
-        {
-            settings.Add($"--Kabar:WhatsApp:Numbers:{k}:PhoneNumberId={BenchSeed.NumberOf(k)}");
-            settings.Add($"--Kabar:WhatsApp:Numbers:{k}:MessagesPerSecond={mps}");
-        }
+        var settings = SendSettings.Kabar(simHost.Urls.First(), o.Numbers, mps);
 
         var clock = Stopwatch.StartNew();
         long? peak;

@@ -29,27 +29,9 @@ public static class RecoveryBench
 
         // One address for both processes, so the simulator's webhooks reach whichever is running.
         var url = $"http://127.0.0.1:{KabarServer.FreePort()}";
-        await using var simHost = await SimulatorHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Kabar:Simulator:MessagesPerSecond"] = o.MessagesPerSecond.ToString(CultureInfo.InvariantCulture),
-            ["Kabar:Simulator:SendLatency"] = TimeSpan.FromMilliseconds(o.LatencyMs).ToString("c", CultureInfo.InvariantCulture),
-            ["Kabar:Simulator:SendLatencyJitter"] = TimeSpan.FromMilliseconds(o.JitterMs).ToString("c", CultureInfo.InvariantCulture),
-            ["Kabar:Simulator:WebhookUrl"] = $"{url}/webhooks/whatsapp",
-            ["Kabar:Simulator:AppSecret"] = "bench-secret",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
+        await using var simHost = await SimulatorHost.StartAsync(SendSettings.Simulator(o, o.MessagesPerSecond, $"{url}/webhooks/whatsapp"));
         var sim = simHost.Services.GetRequiredService<CloudApiSimulator>();
-        string[] settings =
-        [
-            $"--Kabar:WhatsApp:GraphApiBaseUrl={simHost.Urls.First()}",
-            "--Kabar:WhatsApp:AppSecret=bench-secret",
-            "--Kabar:WhatsApp:MessagingLimit=unlimited",
-            "--Kabar:Simulator:Enabled=false",
-            "--Kabar:Policy:QuietHoursStart=00:00",
-            "--Kabar:Policy:QuietHoursEnd=00:00",
-            $"--Kabar:WhatsApp:Numbers:0:PhoneNumberId={BenchSeed.Number}",
-            $"--Kabar:WhatsApp:Numbers:0:MessagesPerSecond={o.MessagesPerSecond}",
-        ];
+        var settings = SendSettings.Kabar(simHost.Urls.First(), numbers: 1, o.MessagesPerSecond);
 
         var first = await KabarServer.StartAsync(db, settings, url: url);
         while (sim.Stats().Accepted < o.Count / 4)

@@ -71,6 +71,10 @@ public static class WebhookBench
         await UntilAsync(async () => await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null) >= warmUpdates
             && !await context.WebhookInbox.AnyAsync(), TimeSpan.FromMinutes(1));
 
+        // Kabar's processor time (every thread) per status: from the first POST until every new
+        // status is applied, and over the repeat passes (the door and the expansion alone). It
+        // moves far less with the machine's other work than the rates do.
+        var cpuStart = kabar.ProcessorTime();
         var clock = Stopwatch.StartNew();
         var passes = new List<Run> { await PostAllAsync(client, bodies, o.Concurrency) };
 
@@ -79,11 +83,15 @@ public static class WebhookBench
         await UntilAsync(async () => (applied = await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null) - warmUpdates) >= updates,
             TimeSpan.FromMinutes(3));
         var endToEnd = clock.Elapsed;
+        var cpuApplied = kabar.ProcessorTime() - cpuStart;
+        var cpuRepeatsStart = kabar.ProcessorTime();
         for (var pass = 1; pass < Passes; pass++)
         {
             passes.Add(await PostAllAsync(client, bodies, o.Concurrency));
             await UntilAsync(async () => !await context.WebhookInbox.AnyAsync(), TimeSpan.FromMinutes(3));
         }
+
+        var cpuRepeats = kabar.ProcessorTime() - cpuRepeatsStart;
 
         var repeatsApplied = await context.WhatsAppStatusEvents.CountAsync() - warmUpdates;
         var run = passes.MinBy(r => r.Elapsed)!;
@@ -116,6 +124,8 @@ public static class WebhookBench
             ["applied"] = applied,
             ["applied_per_s_end_to_end"] = BenchReport.Round(applied / endToEnd.TotalSeconds),
             ["attempts_read"] = read,
+            ["kabar_cpu_ms_per_status"] = BenchReport.Round(cpuApplied.TotalMilliseconds / updates, 3),
+            ["kabar_cpu_ms_per_repeat"] = BenchReport.Round(cpuRepeats.TotalMilliseconds / (updates * (Passes - 1)), 3),
             ["kabar_peak_rss_mb"] = BenchReport.Megabytes(peak),
         };
         return BenchReport.Format(string.Create(CultureInfo.InvariantCulture, $"""
@@ -124,6 +134,7 @@ public static class WebhookBench
               bare:     {bareRate:0} updates/s (fastest of {string.Join(", ", barePasses.Select(r => (updates / r.Elapsed.TotalSeconds).ToString("0", CultureInfo.InvariantCulture)))}) verified and parsed by a bare ASP.NET Core endpoint (p50 {bare.P(0.5):0} ms, p99 {bare.P(0.99):0} ms, {barePasses.Sum(r => r.Failures)} non-200)
               ratio:    {rate / bareRate:0.000} of the bare ceiling
               applied:  {applied} of {updates} status events applied to attempts {endToEnd.TotalSeconds:0.0} s after the first POST ({applied / endToEnd.TotalSeconds:0} updates/s end to end), {read} of {o.Count} attempts at 'read'; {repeatsApplied} status rows after the repeats
+              cpu:      Kabar's processor time {cpuApplied.TotalMilliseconds / updates:0.000} ms per status from the first POST to applied, {cpuRepeats.TotalMilliseconds / (updates * (Passes - 1)):0.000} ms per repeated status (stored and expanded)
             """), figures);
     }
 

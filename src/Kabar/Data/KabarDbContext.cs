@@ -52,6 +52,7 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
     public DbSet<Campaigns.CampaignAsk> CampaignAsks => Set<Campaigns.CampaignAsk>();
     public DbSet<Campaigns.Experiment> Experiments => Set<Campaigns.Experiment>();
+    public DbSet<Inbox.QuickReply> QuickReplies => Set<Inbox.QuickReply>();
 
     /// <summary>ASP.NET Core Data Protection keys (antiforgery), shared by every Kabar process.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -71,6 +71,13 @@ public static class DispatchRoute
         }
 
         var reason = Common.EnumText<DecisionReason>.Name(decision.Reason);
+        if (SystemNotificationTypes.IsAnswer(n.Type))
+        {
+            // An inbox answer whose window closed (or whose person sent STOP) since it was queued.
+            return new RouteChoice(Channel.None, decision, false, NotificationState.Skipped,
+                "The answer was written for WhatsApp, which the decision no longer allows; it is not sent by SMS or e-mail.", reason);
+        }
+
         if (decision.Channel == Channel.None || (!n.Essential && skipFallbackTypes.Contains(n.Type, StringComparer.Ordinal)))
         {
             return new RouteChoice(Channel.None, decision, false, NotificationState.Skipped, FallbackReason: reason);

@@ -144,7 +144,7 @@ internal sealed class DispatchPlanner(
             return;
         }
 
-        if (!n.Essential && !SystemNotificationTypes.IsSystem(n.Type) && QuietHours.Until(now, policy.Value) is { } quietEnd)
+        if (!n.Essential && !SystemNotificationTypes.IsAnswer(n.Type) && QuietHours.Until(now, policy.Value) is { } quietEnd)
         {
             n.State = NotificationState.Scheduled;
             n.DueAt = quietEnd;

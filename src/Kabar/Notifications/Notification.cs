@@ -121,6 +121,19 @@ public static class SystemNotificationTypes
     /// <summary>Answer to an opt-in keyword.</summary>
     public const string OptInConfirmation = "opt_in_confirmation";
 
+    /// <summary>
+    /// An operator's free-form answer from the console's inbox. Unlike the confirmations it follows
+    /// the decision table (reason <c>service_window</c>), so a STOP or a closed window stops it.
+    /// </summary>
+    public const string InboxReply = "inbox_reply";
+
     public static bool IsSystem(string type) =>
         type is OptOutConfirmation or MarketingOptOutConfirmation or OptInConfirmation;
+
+    /// <summary>
+    /// Answers to the person's own message: they go on WhatsApp inside the window or not at all (no
+    /// SMS text exists for them, and an answer by SMS to a WhatsApp question would confuse), and
+    /// quiet hours do not hold them back, since the person is waiting and the window keeps closing.
+    /// </summary>
+    public static bool IsAnswer(string type) => IsSystem(type) || type == InboxReply;
 }

@@ -291,8 +291,8 @@ public sealed partial class NotificationFlow(
     /// <summary>Gives WhatsApp up: essential notices (and routine ones not configured to skip) go by SMS/e-mail.</summary>
     public void FallBack(Notification n, string reason, DateTime now)
     {
-        // Keyword confirmations only make sense on WhatsApp; a routine type may be set to skip.
-        if (SystemNotificationTypes.IsSystem(n.Type))
+        // Keyword confirmations and inbox answers only make sense on WhatsApp; a routine type may be set to skip.
+        if (SystemNotificationTypes.IsAnswer(n.Type))
         {
             n.FallbackReason = reason;
             Finish(n, NotificationState.Failed, now);

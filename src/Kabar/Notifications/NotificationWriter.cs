@@ -91,6 +91,22 @@ public sealed class NotificationWriter(DecisionInputs inputs, IOptions<WhatsAppO
         return notification;
     }
 
+    /// <summary>
+    /// Adds (does not save) an operator's answer from the console's inbox with its first decision,
+    /// which the caller has checked allows WhatsApp (for free-form text only an open window does:
+    /// reason <c>service_window</c>). The dispatcher decides again when it claims it, like any notification.
+    /// </summary>
+    public Notification AddInboxReply(KabarDbContext db, Contact contact, string body, string? phoneNumberId, Decision decision,
+        string idempotencyKey, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        metrics.Decided(decision, KabarMetrics.AtEnqueue);
+        var notification = AddReply(db, contact, SystemNotificationTypes.InboxReply, body, phoneNumberId, idempotencyKey, now);
+        notification.DecisionJson = JsonSerializer.Serialize(decision, Json);
+        notification.Reason = Common.EnumText<DecisionReason>.Name(decision.Reason);
+        return notification;
+    }
+
     /// <summary>Tells the dispatcher that committed notifications are waiting.</summary>
     public void Wake() => signal.Wake();
 

@@ -12,6 +12,8 @@ internal sealed class InboundMessageConfiguration : IEntityTypeConfiguration<Inb
         b.Property(m => m.Wamid).HasMaxLength(200);
         b.HasIndex(m => m.Wamid).IsUnique();
         b.HasIndex(m => new { m.ContactId, m.SentAt });
+        // The console's inbox: every person's messages, newest first.
+        b.HasIndex(m => m.SentAt);
         b.HasOne<Contact>().WithMany().HasForeignKey(m => m.ContactId).OnDelete(DeleteBehavior.Restrict);
         b.Property(m => m.PhoneNumberId).HasMaxLength(64);
         b.Property(m => m.Type).HasMaxLength(32);

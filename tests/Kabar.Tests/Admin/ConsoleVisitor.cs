@@ -57,6 +57,24 @@ internal sealed partial class ConsoleVisitor : IDisposable
         return new Answer(response.StatusCode, AlertOf(await response.Content.ReadAsStringAsync()), response.Headers.Location?.ToString());
     }
 
+    /// <summary>A page's HTML, whatever its status.</summary>
+    public async Task<(HttpStatusCode Status, string Html)> PageAsync(string path)
+    {
+        using var response = await client.GetAsync(path);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Submits a form of <paramref name="page"/> to <paramref name="action"/> with its antiforgery token, as the browser would.</summary>
+    public async Task<(Answer Answer, string Html)> PostFormAsync(string page, string action, Dictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var html = await client.GetStringAsync(page);
+        fields["__RequestVerificationToken"] = Forms.AntiforgeryToken(html);
+        using var response = await client.PostAsync(action, new FormUrlEncodedContent(fields));
+        var body = await response.Content.ReadAsStringAsync();
+        return (new Answer(response.StatusCode, AlertOf(body), response.Headers.Location?.ToString()), body);
+    }
+
     /// <summary>The sign-out button of a console page.</summary>
     public async Task<Answer> SignOutAsync()
     {

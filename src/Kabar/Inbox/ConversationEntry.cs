@@ -1,0 +1,17 @@
+using Kabar.Notifications;
+
+namespace Kabar.Inbox;
+
+/// <summary>
+/// One line of a conversation: a message from the person (<see cref="FromPerson"/>) or a text
+/// answer to them, with how far it got.
+/// </summary>
+public sealed record ConversationEntry(
+    DateTime At,
+    bool FromPerson,
+    string? Text,
+    string? MessageType,
+    string? Effect,
+    Guid? NotificationId,
+    string? ReplyType,
+    NotificationState? State);

@@ -77,8 +77,11 @@ public sealed partial class RegistrationPromiseTests(PostgresServer postgres)
         {
             using var permit = await api.PostAsJsonAsync("/api/permits", new
             {
-                externalRef = "SICANTIK-7001", permitType = PermitType, status = "in_review",
-                holder = new { phone = "0812-3000-7001" }, registrationId = reference,
+                externalRef = "SICANTIK-7001",
+                permitType = PermitType,
+                status = "in_review",
+                holder = new { phone = "0812-3000-7001" },
+                registrationId = reference,
             }, TestContext.Current.CancellationToken);
             Assert.True(permit.IsSuccessStatusCode, await permit.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         }

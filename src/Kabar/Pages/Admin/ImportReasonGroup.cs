@@ -9,7 +9,7 @@ namespace Kabar.Pages.Admin;
 /// command line answer in English); the console says the known ones in Indonesian, in general
 /// words without the cell's value (the lines are listed), and keeps any other reason as it is.
 /// </summary>
-public sealed record ImportReasonGroup(string Column, string Reason, IReadOnlyList<int> Lines)
+internal sealed record ImportReasonGroup(string Column, string Reason, IReadOnlyList<int> Lines)
 {
     /// <summary>The lines of a group as the console lists them: the first ten, then "…".</summary>
     public string LineList => string.Join(", ", Lines.Take(10)) + (Lines.Count > 10 ? ", …" : "");

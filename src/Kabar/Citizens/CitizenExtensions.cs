@@ -7,6 +7,7 @@ public static class CitizenExtensions
     {
         builder.Services.AddScoped<RegistrationService>();
         builder.Services.AddScoped<LinkConsentService>();
+        builder.Services.AddSingleton<StatusLinks>();
         return builder;
     }
 }

@@ -22,7 +22,7 @@ public sealed record RegistrationInput(string Name, string Phone, string? Email,
 /// records no consent; the acknowledgement then goes by SMS or e-mail and carries the opt-in link.
 /// </summary>
 public sealed class RegistrationService(IServiceScopeFactory scopes, NotificationWriter writer, TimeProvider time,
-    IOptions<CitizenOptions> options, IOptions<KabarOptions> kabar, IOptions<PolicyOptions> policy,
+    IOptions<CitizenOptions> options, StatusLinks statusLinks, IOptions<PolicyOptions> policy,
     ILogger<RegistrationService> logger)
 {
     /// <summary>A second identical submission this soon (a reload, a double tap) returns the first.</summary>
@@ -33,6 +33,7 @@ public sealed class RegistrationService(IServiceScopeFactory scopes, Notificatio
     public async Task<Registration> RegisterAsync(RegistrationInput input, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
+        await statusLinks.EnsureReadyAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         var textVersion = input.Language == CitizenLanguage.English
             ? BuiltInConsentTexts.RegistrationFormVersionEnglish
@@ -93,7 +94,7 @@ public sealed class RegistrationService(IServiceScopeFactory scopes, Notificatio
         if (acknowledged < options.Value.AcknowledgementsPerNumberPerDay)
         {
             var type = NotificationCatalog.Find("status_update")!;
-            var notification = writer.Add(db, contact, type, AcknowledgementParams(registration.Reference, now), now,
+            var notification = writer.Add(db, contact, type, AcknowledgementParams(registration, now), now,
                 new NotificationOrigin(IdempotencyKey: $"daftar:{registration.Id}"));
             registration.NotificationId = notification.Id;
         }
@@ -147,17 +148,19 @@ public sealed class RegistrationService(IServiceScopeFactory scopes, Notificatio
         return (contact, null);
     }
 
-    private Dictionary<string, string> AcknowledgementParams(string reference, DateTime now)
+    /// <summary>The acknowledgement's parameters: its "details" link is the registration's own status page.</summary>
+    private Dictionary<string, string> AcknowledgementParams(Registration registration, DateTime now)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(policy.Value.TimeZone);
         var local = TimeZoneInfo.ConvertTimeFromUtc(now, zone);
+        var english = registration.Language == CitizenLanguage.English;
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["registration_id"] = reference,
-            ["old_status"] = "Diajukan",
-            ["new_status"] = "Diterima",
+            ["registration_id"] = registration.Reference,
+            ["old_status"] = english ? "Submitted" : "Diajukan",
+            ["new_status"] = english ? "Received" : "Diterima",
             ["changed_at"] = local.ToString("dd-MM-yyyy HH:mm", CultureInfo.InvariantCulture) + " " + ZoneAbbreviation(policy.Value.TimeZone),
-            ["detail_link"] = options.Value.OfficeWebsite ?? kabar.Value.PublicBaseUrl.TrimEnd('/'),
+            ["detail_link"] = statusLinks.LinkFor(registration.Id),
         };
     }
 

@@ -89,6 +89,30 @@ public sealed class PhoneNormalizer(string defaultRegion = "ID")
     }
 
     /// <summary>
+    /// The ISO region of an E.164 number that can take an SMS (a mobile number), or null for a
+    /// landline, a toll-free or premium number, or no number: SMS goes to mobiles only.
+    /// </summary>
+    public static string? SmsRegionOf(string? e164)
+    {
+        if (string.IsNullOrEmpty(e164))
+        {
+            return null;
+        }
+
+        try
+        {
+            var number = Util.Parse(e164, "ZZ");
+            return Util.GetNumberType(number) is PhoneNumberType.MOBILE or PhoneNumberType.FIXED_LINE_OR_MOBILE
+                ? Util.GetRegionCodeForNumber(number)
+                : null;
+        }
+        catch (NumberParseException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// A request names a person by <c>contactId</c> or by <c>phone</c>: checks that one is given and
     /// the phone is usable, adding field errors; returns the normalised phone when no id was given.
     /// </summary>

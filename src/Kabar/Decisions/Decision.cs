@@ -47,7 +47,7 @@ public sealed record DecisionContact
     public DateTime? UndeliverableAt { get; init; }
     public DateTime? LastOptInRequestAt { get; init; }
 
-    /// <summary>The phone's ISO region (<c>ID</c>), for the SMS country allowlist.</summary>
+    /// <summary>The phone's ISO region (<c>ID</c>) when it is a mobile number, for the SMS country allowlist; null for a landline.</summary>
     public string? PhoneRegion { get; init; }
 }
 
@@ -199,7 +199,7 @@ public static class SendDecision
         };
     }
 
-    /// <summary>SMS where the number's country allows it, else e-mail, else nothing.</summary>
+    /// <summary>SMS to a mobile number where its country allows it, else e-mail, else nothing.</summary>
     public static Channel FallbackChannel(DecisionContact contact, DecisionPolicy policy)
     {
         if (contact.Phone is not null && contact.PhoneRegion is { } region && policy.SmsCountries.Contains(region))

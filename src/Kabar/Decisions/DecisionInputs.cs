@@ -20,7 +20,7 @@ public sealed class DecisionInputs(IOptions<PolicyOptions> policy, IOptions<SmsO
     public static DecisionContact From(Contact c) => new()
     {
         Phone = c.Phone,
-        PhoneRegion = PhoneNormalizer.RegionOf(c.Phone),
+        PhoneRegion = PhoneNormalizer.SmsRegionOf(c.Phone),
         BusinessScopedUserId = c.BusinessScopedUserId,
         Email = c.Email,
         WhatsApp = c.WhatsAppConsent,

@@ -118,7 +118,7 @@ public static class DecisionsApi
         {
             var subject = contact is not null
                 ? DecisionInputs.From(contact)
-                : new DecisionContact { Phone = phone, PhoneRegion = PhoneNormalizer.RegionOf(phone), WhatsApp = ConsentState.Unknown };
+                : new DecisionContact { Phone = phone, PhoneRegion = PhoneNormalizer.SmsRegionOf(phone), WhatsApp = ConsentState.Unknown };
             var decision = SendDecision.Decide(subject, message, now, inputs.Policy);
             metrics.Decided(decision, KabarMetrics.AtDryRun);
             return new BulkDecision(contact?.Id ?? id, contact?.Phone ?? phone, contact is not null, decision);
@@ -170,7 +170,7 @@ public static class DecisionsApi
         // A phone Kabar has never seen is a person with no state, and is not created by asking.
         var subject = contact is not null
             ? DecisionInputs.From(contact)
-            : new DecisionContact { Phone = phone, PhoneRegion = PhoneNormalizer.RegionOf(phone), WhatsApp = ConsentState.Unknown };
+            : new DecisionContact { Phone = phone, PhoneRegion = PhoneNormalizer.SmsRegionOf(phone), WhatsApp = ConsentState.Unknown };
         var decision = SendDecision.Decide(subject, message, time.GetUtcNow().UtcDateTime, inputs.Policy);
         metrics.Decided(decision, KabarMetrics.AtDryRun);
         return TypedResults.Ok(decision);

@@ -62,8 +62,9 @@ public static class NotificationCatalog
                 "Dear {partner_name},\n\nYour {permit_type} with number {permit_number} was issued on {issue_date}.\nYou can download the permit at: {download_link}")),
         new("status_update", "applicant", LegalBasis.PublicTask,
             ["registration_id", "old_status", "new_status", "changed_at", "detail_link"],
-            new("Status permohonan {registration_id}: {old_status} -> {new_status} ({changed_at}). Rincian: {detail_link}",
-                "Application {registration_id}: {old_status} -> {new_status} ({changed_at}). Details: {detail_link}"),
+            // Words, not "->": phones break a line after the hyphen and show "-" / "> Diterima".
+            new("Status permohonan {registration_id} berubah dari {old_status} menjadi {new_status} ({changed_at}). Rincian: {detail_link}",
+                "Application {registration_id} changed from {old_status} to {new_status} ({changed_at}). Details: {detail_link}"),
             new("Status permohonan {registration_id}: {new_status}", "Application {registration_id}: {new_status}"),
             new("Status permohonan {registration_id} berubah dari {old_status} menjadi {new_status} pada {changed_at}.\nRincian: {detail_link}",
                 "The status of application {registration_id} changed from {old_status} to {new_status} on {changed_at}.\nDetails: {detail_link}")),

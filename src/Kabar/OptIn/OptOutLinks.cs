@@ -72,10 +72,16 @@ public sealed class OptOutLinks(IOptions<KabarOptions> kabar, IConfiguration con
     public static string EvidenceId(string token) =>
         "opt-out:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))[..16];
 
-    private byte[] Tag(byte[] id)
+    private byte[] Tag(byte[] id) => Tag("kabar-opt-out:"u8, id);
+
+    /// <summary>
+    /// The 128-bit tag of <paramref name="id"/> for one purpose (the purpose keeps a stop link's
+    /// tag from opening a status page and the other way round).
+    /// </summary>
+    internal byte[] Tag(ReadOnlySpan<byte> purpose, byte[] id)
     {
         var k = key ?? throw new InvalidOperationException("OptOutLinks.EnsureReadyAsync must run first.");
-        byte[] message = [.. "kabar-opt-out:"u8, .. id];
+        byte[] message = [.. purpose, .. id];
         var mac = HMACSHA256.HashData(k, message);
         return mac[..TagBytes];
     }

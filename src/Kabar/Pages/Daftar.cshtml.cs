@@ -17,7 +17,7 @@ namespace Kabar.Pages;
 /// </summary>
 [EnableRateLimiting(WebExtensions.FormsPolicy)]
 public sealed class DaftarModel(RegistrationService registrations, ConsentTexts texts, PhoneNormalizer phones,
-    IOptions<CitizenOptions> options) : CitizenPageModel
+    IOptions<CitizenOptions> options, Decisions.DecisionInputs decisions, StatusLinks statusLinks, TimeProvider time) : CitizenPageModel
 {
     [BindProperty]
     public RegistrationFields Input { get; set; } = new();
@@ -32,6 +32,19 @@ public sealed class DaftarModel(RegistrationService registrations, ConsentTexts 
     public Registration? Done { get; private set; }
 
     public string? MaskedPhone { get; private set; }
+
+    public string? MaskedEmail { get; private set; }
+
+    /// <summary>What will be sent, channel by channel (set with <see cref="Done"/>).</summary>
+    public AcknowledgementPromise? Promise { get; private set; }
+
+    /// <summary>The registration's own status page (set with <see cref="Done"/>).</summary>
+    public string? StatusLink { get; private set; }
+
+    /// <summary>Where SMS goes, in words: "nomor HP Indonesia" unless the office allows more countries.</summary>
+    public string SmsNumbers => decisions.Policy.SmsCountries.Count == 1 && decisions.Policy.SmsCountries.Contains("ID")
+        ? L("nomor HP Indonesia", "Indonesian mobile numbers")
+        : L("nomor HP dari negara yang kami layani", "mobile numbers in the countries we serve");
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadConsentTextAsync(ct);
 
@@ -65,6 +78,13 @@ public sealed class DaftarModel(RegistrationService registrations, ConsentTexts 
             Errors["email"] = L("Alamat email tidak valid. Tulis seperti nama@contoh.id, atau kosongkan.",
                 "This email address is not valid. Write it like name@example.id, or leave it empty.");
         }
+        else if (phone is not null && email is null && !AcknowledgementPromise.CanTakeSms(phone, decisions.Policy))
+        {
+            // A landline or a foreign number would be promised an SMS that is never sent: say so
+            // before accepting it, and offer the e-mail field.
+            Errors["phone"] = L($"Nomor ini tidak bisa menerima SMS dari kami: SMS hanya kami kirim ke {SmsNumbers}. Tulis nomor HP seperti 0812 3456 7890, atau isi kolom Email agar kami bisa mengabari Anda lewat email.",
+                $"This number cannot receive our SMS: we send SMS to {SmsNumbers} only. Enter a mobile number like 0812 3456 7890, or fill in the Email field so we can reach you by email.");
+        }
 
         if (string.IsNullOrWhiteSpace(Input.PermitType) || !PermitTypes.Contains(Input.PermitType))
         {
@@ -81,6 +101,10 @@ public sealed class DaftarModel(RegistrationService registrations, ConsentTexts 
         Done = await registrations.RegisterAsync(
             new RegistrationInput(name, phone!, email, Input.PermitType!, Input.WhatsAppConsent, Lang, ip, userAgent), ct);
         MaskedPhone = Pii.MaskPhone(phone);
+        MaskedEmail = email is null ? null : Pii.MaskEmail(email);
+        Promise = AcknowledgementPromise.For(phone!, email, Input.WhatsAppConsent, Done.NotificationId is not null, decisions.Policy,
+            time.GetUtcNow().UtcDateTime);
+        StatusLink = "/status/" + statusLinks.TokenFor(Done.Id);
         return Page();
     }
 

@@ -15,12 +15,17 @@ public sealed partial class ContactImporter
             (Name, Email, Language, Consent) == (other.Name, other.Email, other.Language, other.Consent);
     }
 
+    /// <summary>The note for a row whose permit columns name no permit.</summary>
+    public const string PermitWithoutReference =
+        "The person was imported without a permit: a permit needs external_ref, permit_number or registration_id to be matched with the permit system.";
+
     private sealed record RowConsent(ConsentScope Scope, ConsentAction Action, string Source, DateTime OccurredAt, string? TextVersion);
 
     /// <summary>What a row is checked against: the consent texts Kabar holds, the office's time zone, the time of the import.</summary>
     private sealed record RowRules(HashSet<string> Versions, TimeZoneInfo Zone, DateTime Now);
 
-    private Row? Validate(CsvHelper.CsvReader parser, string[] header, int line, RowRules rules, List<ImportRowError> errors)
+    private Row? Validate(CsvHelper.CsvReader parser, string[] header, int line, RowRules rules, List<ImportRowError> errors,
+        List<ImportRowError> notes)
     {
         var before = errors.Count;
         void Error(string column, string reason) => errors.Add(new ImportRowError(line, column, reason));
@@ -66,7 +71,7 @@ public sealed partial class ContactImporter
         }
 
         var consent = ValidateConsent(Get, Error, rules.Versions, rules.Zone, rules.Now);
-        var permit = ValidatePermit(Get, Error, new PersonRequest(rawPhone, name, email, language), line, errors);
+        var permit = ValidatePermit(Get, new PersonRequest(rawPhone, name, email, language), line, errors, notes);
         return errors.Count > before ? null : new Row(line, phone!, name, email, language, consent, permit);
     }
 
@@ -86,21 +91,26 @@ public sealed partial class ContactImporter
         }
     }
 
-    /// <summary>The row's permit, checked as <c>import permits</c> checks one; the person's columns are checked by the caller.</summary>
-    private PermitInput? ValidatePermit(Func<string, string?> get, Action<string, string> error, PersonRequest holder, int line,
-        List<ImportRowError> errors)
+    /// <summary>
+    /// The row's permit, checked as <c>import permits</c> checks one; the person's columns are checked by the caller.
+    /// Without <c>external_ref</c> the permit is matched by <c>permit_number</c>, else by <c>registration_id</c>;
+    /// a row with none of the three still imports the person, and its permit columns are left out with a note.
+    /// </summary>
+    private PermitInput? ValidatePermit(Func<string, string?> get, PersonRequest holder, int line, List<ImportRowError> errors,
+        List<ImportRowError> notes)
     {
-        if (get("external_ref") is null)
+        var reference = get("external_ref") ?? get("permit_number") ?? get("registration_id");
+        if (reference is null)
         {
-            if (PermitColumns.Any(c => c != "external_ref" && get(c) is not null))
+            if (PermitColumns.FirstOrDefault(c => get(c) is not null) is { } given)
             {
-                error("external_ref", "The row has permit columns but no external_ref: give the permit's reference in the permit system, or leave the permit columns empty.");
+                notes.Add(new ImportRowError(line, given, PermitWithoutReference));
             }
 
             return null;
         }
 
-        var request = PermitCsvColumns.Request(get, holder);
+        var request = PermitCsvColumns.Request(c => c == "external_ref" ? reference : get(c), holder);
         var fieldErrors = new FieldErrors();
         var permit = PermitValidation.Validate(request, phones, fieldErrors);
         foreach (var (field, messages) in fieldErrors.Entries)

@@ -48,6 +48,7 @@ public sealed partial class ContactImporter(IServiceScopeFactory scopes, PhoneNo
         Encoding? encoding = null, IProgress<(int Done, int Total)>? progress = null)
     {
         var errors = new List<ImportRowError>();
+        var readNotes = new List<ImportRowError>();
         var valid = new List<Row>();
         var rows = 0;
         var now = time.GetUtcNow().UtcDateTime;
@@ -72,7 +73,7 @@ public sealed partial class ContactImporter(IServiceScopeFactory scopes, PhoneNo
                 return Report(0, 0, 0, 0, (0, 0), [new ImportRowError(1, "phone", $"The header has no 'phone' column. Columns: {string.Join(",", ContactColumns)} (and, for a permit, {string.Join(",", PermitColumns)}).")], [], dryRun);
             }
 
-            rows = await ReadRowsAsync(parser, header, new RowRules(versions, zone, now), valid, errors, progress, ct);
+            rows = await ReadRowsAsync(parser, header, new RowRules(versions, zone, now), valid, (errors, readNotes), progress, ct);
         }
 
         // A webhook changing one of these contacts at the same moment (PostgreSQL) makes the
@@ -80,7 +81,7 @@ public sealed partial class ContactImporter(IServiceScopeFactory scopes, PhoneNo
         for (var attempt = 1; ; attempt++)
         {
             var writeErrors = new List<ImportRowError>(errors);
-            var writeNotes = new List<ImportRowError>();
+            var writeNotes = new List<ImportRowError>(readNotes);
             try
             {
                 var outcome = await WriteAsync(valid, dryRun, importedBy, now, writeErrors, writeNotes, rows, progress, ct);
@@ -95,8 +96,9 @@ public sealed partial class ContactImporter(IServiceScopeFactory scopes, PhoneNo
 
     /// <summary>Reads and validates every row: the valid ones into <paramref name="valid"/>; returns the number of rows read.</summary>
     private async Task<int> ReadRowsAsync(CsvHelper.CsvReader parser, string[] header, RowRules rules, List<Row> valid,
-        List<ImportRowError> errors, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
+        (List<ImportRowError> Errors, List<ImportRowError> Notes) report, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
     {
+        var errors = report.Errors;
         var rows = 0;
         var firstOfPhone = new Dictionary<string, Row>(StringComparer.Ordinal);
         var firstOfPermit = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -115,7 +117,7 @@ public sealed partial class ContactImporter(IServiceScopeFactory scopes, PhoneNo
                 continue;
             }
 
-            var row = Validate(parser, header, line, rules, errors);
+            var row = Validate(parser, header, line, rules, errors, report.Notes);
             if (row is null)
             {
                 continue;

@@ -41,7 +41,11 @@ public sealed class CitizenOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RateWindow { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Where the acknowledgement's detail link points: the office's public site.</summary>
+    /// <summary>The office's public site, linked from the status page.</summary>
     [Url]
     public string? OfficeWebsite { get; set; }
+
+    /// <summary>How long a registration's status link (the acknowledgement's "Rincian") shows the application.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan StatusLinkLifetime { get; set; } = TimeSpan.FromDays(365);
 }

@@ -45,7 +45,7 @@ public sealed class PermitScenarioTests(PostgresServer postgres) : IAsyncLifetim
 
         Assert.Empty(app.WhatsAppTo(phone));
         var sms = Assert.Single(app.Sms().Received(phone));
-        Assert.Contains("Diajukan -> Perlu kelengkapan dokumen", sms.Text);
+        Assert.Contains("dari Diajukan menjadi Perlu kelengkapan dokumen", sms.Text);
         Assert.Contains("/opt-in/", sms.Text);
     }
 

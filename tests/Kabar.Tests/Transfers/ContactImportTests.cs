@@ -132,6 +132,31 @@ public abstract class ContactImportTests(Db db, PostgresServer postgres) : IAsyn
     }
 
     [Fact]
+    public async Task Import_PermitColumnsWithoutExternalRef_MatchByPermitNumber_OrImportThePersonWithANote()
+    {
+        // An office's own list: the permit number it knows, or only the kind of permit.
+        var report = await app.ImportAsync("""
+            phone,name,permit_number,permit_type,status
+            081277770501,Ani,503/IU/2025,Izin Usaha,issued
+            081277770502,Budi,,Izin Reklame,
+            081277770503,Citra,,Izin Reklame,
+            """);
+        Assert.Empty(TransferSupport.Errors(report));
+        Assert.Equal((3, 0, 1), (report.GetProperty("created").GetInt32(), report.GetProperty("rejected").GetInt32(),
+            report.GetProperty("permitsCreated").GetInt32()));
+        Assert.Equal("503/IU/2025", await app.WithDbAsync(d => d.Permits.Select(p => p.ExternalRef).SingleAsync()));
+        var notes = report.GetProperty("notes").EnumerateArray()
+            .Select(n => (n.GetProperty("line").GetInt32(), n.GetProperty("column").GetString(), n.GetProperty("reason").GetString())).ToList();
+        Assert.Equal([(3, "permit_type", global::Kabar.Transfers.ContactImporter.PermitWithoutReference), (4, "permit_type", global::Kabar.Transfers.ContactImporter.PermitWithoutReference)], notes);
+
+        // The console says it once, in Indonesian, with the lines.
+        var group = Assert.Single(Kabar.Pages.Admin.ImportReasonGroup.Of(
+            notes.Select(n => new Kabar.Common.ImportRowError(n.Item1, n.Item2!, n.Item3!)), english: false));
+        Assert.Equal(("permit_type", "3, 4"), (group.Column, group.LineList));
+        Assert.StartsWith("Orangnya diimpor tanpa izin", group.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_ARenewalOfAnUnknownPermit_IsRefusedWhole_AndLeavesThePersonsLedgerWhole()
     {
         // The person's consent on one line, a renewal of a permit Kabar never saw on the next.

@@ -25,8 +25,15 @@ public sealed class ExportsPageTests(Browser browser, PostgresServer postgres) :
             await Page.GetByLabel("Berkas CSV").SetInputFilesAsync(file);
             await Page.GetByRole(AriaRole.Button, new() { Name = "Impor", Exact = true }).ClickAsync();
             await Assertions.Expect(Page.GetByTestId("import-summary")).ToContainTextAsync("Uji coba, tidak ada yang disimpan.");
-            await Assertions.Expect(Page.GetByTestId("import-errors").Locator("tbody tr")).ToHaveCountAsync(8);
-            Assert.Contains("UTF-8", await Page.GetByTestId("import-errors").Locator("tbody tr").Nth(3).InnerTextAsync(), StringComparison.Ordinal);
+            // Eight rejected lines in seven reasons, in Indonesian: the two formula cells share one row, listed first.
+            var reasons = Page.GetByTestId("import-errors").Locator("tbody tr");
+            await Assertions.Expect(reasons).ToHaveCountAsync(7);
+            var formulas = await reasons.Nth(0).InnerTextAsync();
+            Assert.Contains("2 baris", formulas, StringComparison.Ordinal);
+            Assert.Contains("6, 11", formulas, StringComparison.Ordinal);
+            Assert.Contains("dijalankan spreadsheet sebagai rumus", formulas, StringComparison.Ordinal);
+            Assert.Contains("UTF-8", await reasons.Nth(3).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.DoesNotContain("is not", await Page.GetByTestId("import-errors").InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal(0, await App.WithDbAsync(d => d.Contacts.CountAsync()));
 
             await Page.GetByLabel("Berkas CSV").SetInputFilesAsync(file);

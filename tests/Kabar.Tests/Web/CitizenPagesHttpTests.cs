@@ -20,6 +20,9 @@ public sealed partial class CitizenPagesHttpTests(PostgresServer postgres)
     [GeneratedRegex(@"(\+|&#x2B;)62812\*{4}[0-9]{4}")]
     private static partial Regex MaskedPhone();
 
+    [GeneratedRegex("/status/[A-Za-z0-9_-]{43}")]
+    private static partial Regex StatusPath();
+
     private static async Task<string> TokenAsync(HttpClient client, string path)
     {
         return Forms.AntiforgeryToken(await client.GetStringAsync(path));
@@ -71,7 +74,7 @@ public sealed partial class CitizenPagesHttpTests(PostgresServer postgres)
         {
             using var response = await PostFormAsync(client, "/daftar", Form(phone, tick: false));
             var html = await response.Content.ReadAsStringAsync();
-            return (response.StatusCode, MaskedPhone().Replace(Reference().Replace(html, "REF"), "PHONE"));
+            return (response.StatusCode, StatusPath().Replace(MaskedPhone().Replace(Reference().Replace(html, "REF"), "PHONE"), "STATUS"));
         }
 
         var unknown = await Answer("081230000201");

@@ -1,7 +1,7 @@
 namespace Kabar.Notifications;
 
 /// <summary>What to do about a WhatsApp error code: the rows of SPEC §6's table.</summary>
-internal enum ErrorAction
+public enum ErrorAction
 {
     /// <summary>Throughput or transient: retry with backoff, honour Retry-After, bounded, then fall back.</summary>
     Retry,
@@ -32,7 +32,7 @@ internal enum ErrorAction
 /// The Cloud API error table (SPEC §6; Meta, "Error codes"). Errors are handled by <c>code</c>,
 /// never by HTTP status or subcode, which Meta does not keep stable.
 /// </summary>
-internal static class ErrorTable
+public static class ErrorTable
 {
     private static readonly Dictionary<int, ErrorAction> Codes = new()
     {

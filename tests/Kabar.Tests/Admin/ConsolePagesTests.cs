@@ -35,11 +35,11 @@ public sealed class ConsolePagesTests(Browser browser, PostgresServer postgres) 
         await rows.First.Locator("a").First.ClickAsync();
         Assert.EndsWith($"/admin/notifications/{unconsented}", Page.Url, StringComparison.Ordinal);
         var decision = await Page.GetByTestId("decision").InnerTextAsync();
-        Assert.Contains("no_consent", decision, StringComparison.Ordinal);
-        Assert.Contains("unknown", decision, StringComparison.Ordinal);
+        Assert.Contains("belum setuju WhatsApp", decision, StringComparison.Ordinal);
+        Assert.Contains("belum memilih", decision, StringComparison.Ordinal);
         var attempt = Page.GetByTestId("attempt");
         await Assertions.Expect(attempt).ToHaveCountAsync(1);
-        Assert.Contains("sms", await attempt.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("SMS", await attempt.InnerTextAsync(), StringComparison.Ordinal);
         await Browser.ScreenshotAsync(Page, "admin-notification");
     }
 
@@ -53,12 +53,12 @@ public sealed class ConsolePagesTests(Browser browser, PostgresServer postgres) 
         await Page.GetByLabel("Nomor HP atau nama").FillAsync("0812-5000-0003");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Cari" }).ClickAsync();
         Assert.EndsWith($"/admin/contacts/{id}", Page.Url, StringComparison.Ordinal);
-        Assert.Equal("unknown", await Page.GetByTestId("consent-whatsapp").InnerTextAsync());
+        Assert.Equal("belum memilih", await Page.GetByTestId("consent-whatsapp").InnerTextAsync());
 
         await Page.GetByLabel("Dasar (wajib)").FillAsync("Warga meminta lewat telepon kantor");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Catat" }).ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Tercatat di buku persetujuan.");
-        Assert.Equal("granted", await Page.GetByTestId("consent-whatsapp").InnerTextAsync());
+        Assert.Equal("setuju", await Page.GetByTestId("consent-whatsapp").InnerTextAsync());
         Assert.Contains("petugas@karokab.go.id", await Page.GetByTestId("ledger").InnerTextAsync(), StringComparison.Ordinal);
         await Browser.ScreenshotAsync(Page, "admin-contact");
         var e = await App.WithDbAsync(db => db.ConsentEvents.AsNoTracking().SingleAsync(x => x.ContactId == id));
@@ -96,7 +96,7 @@ public sealed class ConsolePagesTests(Browser browser, PostgresServer postgres) 
         await Page.GotoAsync("/admin/whatsapp");
         var numbers = await Page.GetByTestId("numbers").InnerTextAsync();
         Assert.Contains("dijeda", numbers, StringComparison.Ordinal);
-        Assert.Contains("Access token expired or invalid", numbers, StringComparison.Ordinal);
+        Assert.Contains("Token akses kedaluwarsa atau tidak sah", numbers, StringComparison.Ordinal);
         await Browser.ScreenshotAsync(Page, "admin-whatsapp");
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Lanjutkan" }).ClickAsync();
@@ -141,9 +141,9 @@ public sealed class ConsolePagesTests(Browser browser, PostgresServer postgres) 
         var alert = Page.GetByTestId("template-alert");
         await Assertions.Expect(alert).ToHaveCountAsync(1);
         Assert.Contains("permit_ready", await alert.InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Contains("PAUSED", await alert.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("dijeda", await alert.InnerTextAsync(), StringComparison.Ordinal);
         var rows = await Page.GetByTestId("templates").Locator("tbody tr").AllInnerTextsAsync();
-        Assert.StartsWith("permit_ready\tid\tPAUSED", Assert.Single(rows, r => r.StartsWith("permit_ready\tid\t", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.StartsWith("permit_ready\tIndonesia\tdijeda", Assert.Single(rows, r => r.StartsWith("permit_ready\tIndonesia\t", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Equal(0, await Page.GetByRole(AriaRole.Button, new() { Name = "Lanjutkan" }).CountAsync());
         await Browser.ScreenshotAsync(Page, "admin-whatsapp-alert");
     }

@@ -114,11 +114,13 @@ public sealed class DashboardTests(Browser browser, PostgresServer postgres) : I
         var funnel = await page.GetByTestId("funnel").Locator("tbody tr").AllInnerTextsAsync();
         foreach (var source in grants.GroupBy(g => g.Source))
         {
-            Assert.Contains($"{Kabar.Common.EnumText<ConsentSource>.Name(source.Key)}\t{source.Count()}", funnel);
+            Assert.Contains($"{Kabar.Admin.ConsoleLabels.Word(source.Key, english: false)}\t{source.Count()}", funnel);
         }
 
         var failures = await page.GetByTestId("failures").Locator("tbody tr").AllInnerTextsAsync();
-        Assert.Contains(failures, f => f.StartsWith("131026\t", StringComparison.Ordinal) && f.EndsWith($"\t{attempts.Count(a => a.ErrorCode == 131026)}", StringComparison.Ordinal));
+        // The meaning in words, the code in small print beside it, then what staff should do.
+        var meaning = Kabar.Admin.ErrorMeanings.Describe(131026, english: false).Meaning;
+        Assert.Contains(failures, f => f.StartsWith($"{meaning} 131026 Periksa nomornya", StringComparison.Ordinal) && f.EndsWith($"\t{attempts.Count(a => a.ErrorCode == 131026)}", StringComparison.Ordinal));
 
         // The API gives the same figures.
         using var api = app.Api();

@@ -33,9 +33,9 @@ public sealed class CampaignConsoleTests(Browser browser, PostgresServer postgre
 
         await Page.GetByLabel("Kirim sampai (WIB)").FillAsync("16:00");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Simpan sebagai draf" }).ClickAsync();
-        await Assertions.Expect(Page.GetByTestId("campaign-state")).ToHaveTextAsync("draft");
+        await Assertions.Expect(Page.GetByTestId("campaign-state")).ToHaveTextAsync("draf");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Mulai" }).ClickAsync();
-        await Assertions.Expect(Page.GetByTestId("campaign-state")).ToHaveTextAsync("running");
+        await Assertions.Expect(Page.GetByTestId("campaign-state")).ToHaveTextAsync("berjalan");
 
         await App.RunCampaignsAsync();
         await App.DispatchAsync();
@@ -56,7 +56,7 @@ public sealed class CampaignConsoleTests(Browser browser, PostgresServer postgre
         await Browser.ScreenshotAsync(Page, "admin-campaign");
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Jeda" }).ClickAsync();
-        await Assertions.Expect(Page.GetByTestId("campaign-state")).ToHaveTextAsync("paused");
+        await Assertions.Expect(Page.GetByTestId("campaign-state")).ToHaveTextAsync("dijeda");
     }
 
     [Fact]

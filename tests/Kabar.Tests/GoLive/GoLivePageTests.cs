@@ -40,7 +40,7 @@ public sealed class GoLivePageTests(Browser browser, PostgresServer postgres) : 
         await Browser.ScreenshotAsync(Page, "admin-whatsapp-check");
 
         await Page.GotoAsync("/admin/whatsapp/check?lang=en");
-        await Assertions.Expect(Page.GetByTestId("verdict")).ToContainTextAsync("Not ready: 3 item(s) to fix");
+        await Assertions.Expect(Page.GetByTestId("verdict")).ToContainTextAsync("Not ready: 3 items to fix");
         await Assertions.Expect(Row("settings.public_base_url")).ToContainTextAsync("is not an https:// address");
         await Axe.AssertAsync(Page);
         Assert.Equal(0, await Page.GetByRole(AriaRole.Button, new() { Name = "Subscribe the app to the business account" }).CountAsync());
@@ -82,8 +82,8 @@ public sealed class GoLivePageTests(Browser browser, PostgresServer postgres) : 
 
         var rows = await Page.GetByTestId("templates").Locator("tbody tr").AllInnerTextsAsync();
         Assert.Equal(16, rows.Count);
-        Assert.Contains(rows, r => r.StartsWith("permit_ready\tid\tAPPROVED\tYth. {{1}}, dokumen {{2}} Anda dengan nomor {{3}}", StringComparison.Ordinal));
-        Assert.Contains(rows, r => r.StartsWith("status_update\ten\tPAUSED\tThe status of application {{1}}", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.StartsWith("permit_ready\tIndonesia\tdisetujui\tYth. {{1}}, dokumen {{2}} Anda dengan nomor {{3}}", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.StartsWith("status_update\tInggris\tdijeda\tThe status of application {{1}}", StringComparison.Ordinal));
         await Axe.AssertAsync(Page);
     }
 }

@@ -56,7 +56,7 @@ public sealed class DataSubjectConsoleTests(Browser browser, PostgresServer post
         var text = await Page.GetByTestId("requests").InnerTextAsync();
         Assert.Contains("operator:dpo@karokab.go.id", text, StringComparison.Ordinal);
         Assert.Contains("PDP/2026/031", text, StringComparison.Ordinal);
-        Assert.Equal("erasure", await rows.First.Locator("td").Nth(2).InnerTextAsync());
+        Assert.Equal("penghapusan", await rows.First.Locator("td").Nth(2).InnerTextAsync());
         await Browser.ScreenshotAsync(Page, "admin-requests");
     }
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Kabar.Admin;
-using Kabar.Common;
 using Kabar.Consent;
 using Kabar.Contacts;
 using Kabar.Data;
@@ -220,8 +219,4 @@ public sealed class ContactModel(KabarDbContext db, DecisionInputs inputs, IServ
 
         return true;
     }
-
-    public static string Time(DateTime? at) => at?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture) ?? "–";
-
-    public static string Name<T>(T value) where T : struct, Enum => EnumText<T>.Name(value);
 }

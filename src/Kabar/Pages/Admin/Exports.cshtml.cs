@@ -101,6 +101,4 @@ public sealed class ExportsModel(KabarDbContext db, ContactExporter exporter, Co
         var key = await keys.FindAsync(ct);
         Fingerprint = key is null ? null : ExportSigningKey.Fingerprint(key);
     }
-
-    public static string Time(DateTime? at) => at?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture) ?? "–";
 }

@@ -184,6 +184,7 @@ public static class ConsoleLabels
         add(NotificationType, SystemNotificationTypes.OptOutConfirmation, "konfirmasi berhenti", "stop confirmation");
         add(NotificationType, SystemNotificationTypes.MarketingOptOutConfirmation, "konfirmasi berhenti promosi", "marketing stop confirmation");
         add(NotificationType, SystemNotificationTypes.OptInConfirmation, "konfirmasi setuju", "opt-in confirmation");
+        add(NotificationType, SystemNotificationTypes.InboxReply, "jawaban dari kotak masuk", "inbox reply");
 
         add(FallbackReason, "whatsapp_no_answer", "WhatsApp belum sampai tepat waktu", "WhatsApp not delivered in time");
         add(FallbackReason, "messaging_limit", "batas pesan WhatsApp tercapai", "WhatsApp messaging limit reached");

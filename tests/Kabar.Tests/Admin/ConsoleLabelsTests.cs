@@ -53,7 +53,8 @@ public sealed class ConsoleLabelsTests
     public void EveryNotificationType_IncludingKabarsOwnReplies_HasAWord()
     {
         var types = NotificationCatalog.All.Select(t => t.Name).Concat([
-            SystemNotificationTypes.OptOutConfirmation, SystemNotificationTypes.MarketingOptOutConfirmation, SystemNotificationTypes.OptInConfirmation]);
+            SystemNotificationTypes.OptOutConfirmation, SystemNotificationTypes.MarketingOptOutConfirmation, SystemNotificationTypes.OptInConfirmation,
+            SystemNotificationTypes.InboxReply]);
         Assert.All(types, t => Assert.True(ConsoleLabels.Knows(ConsoleLabels.NotificationType, t), t));
     }
 

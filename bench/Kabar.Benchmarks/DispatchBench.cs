@@ -25,12 +25,6 @@ public static class DispatchBench
 {
     private const int Unthrottled = 100_000;
 
-    /// <summary>
-    /// Notices per number sent before a backlog is released. A running Kabar has sent before and
-    /// knows how far away its provider is; the process start itself is the recovery benchmark's.
-    /// </summary>
-    private const int WarmUpPerNumber = 50;
-
     private sealed record KabarRun(IReadOnlyList<SimMessage> Messages, double Sustained, int MaxWindow, int Duplicates, long Throttled,
         int Pending, long? PeakRss, double[] LatenciesMs, TimeSpan Drained, TimeSpan Cpu);
 
@@ -142,13 +136,10 @@ public static class DispatchBench
         // Paced: notice i falls due at start + i / rate. Seeded a day ahead, the whole queue is moved
         // to start two seconds after Kabar is ready (one update), so its start-up is not in the latency.
         var start = DateTime.UtcNow.AddDays(paced ? 1 : 0).AddSeconds(-1);
-        // A backlog waits a day ahead behind the warm-up notices, which are due now.
-        var warm = paced ? 0 : WarmUpPerNumber * o.Numbers;
-        var held = start.AddDays(1);
-        await BenchSeed.PermitNoticesAsync(db, count + warm, DateTime.UtcNow.AddSeconds(-1), (_, i, n) =>
+        await BenchSeed.PermitNoticesAsync(db, count, DateTime.UtcNow.AddSeconds(-1), (_, i, n) =>
         {
             n.PhoneNumberId = BenchSeed.NumberOf(i % o.Numbers);
-            n.DueAt = paced ? start.AddTicks(i * TimeSpan.TicksPerSecond / arrival) : i < warm ? start : held;
+            n.DueAt = paced ? start.AddTicks(i * TimeSpan.TicksPerSecond / arrival) : start;
         });
 
         await using var simHost = await SimulatorHost.StartAsync(SendSettings.Simulator(o, mps));
@@ -166,12 +157,7 @@ public static class DispatchBench
                 servers.Add(await KabarServer.StartAsync(db, settings));
             }
 
-            if (!paced)
-            {
-                await ReleaseBacklogAsync(db, sim, warm);
-            }
-
-            // Kabar's own processor time from ready (and warmed up) to drained, start-up excluded: on a shared
+            // Kabar's own processor time from ready to drained, start-up excluded: on a shared
             // machine it varies far less between runs than the rate does.
             var cpuAtReady = servers.Select(s => s.ProcessorTime()).ToList();
 
@@ -198,7 +184,7 @@ public static class DispatchBench
             }
 
             var until = DateTime.UtcNow + TimeSpan.FromSeconds(30 + (3.0 * count / Math.Min(rate, 5_000)));
-            while (sim.Stats().Accepted < count + warm && DateTime.UtcNow < until)
+            while (sim.Stats().Accepted < count && DateTime.UtcNow < until)
             {
                 await Task.Delay(100);
             }
@@ -217,8 +203,7 @@ public static class DispatchBench
         }
 
         var drained = clock.Elapsed;
-        var all = sim.Messages(null);
-        var messages = all.Where(m => Index(m.To) >= warm).ToList();
+        var messages = sim.Messages(null);
         var latencies = Array.Empty<double>();
         if (paced)
         {
@@ -231,33 +216,14 @@ public static class DispatchBench
         return new KabarRun(
             messages,
             Sustained(messages),
-            all.GroupBy(m => m.PhoneNumberId).Select(g => MaxInAnySecond(g.ToList())).DefaultIfEmpty(0).Max(),
-            all.GroupBy(m => m.To).Count(g => g.Count() > 1),
+            messages.GroupBy(m => m.PhoneNumberId).Select(g => MaxInAnySecond(g.ToList())).DefaultIfEmpty(0).Max(),
+            messages.GroupBy(m => m.To).Count(g => g.Count() > 1),
             sim.Stats().RefusedByCode.GetValueOrDefault("130429"),
             await CountUnsentAsync(db),
             peak,
             latencies,
             drained,
             cpu);
-    }
-
-    /// <summary>
-    /// Waits until the <paramref name="warm"/> warm-up notices were accepted and their slots are
-    /// free again, then makes the held backlog due at once.
-    /// </summary>
-    private static async Task ReleaseBacklogAsync(BenchDatabase db, CloudApiSimulator sim, int warm)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (sim.Stats().Accepted < warm && DateTime.UtcNow < until)
-        {
-            await Task.Delay(50);
-        }
-
-        await Task.Delay(1500);
-        var now = DateTime.UtcNow;
-        var cutoff = now.AddHours(1);
-        await using var context = db.Open();
-        await context.Notifications.Where(n => n.DueAt > cutoff).ExecuteUpdateAsync(u => u.SetProperty(n => n.DueAt, now));
     }
 
     /// <summary>Notice i was seeded for +62813 followed by i in eight digits.</summary>

@@ -75,7 +75,7 @@ run "$dispatch_keys" dispatch --db sqlite --numbers 1 --count 20000 --latency 30
 run "$dispatch_keys" dispatch --db sqlite --numbers 4 --count 80000 --latency 300 --jitter 100
 run "$dispatch_keys" dispatch --db postgres --pg "$pg" --numbers 1 --count 20000 --latency 300 --jitter 100 --no-hangfire
 run "$dispatch_keys" dispatch --db postgres --pg "$pg" --numbers 4 --count 80000 --latency 300 --jitter 100 --no-hangfire
-# Four numbers sharing 1,000 mps: the rate model over several numbers where this two-core machine is not the limit.
+# Four numbers sharing 1,000 mps: the rate model over several numbers at the total one number has.
 run "$dispatch_keys" dispatch --db sqlite --numbers 4 --count 20000 --mps 250 --latency 300 --jitter 100
 run "$dispatch_keys" dispatch --db postgres --pg "$pg" --numbers 4 --count 20000 --mps 250 --latency 300 --jitter 100 --no-hangfire
 run "$dispatch_keys" dispatch --db sqlite --numbers 1 --count 20000

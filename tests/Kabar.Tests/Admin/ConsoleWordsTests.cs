@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Kabar.Admin;
 using Kabar.Notifications;
 using Kabar.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kabar.Tests.Admin;
@@ -106,18 +105,7 @@ public sealed partial class ConsoleWordsTests(PostgresServer postgres)
         await app.AdvanceAsync(TimeSpan.FromSeconds(2));
         var all = await app.WithDbAsync(db => db.Notifications.AsNoTracking().Select(n => n.Id).ToListAsync());
 
-        await Console.AddOperatorAsync(app, "viewer@karokab.go.id", OperatorRoles.Viewer);
-        var client = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
-        var form = await client.GetStringAsync("/admin/login");
-        using (var signIn = await client.PostAsync("/admin/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Email"] = "viewer@karokab.go.id",
-            ["Password"] = Console.Password,
-            ["__RequestVerificationToken"] = Forms.AntiforgeryToken(form),
-        })))
-        {
-            Assert.True(signIn.IsSuccessStatusCode, $"{signIn.StatusCode}");
-        }
+        var client = await Console.SignedInClientAsync(app, "viewer@karokab.go.id", OperatorRoles.Viewer);
 
         var pages = new List<string> { "/admin", "/admin/notifications", "/admin/contacts" };
         pages.AddRange(all.Select(id => $"/admin/notifications/{id}"));

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Kabar.Admin;
 using Kabar.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Kabar.Tests.Admin;
 
@@ -26,18 +25,7 @@ public sealed partial class NotificationLogTests(PostgresServer postgres)
             created.Add(await app.PermitReadyAsync($"+62812700{i:D5}"));
         }
 
-        await Console.AddOperatorAsync(app, "viewer@karokab.go.id", OperatorRoles.Viewer);
-        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
-        var form = await client.GetStringAsync("/admin/login");
-        using (var signIn = await client.PostAsync("/admin/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Email"] = "viewer@karokab.go.id",
-            ["Password"] = Console.Password,
-            ["__RequestVerificationToken"] = Forms.AntiforgeryToken(form),
-        })))
-        {
-            Assert.True(signIn.IsSuccessStatusCode, $"{signIn.StatusCode}");
-        }
+        using var client = await Console.SignedInClientAsync(app, "viewer@karokab.go.id", OperatorRoles.Viewer);
 
         var seen = new List<Guid>();
         var url = "/admin/notifications";

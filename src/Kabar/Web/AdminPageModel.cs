@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using Kabar.Admin;
 using Kabar.Common;
 using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 
 namespace Kabar.Web;
@@ -70,6 +71,29 @@ public abstract class AdminPageModel : CitizenPageModel
         return new HtmlString($"{HtmlEncoder.Default.Encode(meaning)} <code class=\"aside\">{code.ToString(CultureInfo.InvariantCulture)}</code>"
             + $" <span class=\"muted\">{HtmlEncoder.Default.Encode(action)}</span>");
     }
+
+    /// <summary>
+    /// A date field typed <c>DD-MM-YYYY</c> (bound by <see cref="ConsoleDateBinder"/>), with its hint;
+    /// when the typed text is not a date, the text stays in the box and the field says what to write.
+    /// <paramref name="name"/> is the bound property's name, which is also its model-state key.
+    /// </summary>
+    public IHtmlContent DateField(string id, string name, string label, DateOnly? value)
+    {
+        var e = HtmlEncoder.Default;
+        var invalid = Unreadable(name);
+        var shown = invalid ? ModelState[name]!.AttemptedValue ?? "" : ConsoleDateBinder.Show(value);
+        var hint = L("hari-bulan-tahun, misalnya 06-11-2026", "day-month-year, for example 06-11-2026");
+        var error = invalid
+            ? $"<span class=\"error\" id=\"{id}-error\">{e.Encode(L($"“{shown}” bukan tanggal. Tulis DD-MM-YYYY, misalnya 06-11-2026.", $"“{shown}” is not a date. Write DD-MM-YYYY, for example 06-11-2026."))}</span>"
+            : "";
+        return new HtmlString($"<div class=\"field date{(invalid ? " invalid" : "")}\"><label for=\"{id}\">{e.Encode(label)}</label>"
+            + $"<span class=\"hint\" id=\"{id}-hint\">{e.Encode(hint)}</span>{error}"
+            + $"<input type=\"text\" id=\"{id}\" name=\"{e.Encode(name)}\" value=\"{e.Encode(shown)}\" maxlength=\"10\" autocomplete=\"off\" placeholder=\"DD-MM-YYYY\""
+            + $" aria-describedby=\"{id}-hint{(invalid ? $" {id}-error" : "")}\"{(invalid ? " aria-invalid=\"true\"" : "")}></div>");
+    }
+
+    /// <summary>Whether a bound field's text could not be read (a date that is not one, say).</summary>
+    public bool Unreadable(string name) => ModelState.TryGetValue(name, out var entry) && entry.ValidationState == ModelValidationState.Invalid;
 
     /// <summary>A same-site path to go back to after signing in; anything else goes to the dashboard.</summary>
     protected string SafeReturn(string? returnUrl) =>

@@ -31,7 +31,10 @@ internal static class Console
     {
         await AddOperatorAsync(app, email, role);
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
-        var form = await client.GetStringAsync("/admin/login");
+        using var page = await client.GetAsync("/admin/login");
+        var form = await page.Content.ReadAsStringAsync();
+        Assert.True(page.IsSuccessStatusCode, $"/admin/login answered {(int)page.StatusCode}:\n"
+            + string.Join("\n", app.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal))));
         using var signIn = await client.PostAsync("/admin/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["Email"] = email,
@@ -40,6 +43,16 @@ internal static class Console
         }));
         Assert.True(signIn.IsSuccessStatusCode, $"{signIn.StatusCode}");
         return client;
+    }
+
+    /// <summary>Opens "Lainnya" in the console's menu, where the pages not used every day are.</summary>
+    public static async Task OpenMoreAsync(IPage page)
+    {
+        var more = page.GetByRole(AriaRole.Navigation, new() { Name = "Menu konsol" }).Locator("details.more");
+        if (await more.GetAttributeAsync("open") is null)
+        {
+            await more.Locator("summary").ClickAsync();
+        }
     }
 
     /// <summary>The code an authenticator app shows now (on the test's clock).</summary>

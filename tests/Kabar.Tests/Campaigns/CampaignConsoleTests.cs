@@ -89,6 +89,7 @@ public sealed class CampaignConsoleTests(Browser browser, PostgresServer postgre
 
         await AddOperatorAsync(App, "lihat@karokab.go.id", OperatorRoles.Viewer);
         await SignInAsync(Page, "lihat@karokab.go.id");
+        await Kabar.Tests.Admin.Console.OpenMoreAsync(Page);
         await Page.GetByRole(AriaRole.Link, new() { Name = "Eksperimen", Exact = true }).ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Eksperimen baru" })).ToHaveCountAsync(0);
         await Page.GetByRole(AriaRole.Link, new() { Name = "Teks pendek lawan panjang" }).ClickAsync();

@@ -10,6 +10,16 @@ public static class Axe
     {
         var results = await page.RunAxe();
         Assert.True(results.Violations.Length == 0,
-            string.Join("\n", results.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})")));
+            $"{page.Url}: " + string.Join("\n", results.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})")));
+    }
+
+    /// <summary>axe-core at a phone's width (360 px) and at a laptop's (1366 px); the page is left at the phone's width.</summary>
+    public static async Task AssertAtBothWidthsAsync(IPage page)
+    {
+        await page.SetViewportSizeAsync(360, 740);
+        await AssertAsync(page);
+        await page.SetViewportSizeAsync(1366, 900);
+        await AssertAsync(page);
+        await page.SetViewportSizeAsync(360, 740);
     }
 }

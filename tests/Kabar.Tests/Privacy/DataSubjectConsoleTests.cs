@@ -50,6 +50,7 @@ public sealed class DataSubjectConsoleTests(Browser browser, PostgresServer post
         await Browser.ScreenshotAsync(Page, "admin-contact-erased");
 
         // The register, from the menu.
+        await Kabar.Tests.Admin.Console.OpenMoreAsync(Page);
         await Page.GetByRole(AriaRole.Link, new() { Name = "Permintaan data" }).ClickAsync();
         var rows = Page.GetByTestId("requests").Locator("tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(3);
@@ -68,6 +69,7 @@ public sealed class DataSubjectConsoleTests(Browser browser, PostgresServer post
         await SignInAsync(Page, "petugas2@karokab.go.id");
         await Page.GotoAsync($"/admin/contacts/{id}");
         Assert.Equal(0, await Page.GetByTestId("erase-form").CountAsync());
+        await Kabar.Tests.Admin.Console.OpenMoreAsync(Page);
         Assert.Equal(0, await Page.GetByRole(AriaRole.Link, new() { Name = "Permintaan data" }).CountAsync());
 
         var token = await Page.EvaluateAsync<string>("document.querySelector('input[name=__RequestVerificationToken]').value");

@@ -18,6 +18,7 @@ public sealed class ExportsPageTests(Browser browser, PostgresServer postgres) :
         {
             await AddOperatorAsync(App, "petugas@karokab.go.id", OperatorRoles.Operator);
             await SignInAsync(Page, "petugas@karokab.go.id");
+            await Kabar.Tests.Admin.Console.OpenMoreAsync(Page);
             await Page.GetByRole(AriaRole.Link, new() { Name = "Ekspor & impor", Exact = true }).ClickAsync();
             Assert.EndsWith("/admin/exports", Page.Url, StringComparison.Ordinal);
 

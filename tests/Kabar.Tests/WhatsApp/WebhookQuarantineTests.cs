@@ -153,6 +153,7 @@ public sealed class WebhookQuarantinePageTests(Browser browser, PostgresServer p
         await AddOperatorAsync(App, "admin@karokab.go.id", OperatorRoles.Admin);
         await SignInAsync(Page, "admin@karokab.go.id");
         await Page.GotoAsync("/admin");
+        await Kabar.Tests.Admin.Console.OpenMoreAsync(Page);
         await Page.GetByRole(AriaRole.Link, new() { Name = "Karantina webhook" }).ClickAsync();
         await Assertions.Expect(Page.Locator("h1")).ToHaveTextAsync("Karantina webhook");
 
@@ -180,6 +181,7 @@ public sealed class WebhookQuarantinePageTests(Browser browser, PostgresServer p
         await SignInAsync(Page, "viewer@karokab.go.id");
         var response = await Page.APIRequest.GetAsync("/admin/webhooks", new() { MaxRedirects = 0 });
         Assert.NotEqual(200, response.Status);
+        await Kabar.Tests.Admin.Console.OpenMoreAsync(Page);
         Assert.Equal(0, await Page.GetByRole(AriaRole.Link, new() { Name = "Karantina webhook" }).CountAsync());
     }
 }

@@ -15,8 +15,12 @@ public sealed class CampaignsModel(KabarDbContext db, CampaignService service, I
     {
         public string? Name { get; set; }
         public string? PermitType { get; set; }
+        [ModelBinder(typeof(ConsoleDateBinder))]
         public DateOnly? RegisteredFrom { get; set; }
+
+        [ModelBinder(typeof(ConsoleDateBinder))]
         public DateOnly? RegisteredTo { get; set; }
+
         public string Channel { get; set; } = "sms";
         public int? DailyCap { get; set; } = 500;
         public string? SendFrom { get; set; } = "09:00";
@@ -45,20 +49,39 @@ public sealed class CampaignsModel(KabarDbContext db, CampaignService service, I
         }
 
         var errors = new FieldErrors();
+        // A date that could not be read must not turn into "no limit" and reach every contact.
+        foreach (var (key, label) in new[] { ("Input.RegisteredFrom", L("Terdaftar sejak", "Registered from")), ("Input.RegisteredTo", L("Terdaftar sampai", "Registered until")) })
+        {
+            if (Unreadable(key))
+            {
+                errors.Add(label, L("bukan tanggal; tulis DD-MM-YYYY, misalnya 06-11-2026.", "not a date; write DD-MM-YYYY, for example 06-11-2026."));
+            }
+        }
+
+        if (errors.Any)
+        {
+            return await RefuseAsync(errors, ct);
+        }
+
         var request = new CampaignRequest(Input.Name, new SegmentRequest(Input.PermitType, Input.RegisteredFrom, Input.RegisteredTo),
             Input.Channel, Input.DailyCap, new SendingHoursRequest(Input.SendFrom, Input.SendUntil), Input.ExperimentId);
         var campaign = await service.CreateAsync(db, request, OperatorEmail ?? "operator", errors, ct);
         if (campaign is null)
         {
-            Errors = errors.Entries.ToList();
-            await LoadAsync(ct);
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return Page();
+            return await RefuseAsync(errors, ct);
         }
 
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Operator {Email} drafted campaign {CampaignId}", OperatorEmail, campaign.Id);
         return LocalRedirect($"/admin/campaigns/{campaign.Id}");
+    }
+
+    private async Task<IActionResult> RefuseAsync(FieldErrors errors, CancellationToken ct)
+    {
+        Errors = errors.Entries.ToList();
+        await LoadAsync(ct);
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return Page();
     }
 
     private async Task LoadAsync(CancellationToken ct)

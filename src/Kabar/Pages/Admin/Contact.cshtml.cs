@@ -5,6 +5,7 @@ using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Notifications;
+using Kabar.Permits;
 using Kabar.Privacy;
 using Kabar.Web;
 using Kabar.WhatsApp;
@@ -31,6 +32,9 @@ public sealed class ContactModel(KabarDbContext db, DecisionInputs inputs, IServ
     public IReadOnlyList<InboundMessage> Inbound { get; private set; } = [];
 
     public IReadOnlyList<Notification> Sent { get; private set; } = [];
+
+    /// <summary>The permits this person holds, most recently changed first.</summary>
+    public IReadOnlyList<Permit> Permits { get; private set; } = [];
 
     [BindProperty] public string? Scope { get; set; }
     [BindProperty] public string? Action { get; set; }
@@ -201,6 +205,7 @@ public sealed class ContactModel(KabarDbContext db, DecisionInputs inputs, IServ
         Ledger = await db.ConsentEvents.AsNoTracking().Where(e => e.ContactId == id).OrderByDescending(e => e.Seq).Take(100).ToListAsync(ct);
         Inbound = await db.InboundMessages.AsNoTracking().Where(m => m.ContactId == id).OrderByDescending(m => m.SentAt).Take(50).ToListAsync(ct);
         Sent = await db.Notifications.AsNoTracking().Where(n => n.ContactId == id).OrderByDescending(n => n.CreatedAt).Take(50).ToListAsync(ct);
+        Permits = await db.Permits.AsNoTracking().Where(p => p.HolderContactId == id).OrderByDescending(p => p.UpdatedAt).Take(50).ToListAsync(ct);
         Requests = IsAdmin
             ? await db.DataSubjectRequests.AsNoTracking().Where(r => r.ContactId == id).OrderByDescending(r => r.AnsweredAt).Take(50).ToListAsync(ct)
             : [];

@@ -11,11 +11,11 @@ namespace Kabar.Pages.Admin;
 public sealed class IndexModel(StatsService stats, IOptions<PolicyOptions> policy, TimeProvider time) : AdminPageModel
 {
     /// <summary>First day of the period (office time zone), inclusive.</summary>
-    [BindProperty(SupportsGet = true)]
+    [BindProperty(SupportsGet = true, BinderType = typeof(ConsoleDateBinder))]
     public DateOnly? From { get; set; }
 
     /// <summary>Last day of the period, inclusive.</summary>
-    [BindProperty(SupportsGet = true)]
+    [BindProperty(SupportsGet = true, BinderType = typeof(ConsoleDateBinder))]
     public DateOnly? To { get; set; }
 
     public Stats Figures { get; private set; } = null!;

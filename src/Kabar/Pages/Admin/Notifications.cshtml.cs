@@ -17,8 +17,8 @@ public sealed class NotificationsModel(KabarDbContext db, Microsoft.Extensions.O
     [BindProperty(SupportsGet = true)] public string? State { get; set; }
     [BindProperty(SupportsGet = true)] public string? Channel { get; set; }
     [BindProperty(SupportsGet = true)] public string? Reason { get; set; }
-    [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
-    [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
+    [BindProperty(SupportsGet = true, BinderType = typeof(ConsoleDateBinder))] public DateOnly? From { get; set; }
+    [BindProperty(SupportsGet = true, BinderType = typeof(ConsoleDateBinder))] public DateOnly? To { get; set; }
     [BindProperty(SupportsGet = true)] public Guid? Contact { get; set; }
 
     /// <summary>Keyset cursor: the creation ticks and id of the last row shown.</summary>
@@ -99,8 +99,8 @@ public sealed class NotificationsModel(KabarDbContext db, Microsoft.Extensions.O
             ["state"] = State,
             ["channel"] = Channel,
             ["reason"] = Reason,
-            ["from"] = From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            ["to"] = To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["from"] = ConsoleDateBinder.Show(From),
+            ["to"] = ConsoleDateBinder.Show(To),
             ["contact"] = Contact?.ToString(),
             ["after"] = Next,
         }.Where(p => !string.IsNullOrEmpty(p.Value))).ToUriComponent();

@@ -30,6 +30,7 @@ public static class AdminAuth
     {
         builder.Services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations();
         builder.Services.AddScoped<OperatorStore>();
+        builder.Services.AddScoped<ConsoleAccounts>();
         builder.Services.TryAddSingleton<IPasswordHasher<ConsoleUser>, PasswordHasher<ConsoleUser>>();
         builder.Services.AddScoped<StatsService>();
         builder.Services.AddOptionsWithValidateOnStart<StatsOptions>().BindConfiguration(StatsOptions.Section).ValidateDataAnnotations();

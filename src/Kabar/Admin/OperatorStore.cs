@@ -45,10 +45,16 @@ public sealed class OperatorStore(KabarDbContext db, IDataProtectionProvider pro
 
     public static string Normalize(string email) => email.Trim().ToLowerInvariant();
 
+    /// <summary>What <see cref="PasswordProblem"/> says of a password shorter than 12 characters.</summary>
+    public const string TooShort = "at least 12 characters";
+
+    /// <summary>What <see cref="PasswordProblem"/> says of a password that is the e-mail address.</summary>
+    public const string IsTheEmail = "not the e-mail address";
+
     /// <summary>Password rules: at least 12 characters, not only the e-mail.</summary>
     public static string? PasswordProblem(string email, string password) =>
-        password.Length < 12 ? "at least 12 characters"
-        : string.Equals(password, email, StringComparison.OrdinalIgnoreCase) ? "not the e-mail address"
+        password.Length < 12 ? TooShort
+        : string.Equals(password, email, StringComparison.OrdinalIgnoreCase) ? IsTheEmail
         : null;
 
     public async Task<ConsoleUser> CreateAsync(string email, string role, string password, CancellationToken ct)
@@ -334,7 +340,7 @@ public sealed class OperatorStore(KabarDbContext db, IDataProtectionProvider pro
 
     private static string SessionKey(string id) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
 
-    private static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    internal static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     // A hash in the hasher's own format, so an unknown address costs the same PBKDF2 work.
     private static readonly string DummyHash = new PasswordHasher<ConsoleUser>().HashPassword(new ConsoleUser(), "kabar-dummy-password");

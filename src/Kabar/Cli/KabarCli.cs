@@ -170,7 +170,7 @@ public static class KabarCli
 
         var password = passwordFromStdin
             ? (await Console.In.ReadLineAsync(ct))?.Trim() ?? ""
-            : Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
+            : Admin.ConsoleAccounts.NewPassword();
         if (Admin.OperatorStore.PasswordProblem(email, password) is { } problem)
         {
             await Console.Error.WriteLineAsync($"kabar: the password must be {problem}.");

@@ -32,6 +32,9 @@ public sealed class EnrolModel(OperatorStore operators, IDataProtectionProvider 
 
     public string OtpAuthUri { get; private set; } = "";
 
+    /// <summary><see cref="OtpAuthUri"/> as an inline SVG QR code, for the phone's camera.</summary>
+    public string QrCode { get; private set; } = "";
+
     public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -85,6 +88,7 @@ public sealed class EnrolModel(OperatorStore operators, IDataProtectionProvider 
         Key = key;
         KeyToken = keys.Protect($"{key}|{op.Id}");
         OtpAuthUri = OperatorStore.OtpAuthUri("Kabar " + OfficeName, op.Email, key);
+        QrCode = QrSvg.Render(OtpAuthUri);
     }
 
     /// <summary>

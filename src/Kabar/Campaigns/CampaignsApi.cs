@@ -2,8 +2,8 @@ using System.Security.Claims;
 using Kabar.Auth;
 using Kabar.Common;
 using Kabar.Data;
-using Kabar.Operations;
 using Kabar.Experiments;
+using Kabar.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -11,7 +11,7 @@ namespace Kabar.Contacts;
 /// <param name="Operator">Who recorded it; required for source <c>admin</c>.</param>
 /// <param name="Note">A free note kept with the event.</param>
 /// <param name="OccurredAt">When the person gave or withdrew consent (ISO 8601); not in the future. Default: now.</param>
-internal sealed record ConsentRequest(
+public sealed record ConsentRequest(
     string? Scope = null,
     bool? Granted = null,
     string? Source = null,

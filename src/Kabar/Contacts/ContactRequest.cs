@@ -9,4 +9,4 @@ namespace Kabar.Contacts;
 /// <param name="Email">An e-mail address for fallback notices.</param>
 /// <param name="Language"><c>id</c> (Bahasa Indonesia, the default) or <c>en</c>: the language of the texts sent.</param>
 /// <param name="Consent">A consent given or withdrawn now, with its evidence; recorded only when it changes the state or brings a new text version.</param>
-internal sealed record ContactRequest(string? Phone, string? Name = null, string? Email = null, string? Language = null, ConsentRequest? Consent = null);
+public sealed record ContactRequest(string? Phone, string? Name = null, string? Email = null, string? Language = null, ConsentRequest? Consent = null);

@@ -13,7 +13,7 @@ namespace Kabar.Notifications;
 /// <param name="Params">The type's parameters by name, each a non-empty string or a number (at most 1,024 characters): exactly those the type lists, no more, no fewer. <c>opt_in_request</c> needs none: Kabar fills in the link and the office's name.</param>
 /// <param name="PermitId">The permit the notification is about, so it shows on the permit and is cancelled with its reminders.</param>
 /// <param name="SendAt">Not before this time (ISO 8601; UTC when no offset is given). Absent: as soon as the decision allows.</param>
-internal sealed record NotificationRequest(
+public sealed record NotificationRequest(
     string? Type,
     Guid? ContactId = null,
     string? Phone = null,

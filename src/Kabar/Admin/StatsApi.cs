@@ -1,5 +1,6 @@
 using Kabar.Auth;
 using Kabar.Common;
+using Kabar.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,11 @@ public static class StatsApi
 
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/stats", GetAsync).WithTags("Stats").RequireAuthorization(ApiAuth.ReadPolicy);
+        app.MapGet("/api/stats", GetAsync).WithTags("Stats").RequireAuthorization(ApiAuth.ReadPolicy)
+            .WithSummary("The dashboard's figures for a period (?from=&to=): opt-in, window usage, fallback, delivery, cost")
+            .WithDescription("By default the 30 office days ending today. Each rate is { numerator, denominator, value }, "
+                + "value null when the denominator is 0; the definitions are those of the contract's metrics section.")
+            .Answers(Problems.Validation("to", "The period may be at most 366 days."));
         return app;
     }
 

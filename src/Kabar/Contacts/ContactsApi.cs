@@ -5,6 +5,7 @@ using Kabar.Common;
 using Kabar.Consent;
 using Kabar.Data;
 using Kabar.Decisions;
+using Kabar.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,13 +21,24 @@ public static class ContactsApi
     public static IEndpointRouteBuilder MapContacts(this IEndpointRouteBuilder app)
     {
         var read = app.MapGroup("/api/contacts").WithTags("Contacts").RequireAuthorization(ApiAuth.ReadPolicy);
-        read.MapGet("/{id:guid}", GetById).WithSummary("A contact's state: consent per scope, last inbound message, window");
-        read.MapGet("/", GetByPhone).WithSummary("Find a contact by phone (?phone=)");
-        read.MapGet("/{id:guid}/consent", GetLedger).WithSummary("The consent ledger, oldest first, with evidence");
+        read.MapGet("/{id:guid}", GetById).WithSummary("A contact's state: consent per scope, last inbound message, window")
+            .Answers(Problems.NotFound($"No contact has id {ProblemAnswers.SampleId}."));
+        read.MapGet("/", GetByPhone).WithSummary("Find a contact by phone (?phone=)")
+            .Answers(Problems.Validation("phone", $"'0812' is not a usable phone number. Use {PhoneNormalizer.AcceptedForm}."),
+                Problems.NotFound("No contact has phone +62812****7890."));
+        read.MapGet("/{id:guid}/consent", GetLedger).WithSummary("The consent ledger, oldest first, with evidence")
+            .WithDescription("Each event keeps the hash of the one before it, so an edit in the database breaks the chain (`kabar consent verify`).")
+            .Answers(Problems.NotFound($"No contact has id {ProblemAnswers.SampleId}."));
 
         var write = app.MapGroup("/api/contacts").WithTags("Contacts").RequireAuthorization(ApiAuth.WritePolicy);
-        write.MapPost("/", Upsert).WithSummary("Create or update a contact by phone, optionally with consent and its evidence");
-        write.MapPost("/{id:guid}/consent", ChangeConsent).WithSummary("Grant or withdraw consent with evidence");
+        write.MapPost("/", Upsert).WithSummary("Create or update a contact by phone, optionally with consent and its evidence")
+            .WithDescription("201 for a new person, 200 for the one whose normalised phone matches; fields left out keep their value.")
+            .Answers(Problems.Validation("phone", $"'0812-34' is not a usable phone number. Use {PhoneNormalizer.AcceptedForm}."));
+        write.MapPost("/{id:guid}/consent", ChangeConsent).WithSummary("Grant or withdraw consent with evidence")
+            .WithDescription("Appends an event to the contact's ledger; events are never changed or deleted.")
+            .Answers(Problems.Validation("granted", "Say true to grant or false to withdraw."),
+                Problems.NotFound($"No contact has id {ProblemAnswers.SampleId}."),
+                Problems.Conflict($"Contact {ProblemAnswers.SampleId}'s data was erased; its ledger ends with the erasure. A new consent belongs to the person's number as a new contact."));
         return app;
     }
 

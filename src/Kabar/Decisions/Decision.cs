@@ -71,9 +71,19 @@ public sealed record Decision
     /// <summary>Where the message would go.</summary>
     public Channel Channel { get; init; }
 
+    /// <summary>
+    /// The row of the decision table that applied (SPEC §5): no_whatsapp_identity, opted_out,
+    /// marketing_opted_out, not_on_whatsapp, window_closed, opted_in, service_window or no_consent.
+    /// </summary>
     public DecisionReason Reason { get; init; }
+
+    /// <summary>The person's WhatsApp consent: unknown, granted or withdrawn.</summary>
     public ConsentState OptIn { get; init; }
+
+    /// <summary>Whether the person's 24-hour customer service window is open now.</summary>
     public bool WindowOpen { get; init; }
+
+    /// <summary>When the window closes (UTC, with the safety margin taken off); null when the person never wrote.</summary>
     public DateTime? WindowExpiresAt { get; init; }
 
     /// <summary>Whether the WhatsApp send is charged (utility templates inside the window are free).</summary>
@@ -82,6 +92,7 @@ public sealed record Decision
     /// <summary>Business-initiated outside the window: counts against the portfolio's messaging limit.</summary>
     public bool CountsAgainstMessagingLimit { get; init; }
 
+    /// <summary>Whether an SMS or e-mail fallback carries a personal link asking for WhatsApp consent (row 8).</summary>
     public bool IncludesOptInLink { get; init; }
 
     /// <summary>The WhatsApp message form that would go out: the request's, or the template variant of a text.</summary>

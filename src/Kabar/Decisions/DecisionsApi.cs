@@ -27,11 +27,23 @@ public static class DecisionsApi
     /// <summary>Contacts read per query in a bulk call.</summary>
     private const int BulkChunk = 5_000;
 
-    public sealed record DecisionRequest(Guid? ContactId, string? Phone, DecisionMessageRequest? Message);
+    /// <summary>A person (by contact id or by phone, one of the two) and the message to decide for.</summary>
+    /// <param name="ContactId">The contact. Give this or <c>phone</c>.</param>
+    /// <param name="Phone">A phone number; one Kabar has never seen is decided as a person with no state, without creating it. Give this or <c>contactId</c>.</param>
+    /// <param name="Message">The message that would be sent.</param>
+    public sealed record DecisionRequest(Guid? ContactId = null, string? Phone = null, DecisionMessageRequest? Message = null);
 
-    public sealed record DecisionMessageRequest(string? Kind, string? Category, bool? HasTemplateVariant);
+    /// <summary>The message a decision is for.</summary>
+    /// <param name="Kind"><c>template</c> (an approved WhatsApp template) or <c>text</c> (free-form, only inside the service window).</param>
+    /// <param name="Category">WhatsApp's template category, which sets price and marketing rules: <c>utility</c> (the default), <c>marketing</c> or <c>authentication</c>.</param>
+    /// <param name="HasTemplateVariant">For a text: whether a template variant exists to send instead when the window is closed. Default false.</param>
+    public sealed record DecisionMessageRequest(string? Kind, string? Category = null, bool? HasTemplateVariant = null);
 
-    public sealed record BulkDecisionRequest(IReadOnlyList<Guid>? ContactIds, IReadOnlyList<string?>? Phones, DecisionMessageRequest? Message);
+    /// <summary>Many people (contact ids and phones, up to 100,000 together) and one message.</summary>
+    /// <param name="ContactIds">Contacts by id.</param>
+    /// <param name="Phones">People by phone number.</param>
+    /// <param name="Message">The message that would be sent to each.</param>
+    public sealed record BulkDecisionRequest(IReadOnlyList<Guid>? ContactIds = null, IReadOnlyList<string?>? Phones = null, DecisionMessageRequest? Message = null);
 
     /// <summary>
     /// One person of a bulk call, in request order (the contact ids, then the phones). <c>found</c> is
@@ -43,9 +55,16 @@ public static class DecisionsApi
     public static IEndpointRouteBuilder MapDecisions(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/decisions").WithTags("Decisions").RequireAuthorization(ApiAuth.ReadPolicy)
-            .MapPost("/", Decide).WithSummary("Dry run of the channel decision for a contact or phone and a message; nothing is stored");
+            .MapPost("/", Decide).WithSummary("Dry run of the channel decision for a contact or phone and a message; nothing is stored")
+            .WithDescription("The decision table of the contract, rows checked in order: no_whatsapp_identity, opted_out, marketing_opted_out, "
+                + "not_on_whatsapp, window_closed, opted_in, service_window, no_consent. `canSend` says whether WhatsApp is allowed; "
+                + "`channel` is where the message would go.")
+            .Answers(Problems.Validation("message.kind", $"Use {EnumText<MessageKind>.Choices}."),
+                Problems.NotFound($"No contact has id {ProblemAnswers.SampleId}."));
         app.MapGroup("/api/decisions").WithTags("Decisions").RequireAuthorization(ApiAuth.ReadPolicy)
-            .MapPost("/bulk", DecideBulk).WithSummary("Dry run of the channel decision for up to 100,000 contacts or phones and one message; nothing is stored");
+            .MapPost("/bulk", DecideBulk).WithSummary("Dry run of the channel decision for up to 100,000 contacts or phones and one message; nothing is stored")
+            .WithDescription("Answers one entry per person in request order (the contact ids, then the phones), streamed as a JSON array.")
+            .Answers(Problems.Validation("contactIds", "Give contactIds, phones or both (at least one person)."));
         return app;
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,6 +8,7 @@ using Kabar.Common;
 using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
+using Kabar.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -21,16 +23,32 @@ public static class NotificationsApi
     {
         var group = app.MapGroup("/api/notifications").WithTags("Notifications");
         group.MapPost("/", Enqueue).RequireAuthorization(ApiAuth.WritePolicy)
-            .WithSummary("Enqueue a notification (Idempotency-Key header); 202 with its id and first decision");
+            .WithSummary("Enqueue a notification (Idempotency-Key header); 202 with its id and first decision")
+            .WithDescription("Kabar checks the type and its parameters against the catalog and the WhatsApp template now, "
+                + "and answers 422 naming each missing or extra parameter, never at send time. The same Idempotency-Key "
+                + "with the same body returns the same notification; with another body, 409. The dispatcher decides the "
+                + "channel again when it sends, so a STOP that arrives meanwhile wins.")
+            .Answers(MissingParameter(NotificationCatalog.All[0]), Conflict("permit-503-0186-issued"));
         group.MapGet("/{id:guid}", Get).RequireAuthorization(ApiAuth.ReadPolicy)
-            .WithSummary("A notification: state, decision, attempts with status history, errors and cost");
-        group.MapGet("/", List).RequireAuthorization(ApiAuth.ReadPolicy).WithSummary("List notifications");
+            .WithSummary("A notification: state, decision, attempts with status history, errors and cost")
+            .Answers(Problems.NotFound($"No notification has id {ProblemAnswers.SampleId}."));
+        group.MapGet("/", List).RequireAuthorization(ApiAuth.ReadPolicy)
+            .WithSummary("List notifications, newest first, filtered by contact, permit, type, state and period")
+            .WithDescription("A page of at most `limit` notifications; pass the answer's `next` as `after` for the next page.")
+            .Answers(Problems.Validation("state", $"Use {EnumText<NotificationState>.Choices}."));
         return app;
     }
 
+    /// <summary>The answer when a type's last parameter is left out, as the reference page shows it.</summary>
+    private static ProblemHttpResult MissingParameter(NotificationType type) =>
+        Problems.Validation($"params.{type.Parameters[^1]}", Missing(type));
+
+    private static string Missing(NotificationType type) => $"Missing: {type.Name} needs {string.Join(", ", type.Parameters)}.";
+
     private static async Task<Results<Accepted<NotificationAccepted>, ProblemHttpResult>> Enqueue(
         NotificationRequest request,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = "Idempotency-Key"), Description("The client's key for this notification (at most 150 characters), so a retry after a lost answer creates nothing new.")]
+        string? idempotencyKey,
         KabarDbContext db,
         PhoneNormalizer phones,
         MessageComposer composer,
@@ -191,7 +209,7 @@ public static class NotificationsApi
 
         foreach (var name in expected.Where(p => given is null || !given.ContainsKey(p)))
         {
-            errors.Add($"params.{name}", $"Missing: {type.Name} needs {string.Join(", ", expected)}.");
+            errors.Add($"params.{name}", Missing(type));
         }
 
         if (type.Name == "permit_expiry_warning" && parameters.TryGetValue("remaining_days", out var days)

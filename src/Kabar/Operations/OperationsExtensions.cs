@@ -34,6 +34,8 @@ public static class OperationsExtensions
             o.ShouldInclude = d => d.RelativePath is { } p && p.StartsWith("api/", StringComparison.Ordinal);
             o.AddDocumentTransformer<ApiDocumentTransformer>();
             o.AddOperationTransformer<ApiOperationTransformer>();
+            o.AddOperationTransformer<ProblemResponseTransformer>();
+            o.AddSchemaTransformer<ApiSchemaTransformer>();
         });
         return builder;
     }

@@ -3,6 +3,7 @@ using Kabar.Common;
 using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Notifications;
+using Kabar.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,10 +17,19 @@ public static class PermitsApi
 {
     public static IEndpointRouteBuilder MapPermits(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/permits/{id:guid}", GetById).WithTags("Permits").RequireAuthorization(ApiAuth.ReadPolicy);
-        app.MapPost("/api/permits", Upsert).WithTags("Permits").RequireAuthorization(ApiAuth.WritePolicy);
+        app.MapGet("/api/permits/{id:guid}", GetById).WithTags("Permits").RequireAuthorization(ApiAuth.ReadPolicy)
+            .WithSummary("A permit: status, dates, holder, waiting documents and the notifications about it")
+            .Answers(Problems.NotFound($"No permit has id {ProblemAnswers.SampleId}."));
+        app.MapPost("/api/permits", Upsert).WithTags("Permits").RequireAuthorization(ApiAuth.WritePolicy)
+            .WithSummary("Create or update a permit by externalRef; a status change notifies the holder")
+            .WithDescription("201 for a new permit, 200 for an update. Reaching `issued` sends `permit_ready` (or `permit_renewal_approved` "
+                + "when `renewalOf` is set, which also cancels the old permit's reminders); any other status change sends `status_update`. "
+                + "Expiry reminders are planned from `expiresOn`.")
+            .Answers(Problems.Validation("status", $"'done' is not a permit status; use {EnumText<PermitStatus>.Choices}."));
         app.MapPost("/api/imports/permits", Import).WithTags("Permits").RequireAuthorization(ApiAuth.WritePolicy)
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .WithSummary("Import permits from CSV, with a report per rejected row; ?dryRun=true checks without writing")
+            .Answers(Problems.Validation("file", "Upload the CSV as a form file, or send it as the body with Content-Type text/csv."), Problems.Validation("encoding", "'latin2' is not an encoding Kabar reads; use utf-8, windows-1252, iso-8859-1."));
         return app;
     }
 

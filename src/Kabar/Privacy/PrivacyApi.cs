@@ -4,6 +4,7 @@ using Kabar.Common;
 using Kabar.Contacts;
 using Kabar.Data;
 using Kabar.Decisions;
+using Kabar.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,14 +21,21 @@ public static class PrivacyApi
     {
         var contacts = app.MapGroup("/api/contacts").WithTags("Data subject requests").RequireAuthorization(ApiAuth.WritePolicy);
         contacts.MapGet("/{id:guid}/export", Export)
-            .WithSummary("Everything Kabar holds on the contact, as JSON (right of access); recorded as a request");
+            .WithSummary("Everything Kabar holds on the contact, as JSON (right of access); recorded as a request")
+            .Answers(Problems.Validation("receivedAt", "When the person asked: an ISO 8601 time not in the future."), Problems.NotFound($"No contact has id {ProblemAnswers.SampleId}."));
         contacts.MapPatch("/{id:guid}", Correct)
-            .WithSummary("Correct name, e-mail or language (right to rectification); recorded as a request");
+            .WithSummary("Correct name, e-mail or language (right to rectification); recorded as a request")
+            .Answers(Problems.Validation("email", "'siti@' is not an e-mail address; use the form name@example.id."), Problems.NotFound($"No contact has id {ProblemAnswers.SampleId}."),
+                Problems.Conflict("The contact's data was erased on 2026-11-20; there is nothing left to correct."));
         contacts.MapDelete("/{id:guid}", Erase)
-            .WithSummary("Erase the contact's personal data (right to erasure); recorded as a request; repeatable");
+            .WithSummary("Erase the contact's personal data (right to erasure); recorded as a request; repeatable")
+            .WithDescription("Personal data is removed in one transaction; the ledger keeps a keyed hash of the phone so a later re-import "
+                + "is recognised, and aggregates stay. A repeat answers 200 with outcome `no_change`.")
+            .Answers(Problems.Validation("reference", "The office's case number: at most 100 characters."), Problems.NotFound($"No contact has id {ProblemAnswers.SampleId}."));
 
         app.MapGroup("/api/data-subject-requests").WithTags("Data subject requests").RequireAuthorization(ApiAuth.WritePolicy)
-            .MapGet("/", List).WithSummary("The register of data subject requests, newest first (?contactId=&kind=&from=&to=&after=)");
+            .MapGet("/", List).WithSummary("The register of data subject requests, newest first (?contactId=&kind=&from=&to=&after=)")
+            .Answers(Problems.Validation("kind", $"Use {EnumText<DataSubjectRequestKind>.Choices}."));
         return app;
     }
 

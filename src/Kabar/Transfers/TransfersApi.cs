@@ -3,6 +3,7 @@ using System.Text;
 using Kabar.Auth;
 using Kabar.Common;
 using Kabar.Data;
+using Kabar.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,14 +28,19 @@ public static class TransfersApi
     public static IEndpointRouteBuilder MapTransfers(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/imports/contacts", Import).WithTags("Contacts").RequireAuthorization(ApiAuth.WritePolicy).DisableAntiforgery()
-            .WithSummary("Import contacts (and their consent evidence and permits) from CSV; ?dryRun=true checks without writing");
+            .WithSummary("Import contacts (and their consent evidence and permits) from CSV; ?dryRun=true checks without writing")
+            .WithDescription("Valid rows go in, each rejected row is reported with its line, column and reason; nothing is half-imported.")
+            .Answers(Problems.Validation("file", "Upload the CSV as a form file, or send it as the body with Content-Type text/csv."), Problems.Validation("encoding", "'latin2' is not an encoding Kabar reads; use utf-8, windows-1252, iso-8859-1."));
 
         // Exports hand over personal data in bulk: a write key is required, as for changes.
         var exports = app.MapGroup("/api/exports").WithTags("Exports");
         exports.MapGet("/contacts.csv", Export).RequireAuthorization(ApiAuth.WritePolicy)
             .WithSummary("Registered (or ?consented=true consented) contacts as CSV; the signed manifest follows at /api/exports/{id}/manifest");
         exports.MapGet("/", List).RequireAuthorization(ApiAuth.ReadPolicy).WithSummary("Recorded exports, newest first");
-        exports.MapGet("/{id:guid}/manifest", Manifest).RequireAuthorization(ApiAuth.ReadPolicy).WithSummary("The signed manifest of a completed export");
+        exports.MapGet("/{id:guid}/manifest", Manifest).RequireAuthorization(ApiAuth.ReadPolicy).WithSummary("The signed manifest of a completed export")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Answers(Problems.NotFound($"No export has id {ProblemAnswers.SampleId}."),
+                Problems.Conflict("The export is still being written; its manifest is signed when the last row is out."));
         exports.MapGet("/key", Key).RequireAuthorization(ApiAuth.ReadPolicy).WithSummary("The office's public key that signs export manifests");
         return app;
     }

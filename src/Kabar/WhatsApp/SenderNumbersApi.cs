@@ -2,6 +2,7 @@ using Kabar.Auth;
 using Kabar.Common;
 using Kabar.Data;
 using Kabar.Notifications;
+using Kabar.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,9 @@ public static class SenderNumbersApi
         numbers.MapGet("/", ListNumbers).RequireAuthorization(ApiAuth.ReadPolicy)
             .WithSummary("Business numbers with their rate, limit and any pause");
         numbers.MapPost("/{phoneNumberId}/resume", Resume).RequireAuthorization(ApiAuth.WritePolicy)
-            .WithSummary("Resume a paused business number");
+            .WithSummary("Resume a paused business number")
+            .WithDescription("A number pauses on an account, token, billing or policy error from Meta; its queue waits. Resume it once the cause is fixed.")
+            .Answers(Problems.NotFound("No business number 106540352242922 has dispatched yet."));
         return app;
     }
 

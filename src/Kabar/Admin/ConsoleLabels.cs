@@ -120,6 +120,10 @@ public static class ConsoleLabels
         Of(t, MessageCategory.Authentication, "autentikasi", "authentication");
         Of(t, MessageKind.Template, "templat", "template");
         Of(t, MessageKind.Text, "teks bebas", "free text");
+        Of(t, DeliveryOutcome.Reached, "sampai", "reached");
+        Of(t, DeliveryOutcome.SentNoReport, "terkirim, tanpa laporan", "sent, no report");
+        Of(t, DeliveryOutcome.Failed, "gagal", "failed");
+        Of(t, DeliveryOutcome.Skipped, "tidak dikirim", "not sent");
     }
 
     private static void People(Dictionary<(string, string), (string, string)> t)

@@ -81,8 +81,8 @@ internal sealed class StatsRollup(IServiceScopeFactory scopes, WriteGate gate, I
             })
             .ToListAsync(ct);
         var notifications = await db.Notifications.Where(n => n.CreatedAt >= start && n.CreatedAt < end)
-            .GroupBy(n => new { n.State, n.Channel })
-            .Select(g => new StatsNotificationDay { Day = day, State = g.Key.State, Channel = g.Key.Channel, Count = g.LongCount() })
+            .GroupBy(n => new { n.State, n.Channel, CampaignAsk = n.CampaignId != null })
+            .Select(g => new StatsNotificationDay { Day = day, State = g.Key.State, Channel = g.Key.Channel, CampaignAsk = g.Key.CampaignAsk, Count = g.LongCount() })
             .ToListAsync(ct);
         var consent = await StatsService.ConsentQuery(db, start, end)
             .GroupBy(e => new { e.Action, e.Source })

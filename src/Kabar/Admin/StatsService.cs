@@ -25,6 +25,16 @@ public sealed record SourceCount(string Source, long Grants);
 
 public sealed record NumberUse(string PhoneNumberId, string? DisplayPhoneNumber, int? Limit, long ReachedLast24h);
 
+/// <summary>Notifications of one office day that ended on one channel with one outcome (the dashboard's daily bar).</summary>
+public sealed record OutcomeCount(DateOnly Day, Channel Channel, DeliveryOutcome Outcome, long Count);
+
+/// <summary>The dashboard: SPEC §10's figures and, for its charts, each day's notifications by channel and outcome.</summary>
+public sealed record DashboardFigures(Stats Stats, IReadOnlyList<OutcomeCount> Outcomes)
+{
+    /// <summary>Processed notifications on WhatsApp or SMS that the provider took but never confirmed (see <see cref="DeliveryOutcome.SentNoReport"/>).</summary>
+    public long SentNoReport => Outcomes.Where(o => o.Outcome == DeliveryOutcome.SentNoReport).Sum(o => o.Count);
+}
+
 public sealed record QueueFigures(long Queued, long Scheduled, long Sending, double? OldestQueuedSeconds);
 
 /// <summary>The dashboard and <c>GET /api/stats</c> (SPEC §10), for <c>[from, to)</c>.</summary>
@@ -57,7 +67,8 @@ public sealed record Stats(
 /// <item>fallback rate: notifications that went to the person by SMS or e-mail (the provider took
 /// them: many SMS gateways send no delivery reports, so "reached" here cannot wait for one) /
 /// notifications processed (sent, delivered, read or failed — not skipped, cancelled or still
-/// waiting);</item>
+/// waiting). A campaign's opt-in request is counted in neither: it goes by SMS or e-mail by
+/// design, it does not stand in for a WhatsApp message that failed or was not allowed;</item>
 /// <item>delivery rate: WhatsApp attempts delivered or read / WhatsApp attempts accepted; end to
 /// end: notifications delivered on some channel (WhatsApp or SMS delivered or read; e-mail
 /// accepted by the mail server, which is all e-mail tells) / notifications processed;</item>
@@ -72,7 +83,10 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
     private static readonly NotificationState[] Processed =
         [NotificationState.Sent, NotificationState.Delivered, NotificationState.Read, NotificationState.Failed];
 
-    public async Task<Stats> ComputeAsync(DateTime from, DateTime to, CancellationToken ct)
+    public async Task<Stats> ComputeAsync(DateTime from, DateTime to, CancellationToken ct) => (await ComputeDashboardAsync(from, to, ct)).Stats;
+
+    /// <summary>SPEC §10's figures with each day's notifications by channel and outcome, from one read of the counts.</summary>
+    public async Task<DashboardFigures> ComputeDashboardAsync(DateTime from, DateTime to, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(policy.Value.TimeZone);
@@ -101,13 +115,14 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
                 .Select(d => new AttemptCount(d.Day, d.Status, d.Taken, d.WindowOpen, d.Reason, d.Billable, d.PricingCategory, d.ErrorCode, d.Count))
                 .ToListAsync(ct)).Where(a => rolled.Contains(a.Day)));
             notifications.AddRange((await db.StatsNotificationDays.AsNoTracking().Where(d => d.Day >= first && d.Day <= last)
-                .Select(d => new NotificationCount(d.Day, d.State, d.Channel, d.Count))
+                .Select(d => new NotificationCount(d.Day, d.State, d.Channel, d.CampaignAsk, d.Count))
                 .ToListAsync(ct)).Where(n => rolled.Contains(n.Day)));
             consent.AddRange((await db.StatsConsentDays.AsNoTracking().Where(d => d.Day >= first && d.Day <= last)
                 .Select(d => new ConsentCount(d.Day, d.Action, d.Source, d.Count))
                 .ToListAsync(ct)).Where(e => rolled.Contains(e.Day)));
         }
 
+        var outcomes = OutcomesOf(notifications);
         notifications = notifications.Where(n => Processed.Contains(n.State)).ToList();
         var failures = attempts.Where(a => a.ErrorCode is not null).GroupBy(a => a.ErrorCode!.Value)
             .Select(g => new { Code = g.Key, Count = g.Sum(a => a.Count) }).ToList();
@@ -119,15 +134,14 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
         var days = DayByDay(from, to, zone, whatsAppSends, notifications, consent);
 
         var totalSends = whatsAppSends.Sum(a => a.Count);
-        var done24 = notifications.Select(n => (n.State, n.Channel, n.Count)).ToList();
-        return new Stats(from, to, policy.Value.TimeZone,
+        var stats = new Stats(from, to, policy.Value.TimeZone,
             new Ratio(ContactsIn(ConsentState.Granted), allContacts),
             new Ratio(ContactsIn(ConsentState.Withdrawn), allContacts),
             new Ratio(whatsAppSends.Where(a => a.WindowOpen).Sum(a => a.Count), totalSends),
             new Ratio(whatsAppSends.Where(a => a.Reason == "service_window").Sum(a => a.Count), totalSends),
-            FallbackOf(done24),
+            FallbackOf(notifications),
             new Ratio(whatsAppSends.Where(a => a.Status is AttemptStatus.Delivered or AttemptStatus.Read).Sum(a => a.Count), totalSends),
-            DeliveredOf(done24),
+            DeliveredOf(notifications),
             decimal.Round(cost, 4),
             consent.Where(e => e.Action == ConsentAction.Granted).GroupBy(e => e.Source)
                 .Select(g => new SourceCount(EnumText<ConsentSource>.Name(g.Key), g.Sum(e => e.Count)))
@@ -136,7 +150,18 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
             await QueueAsync(now, ct),
             await NumbersAsync(now, ct),
             days);
+        return new DashboardFigures(stats, outcomes);
     }
+
+    /// <summary>Each day's notifications by the channel that carried them last and how that ended; those still on their way or cancelled are left out.</summary>
+    private static List<OutcomeCount> OutcomesOf(List<NotificationCount> notifications) =>
+        notifications
+            .Select(n => (n.Day, n.Channel, Outcome: DeliveryOutcomes.Of(n.State, n.Channel), n.Count))
+            .Where(n => n.Outcome is not null)
+            .GroupBy(n => (n.Day, n.Channel, Outcome: n.Outcome!.Value))
+            .Select(g => new OutcomeCount(g.Key.Day, g.Key.Channel, g.Key.Outcome, g.Sum(n => n.Count)))
+            .OrderBy(o => o.Day).ThenBy(o => o.Channel).ThenBy(o => o.Outcome)
+            .ToList();
 
     /// <summary>The figures of each office day of the period; one pass over the grouped rows per series, not one per day (a year is 366 days).</summary>
     private List<DayFigures> DayByDay(DateTime from, DateTime to, TimeZoneInfo zone, List<AttemptCount> whatsAppSends,
@@ -155,9 +180,9 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
             var events = eventsByDay[day].ToList();
             days.Add(new DayFigures(day,
                 new Ratio(sends.Where(a => a.WindowOpen).Sum(a => a.Count), sends.Sum(a => a.Count)),
-                FallbackOf(done.Select(n => (n.State, n.Channel, n.Count))),
+                FallbackOf(done),
                 new Ratio(sends.Where(a => a.Status is AttemptStatus.Delivered or AttemptStatus.Read).Sum(a => a.Count), sends.Sum(a => a.Count)),
-                DeliveredOf(done.Select(n => (n.State, n.Channel, n.Count))),
+                DeliveredOf(done),
                 events.Where(e => e.Action == ConsentAction.Granted).Sum(e => e.Count),
                 events.Where(e => e.Action == ConsentAction.Withdrawn).Sum(e => e.Count),
                 (decimal)sends.Where(a => a.Billable).Sum(a => a.Count * prices.Value.For(a.PricingCategory))));
@@ -169,7 +194,7 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
     private sealed record AttemptCount(DateOnly Day, AttemptStatus Status, bool Taken, bool WindowOpen, string? Reason, bool Billable,
         string? PricingCategory, int? ErrorCode, long Count);
 
-    private sealed record NotificationCount(DateOnly Day, NotificationState State, Channel Channel, long Count);
+    private sealed record NotificationCount(DateOnly Day, NotificationState State, Channel Channel, bool CampaignAsk, long Count);
 
     private sealed record ConsentCount(DateOnly Day, ConsentAction Action, ConsentSource Source, long Count);
 
@@ -235,10 +260,10 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
     private async Task<List<NotificationCount>> LiveNotificationsAsync(DateTime from, DateTime to, double offsetHours, CancellationToken ct) =>
         (await db.Notifications
             .Where(n => n.CreatedAt >= from && n.CreatedAt < to)
-            .GroupBy(n => new { Day = n.CreatedAt.AddHours(offsetHours).Date, n.State, n.Channel })
-            .Select(g => new { g.Key.Day, g.Key.State, g.Key.Channel, Count = g.LongCount() })
+            .GroupBy(n => new { Day = n.CreatedAt.AddHours(offsetHours).Date, n.State, n.Channel, CampaignAsk = n.CampaignId != null })
+            .Select(g => new { g.Key.Day, g.Key.State, g.Key.Channel, g.Key.CampaignAsk, Count = g.LongCount() })
             .ToListAsync(ct))
-        .Select(n => new NotificationCount(DateOnly.FromDateTime(n.Day), n.State, n.Channel, n.Count))
+        .Select(n => new NotificationCount(DateOnly.FromDateTime(n.Day), n.State, n.Channel, n.CampaignAsk, n.Count))
         .ToList();
 
     private async Task<List<ConsentCount>> LiveConsentAsync(DateTime from, DateTime to, double offsetHours, CancellationToken ct) =>
@@ -249,28 +274,22 @@ public sealed class StatsService(KabarDbContext db, IOptions<PolicyOptions> poli
         .Select(e => new ConsentCount(DateOnly.FromDateTime(e.Day), e.Action, e.Source, e.Count))
         .ToList();
 
-    private static Ratio FallbackOf(IEnumerable<(NotificationState State, Channel Channel, long Count)> done)
+    /// <summary>SPEC §10's fallback rate, without campaigns' opt-in requests (see the class summary).</summary>
+    private static Ratio FallbackOf(IEnumerable<NotificationCount> done)
     {
-        var list = done.ToList();
+        var list = done.Where(n => !n.CampaignAsk).ToList();
         return new Ratio(
             list.Where(n => n.Channel is Channel.Sms or Channel.Email && n.State != NotificationState.Failed).Sum(n => n.Count),
             list.Sum(n => n.Count));
     }
 
-    private static Ratio DeliveredOf(IEnumerable<(NotificationState State, Channel Channel, long Count)> done)
+    private static Ratio DeliveredOf(IEnumerable<NotificationCount> done)
     {
         var list = done.ToList();
         return new Ratio(
-            list.Where(n => Reached(n.State, n.Channel)).Sum(n => n.Count),
+            list.Where(n => DeliveryOutcomes.Of(n.State, n.Channel) == DeliveryOutcome.Reached).Sum(n => n.Count),
             list.Sum(n => n.Count));
     }
-
-    /// <summary>
-    /// Whether a notification reached the person: delivered or read (WhatsApp, SMS with a delivery
-    /// report), or for e-mail accepted by the mail server — all e-mail can tell.
-    /// </summary>
-    private static bool Reached(NotificationState state, Channel channel) =>
-        state is NotificationState.Delivered or NotificationState.Read || (channel == Channel.Email && state == NotificationState.Sent);
 
     private async Task<QueueFigures> QueueAsync(DateTime now, CancellationToken ct)
     {

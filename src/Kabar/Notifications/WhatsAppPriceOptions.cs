@@ -19,6 +19,13 @@ public sealed class WhatsAppPriceOptions
     [Range(0, 10)]
     public double Authentication { get; set; } = 0.0250;
 
+    /// <summary>
+    /// Rupiah per US dollar, for showing the estimate in rupiah beside dollars (Meta bills in USD).
+    /// A rounded recent rate; the office sets the one its finance department uses.
+    /// </summary>
+    [Range(1000, 100_000, ErrorMessage = "Kabar:WhatsApp:Prices:UsdToIdr must be the rupiah per US dollar, between {1} and {2} (for example 16500).")]
+    public double UsdToIdr { get; set; } = 16_500;
+
     public double For(string? category) => category switch
     {
         "marketing" or "marketing_lite" => Marketing,

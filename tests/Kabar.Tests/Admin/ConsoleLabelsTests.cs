@@ -46,6 +46,7 @@ public sealed class ConsoleLabelsTests
         Check<AssigneeRole>();
         Check<DataSubjectRequestKind>();
         Check<DataSubjectRequestOutcome>();
+        Check<DeliveryOutcome>();
         Assert.Empty(missing);
     }
 

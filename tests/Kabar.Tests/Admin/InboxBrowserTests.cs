@@ -23,15 +23,6 @@ public sealed class InboxBrowserTests(Browser browser, PostgresServer postgres) 
         await App.Simulator().WhenIdleAsync();
     }
 
-    /// <summary>axe-core at a phone's width and at a laptop's.</summary>
-    private async Task AxeAtBothWidthsAsync()
-    {
-        await Axe.AssertAsync(Page);
-        await Page.SetViewportSizeAsync(1366, 900);
-        await Axe.AssertAsync(Page);
-        await Page.SetViewportSizeAsync(360, 740);
-    }
-
     [Fact]
     public async Task ReplyInsideTheWindow_WithAQuickReplyEdited_ReachesThePersonOnWhatsApp()
     {
@@ -59,7 +50,7 @@ public sealed class InboxBrowserTests(Browser browser, PostgresServer postgres) 
         await Assertions.Expect(message).ToContainTextAsync(Question);
         await Assertions.Expect(message).ToContainTextAsync("Belum dijawab");
         await Assertions.Expect(message).ToContainTextAsync("terbuka, sisa 23 jam 55 menit (sampai 26-11-2026 09:55 WIB)");
-        await AxeAtBothWidthsAsync();
+        await Axe.AssertAtBothWidthsAsync(Page);
         await Browser.ScreenshotAsync(Page, "admin-inbox");
 
         await Page.GetByRole(AriaRole.Link, new() { Name = "Balas Rina Ginting" }).ClickAsync();
@@ -71,7 +62,7 @@ public sealed class InboxBrowserTests(Browser browser, PostgresServer postgres) 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Kirim jawaban" }).ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Jawaban masuk antrean dan dikirim lewat WhatsApp.");
         await Assertions.Expect(Page.GetByTestId("answer")).ToContainTextAsync("dalam antrean");
-        await AxeAtBothWidthsAsync();
+        await Axe.AssertAtBothWidthsAsync(Page);
         await Browser.ScreenshotAsync(Page, "admin-inbox-conversation");
 
         await App.DispatchAsync();
@@ -95,20 +86,20 @@ public sealed class InboxBrowserTests(Browser browser, PostgresServer postgres) 
         await Page.GotoAsync("/admin/inbox");
         var message = Page.GetByTestId("inbox-message");
         await Assertions.Expect(message).ToContainTextAsync("tertutup sejak 26-11-2026 09:55 WIB");
-        await AxeAtBothWidthsAsync();
+        await Axe.AssertAtBothWidthsAsync(Page);
         await Page.GetByRole(AriaRole.Link, new() { Name = "Lihat percakapan Rina Ginting" }).ClickAsync();
 
         await Assertions.Expect(Page.GetByTestId("reply-closed")).ToContainTextAsync("Jendela 24 jam sudah tertutup");
         await Assertions.Expect(Page.GetByLabel("Jawaban", new() { Exact = true })).ToBeDisabledAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Kirim jawaban" })).ToBeDisabledAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Notifikasi orang ini" })).ToBeVisibleAsync();
-        await AxeAtBothWidthsAsync();
+        await Axe.AssertAtBothWidthsAsync(Page);
         await Browser.ScreenshotAsync(Page, "admin-inbox-closed");
 
         await Page.GetByRole(AriaRole.Link, new() { Name = "EN", Exact = true }).ClickAsync();
         await Assertions.Expect(Page.GetByTestId("reply-closed")).ToContainTextAsync("The 24-hour window has closed");
         await Assertions.Expect(Page.GetByTestId("window")).ToHaveTextAsync("closed since 26-11-2026 09:55 WIB");
-        await AxeAtBothWidthsAsync();
+        await Axe.AssertAtBothWidthsAsync(Page);
         Assert.DoesNotContain(App.WhatsAppTo(Rina), m => m.Type == "text");
     }
 }

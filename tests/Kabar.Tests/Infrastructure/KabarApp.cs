@@ -46,6 +46,16 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>
+    /// File watching by polling, not inotify. A test host watches its configuration files and
+    /// <c>wwwroot</c> (for <c>asp-append-version</c>) with one inotify instance each, and the web root's
+    /// watcher outlives the host; the suite starts hundreds of hosts, and Linux allows a user 128
+    /// inotify instances (<c>fs.inotify.max_user_instances</c>), after which every new host fails
+    /// with an <see cref="IOException"/>. Polling watchers hold no kernel object; the tests never
+    /// change those files.
+    /// </summary>
+    static KabarApp() => Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+
     private readonly string connectionString;
     private readonly string? sqliteFile;
     private readonly Dictionary<string, string?> settings;

@@ -10,19 +10,42 @@ using Microsoft.Extensions.Options;
 namespace Kabar.Admin;
 
 /// <summary>A ratio with its parts, so every figure can be checked by hand.</summary>
+/// <param name="Numerator">The count that meets the figure's condition.</param>
+/// <param name="Denominator">The count it is a share of.</param>
 public sealed record Ratio(long Numerator, long Denominator)
 {
+    /// <summary>numerator / denominator, a fraction (0.25 is 25 %); null when the denominator is 0.</summary>
     public double? Value => Denominator == 0 ? null : (double)Numerator / Denominator;
 }
 
 /// <summary>One day (in the office's time zone) of the figures that have a daily series.</summary>
+/// <param name="Day">The day, <c>YYYY-MM-DD</c> in the office's time zone.</param>
+/// <param name="WindowUsage">WhatsApp sends made while the customer service window was open / all WhatsApp sends that day.</param>
+/// <param name="FallbackRate">Notifications that went by SMS or e-mail / notifications processed that day.</param>
+/// <param name="WhatsAppDelivery">WhatsApp sends delivered or read / WhatsApp sends the provider accepted.</param>
+/// <param name="EndToEndDelivery">Notifications delivered on some channel / notifications processed.</param>
+/// <param name="OptIns">WhatsApp consents granted that day.</param>
+/// <param name="OptOuts">WhatsApp consents withdrawn that day.</param>
+/// <param name="EstimatedCost">Estimated WhatsApp cost of that day's billable sends, in US$ (Kabar:WhatsApp:Prices).</param>
 public sealed record DayFigures(DateOnly Day, Ratio WindowUsage, Ratio FallbackRate, Ratio WhatsAppDelivery, Ratio EndToEndDelivery,
     long OptIns, long OptOuts, decimal EstimatedCost);
 
+/// <summary>How often one provider error code ended an attempt in the period.</summary>
+/// <param name="Code">The provider's error code (WhatsApp's <c>code</c>, e.g. 131026).</param>
+/// <param name="Meaning">What the code means, in words.</param>
+/// <param name="Attempts">Attempts that failed with it.</param>
 public sealed record FailureCount(int Code, string Meaning, long Attempts);
 
+/// <summary>WhatsApp consents granted in the period from one source (the consent funnel).</summary>
+/// <param name="Source">The consent source: <c>registration_form</c>, <c>api</c>, <c>opt_in_link</c>, <c>inbound_keyword</c>, <c>import</c>, <c>admin</c>…</param>
+/// <param name="Grants">Consents granted from it.</param>
 public sealed record SourceCount(string Source, long Grants);
 
+/// <summary>One business number's use of WhatsApp's messaging limit (unique people reached outside the window per 24 h).</summary>
+/// <param name="PhoneNumberId">Meta's id of the business number.</param>
+/// <param name="DisplayPhoneNumber">The number as people see it, when configured.</param>
+/// <param name="Limit">The number's tier (Kabar:WhatsApp:MessagingLimit) as people per 24 h; null when unlimited or unknown.</param>
+/// <param name="ReachedLast24h">Distinct people reached by limit-counting sends in the last 24 hours.</param>
 public sealed record NumberUse(string PhoneNumberId, string? DisplayPhoneNumber, int? Limit, long ReachedLast24h);
 
 /// <summary>Notifications of one office day that ended on one channel with one outcome (the dashboard's daily bar).</summary>
@@ -35,9 +58,30 @@ public sealed record DashboardFigures(Stats Stats, IReadOnlyList<OutcomeCount> O
     public long SentNoReport => Outcomes.Where(o => o.Outcome == DeliveryOutcome.SentNoReport).Sum(o => o.Count);
 }
 
+/// <summary>The notification queue now.</summary>
+/// <param name="Queued">Notifications waiting to be sent.</param>
+/// <param name="Scheduled">Notifications held for later (quiet hours, a retry, a due time).</param>
+/// <param name="Sending">Notifications being sent now.</param>
+/// <param name="OldestQueuedSeconds">How long the oldest due notification has waited, in seconds; null when none waits.</param>
 public sealed record QueueFigures(long Queued, long Scheduled, long Sending, double? OldestQueuedSeconds);
 
 /// <summary>The dashboard and <c>GET /api/stats</c> (SPEC §10), for <c>[from, to)</c>.</summary>
+/// <param name="From">The period's start, ISO 8601 UTC (inclusive).</param>
+/// <param name="To">The period's end, ISO 8601 UTC (exclusive).</param>
+/// <param name="TimeZone">The office's time zone (IANA, e.g. <c>Asia/Jakarta</c>), which sets the days.</param>
+/// <param name="OptInRate">Contacts with WhatsApp consent granted / all contacts not erased, now.</param>
+/// <param name="OptOutRate">Contacts with WhatsApp consent withdrawn / all contacts not erased, now.</param>
+/// <param name="WindowUsage">WhatsApp sends made while the customer service window was open / all WhatsApp sends.</param>
+/// <param name="WindowOnlyShare">WhatsApp sends allowed only by the open window (reason <c>service_window</c>) / all WhatsApp sends.</param>
+/// <param name="FallbackRate">Notifications that went by SMS or e-mail / notifications processed (campaign opt-in requests not counted).</param>
+/// <param name="WhatsAppDelivery">WhatsApp sends delivered or read / WhatsApp sends the provider accepted.</param>
+/// <param name="EndToEndDelivery">Notifications delivered on some channel / notifications processed.</param>
+/// <param name="EstimatedCost">Estimated WhatsApp cost of the period's billable sends, in US$ (Kabar:WhatsApp:Prices).</param>
+/// <param name="ConsentFunnel">WhatsApp consents granted in the period, per source, most first.</param>
+/// <param name="Failures">Provider error codes that ended attempts in the period, most frequent first.</param>
+/// <param name="Queue">The notification queue now.</param>
+/// <param name="MessagingLimit">Each business number's use of WhatsApp's messaging limit now.</param>
+/// <param name="Days">The daily series, one entry per office day of the period.</param>
 public sealed record Stats(
     DateTime From,
     DateTime To,

@@ -5,6 +5,9 @@ using CsvHelper;
 namespace Kabar.Common;
 
 /// <summary>Why a row was rejected (or what was noted about it): its line in the file, the column, and what would be accepted.</summary>
+/// <param name="Line">The line in the file, 1 being the header.</param>
+/// <param name="Column">The column's name in the header; empty when the problem is the whole row or file.</param>
+/// <param name="Reason">What is wrong and what would be accepted.</param>
 public sealed record ImportRowError(int Line, string Column, string Reason);
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Kabar.Consent;
 
+/// <summary>What a consent event did: <c>granted</c> or <c>withdrawn</c>.</summary>
 public enum ConsentAction
 {
     [JsonStringEnumMemberName("granted")] Granted,

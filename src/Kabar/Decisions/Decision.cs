@@ -17,6 +17,7 @@ public enum DecisionReason
     [JsonStringEnumMemberName("no_consent")] NoConsent,
 }
 
+/// <summary>A channel a message goes on: <c>whatsapp</c>, <c>sms</c> or <c>email</c>; <c>none</c> when nothing is (or may be) sent.</summary>
 public enum Channel
 {
     [JsonStringEnumMemberName("whatsapp")] WhatsApp,

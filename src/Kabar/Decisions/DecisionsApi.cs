@@ -50,6 +50,10 @@ public static class DecisionsApi
     /// false for an id no contact has (no decision) and for a phone Kabar has never seen (decided as
     /// a person with no state, like the single call).
     /// </summary>
+    /// <param name="ContactId">The contact id asked about, for an entry from <c>contactIds</c>; else the contact found by phone, if any.</param>
+    /// <param name="Phone">The phone asked about, for an entry from <c>phones</c>; null for an entry from <c>contactIds</c>.</param>
+    /// <param name="Found">Whether Kabar knows the person: false for an unknown id (no decision) or a phone never seen.</param>
+    /// <param name="Decision">The channel decision for this person; null when the contact id is unknown.</param>
     public sealed record BulkDecision(Guid? ContactId, string? Phone, bool Found, Decision? Decision);
 
     public static IEndpointRouteBuilder MapDecisions(this IEndpointRouteBuilder app)

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using Kabar.Campaigns;
 using Kabar.Consent;
 using Kabar.Contacts;
 using Kabar.Decisions;
 using Kabar.Notifications;
 using Kabar.Permits;
+using Kabar.Privacy;
 
 namespace Kabar.Operations;
 
@@ -63,4 +65,37 @@ internal static class ApiExamples
         new PersonRequest("0812-3456-7890", "Siti Aminah", "siti@example.id", "id"), "2026-11-25", "2027-11-25", null, "REG-2026-000123",
         new PermitLinks("https://sicantik.example.go.id/izin/503-0186", "https://sicantik.example.go.id/perpanjang/503-0186",
             "https://sicantik.example.go.id/permohonan/REG-2026-000123"), null);
+
+    public static readonly DecisionsApi.BulkDecisionRequest BulkDecision = new(Phones: ["0812-3456-7890", "0813-9876-5432"],
+        Message: new DecisionsApi.DecisionMessageRequest("template", "utility"));
+
+    public static readonly ContactCorrection Correction = new("Siti Aminah Lubis", "siti.aminah@example.id", "id",
+        Reference: "DPMPTSP/PDP/2026/041", ReceivedAt: new DateTime(2026, 11, 24, 2, 30, 0, DateTimeKind.Utc));
+
+    /// <summary>A campaign on the standard text (an <c>experimentId</c> must name a running experiment, so the example leaves it out).</summary>
+    public static readonly CampaignRequest Campaign = new("Ajakan WhatsApp pemohon Izin Usaha 2026",
+        new SegmentRequest("Izin Usaha", new DateOnly(2026, 1, 1), new DateOnly(2026, 11, 30)), "sms", 500,
+        new SendingHoursRequest("09:00", "16:00"), null);
+
+    public static readonly ExperimentRequest Experiment = new("Teks ajakan singkat vs. lengkap", 14,
+    [
+        new VariantRequest("standar", 1, null, null),
+        new VariantRequest("singkat", 1,
+            new TextRequest("{office_name}: terima kabar izin Anda lewat WhatsApp? Setujui di {link}",
+                "{office_name}: get your permit news on WhatsApp? Agree at {link}"),
+            null),
+    ]);
+
+    /// <summary>The example body of each request type the API reads, or null.</summary>
+    public static object? ForRequest(Type type) =>
+        type == typeof(NotificationRequest) ? Notification(NotificationCatalog.All[0])
+        : type == typeof(ContactRequest) ? Contact
+        : type == typeof(ConsentRequest) ? Consent
+        : type == typeof(DecisionsApi.DecisionRequest) ? Decision
+        : type == typeof(DecisionsApi.BulkDecisionRequest) ? BulkDecision
+        : type == typeof(PermitRequest) ? Permit
+        : type == typeof(ContactCorrection) ? Correction
+        : type == typeof(CampaignRequest) ? Campaign
+        : type == typeof(ExperimentRequest) ? Experiment
+        : null;
 }

@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kabar.Campaigns;
 using Kabar.Common;
 using Kabar.Contacts;
 using Kabar.Decisions;
 using Kabar.Notifications;
 using Kabar.Permits;
+using Kabar.Privacy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -13,7 +16,8 @@ namespace Kabar.Operations;
 /// <summary>
 /// What the schemas cannot say by themselves: which request fields are required (a positional
 /// record makes every one look required), a realistic example of each request, and the
-/// notification types with their parameters, read from <see cref="NotificationCatalog"/>.
+/// notification types with their parameters, read from <see cref="NotificationCatalog"/>, and what
+/// each field of a problem answer means.
 /// </summary>
 internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
 {
@@ -30,11 +34,34 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
         [typeof(PersonRequest)] = [],
         [typeof(PermitLinks)] = [],
         [typeof(DocumentRequest)] = ["name", "role", "assignee"],
+        [typeof(ContactCorrection)] = [],
+        [typeof(CampaignRequest)] = ["name", "channel", "dailyCap", "sendingHours"],
+        [typeof(SegmentRequest)] = [],
+        [typeof(SendingHoursRequest)] = ["from", "until"],
+        [typeof(ExperimentRequest)] = ["name", "variants"],
+        [typeof(VariantRequest)] = ["key", "weight"],
+        [typeof(TextRequest)] = ["id", "en"],
+    };
+
+    /// <summary>The problem answers are ASP.NET Core's own types, which carry no XML docs of Kabar's.</summary>
+    private static readonly Dictionary<string, string> ProblemFields = new(StringComparer.Ordinal)
+    {
+        ["type"] = "A URI naming the kind of problem (RFC 9457); the RFC section of the status for Kabar's answers.",
+        ["title"] = "The kind of problem in a few words, the same for every answer of that kind.",
+        ["status"] = "The HTTP status code, repeated.",
+        ["detail"] = "What went wrong this time and what would be accepted, in words.",
+        ["instance"] = "The request that failed, when given.",
+        ["errors"] = "For 422: each field that was refused (a JSON path such as message.kind), with what it would accept.",
     };
 
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = context.JsonTypeInfo.Type;
+        if (context.JsonPropertyInfo is null && type.IsAssignableTo(typeof(ProblemDetails)))
+        {
+            DescribeProblem(schema);
+        }
+
         if (context.JsonPropertyInfo is not null || !RequiredFields.TryGetValue(type, out var required))
         {
             return Task.CompletedTask;
@@ -55,7 +82,7 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
             DescribeTypes(schema);
         }
 
-        if (Example(type) is { } example && JsonSerializer.SerializeToNode(example, context.JsonTypeInfo.Options.GetTypeInfo(type)) is { } node)
+        if (ApiExamples.ForRequest(type) is { } example && JsonSerializer.SerializeToNode(example, context.JsonTypeInfo.Options.GetTypeInfo(type)) is { } node)
         {
             schema.Examples = [WithoutNulls(node)];
         }
@@ -64,7 +91,7 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
     }
 
     /// <summary>An example shows the fields one would send; optional fields left out, not sent as null.</summary>
-    private static JsonNode WithoutNulls(JsonNode node)
+    internal static JsonNode WithoutNulls(JsonNode node)
     {
         if (node is JsonObject obj)
         {
@@ -87,13 +114,17 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
     private static OpenApiSchema? Property(OpenApiSchema schema, string name) =>
         schema.Properties is not null && schema.Properties.TryGetValue(name, out var p) ? p as OpenApiSchema : null;
 
-    private static object? Example(Type type) =>
-        type == typeof(NotificationRequest) ? ApiExamples.Notification(NotificationCatalog.All[0])
-        : type == typeof(ContactRequest) ? ApiExamples.Contact
-        : type == typeof(ConsentRequest) ? ApiExamples.Consent
-        : type == typeof(DecisionsApi.DecisionRequest) ? ApiExamples.Decision
-        : type == typeof(PermitRequest) ? ApiExamples.Permit
-        : null;
+    private static void DescribeProblem(OpenApiSchema schema)
+    {
+        schema.Description ??= "A problem answer (RFC 9457), served as application/problem+json.";
+        foreach (var (name, text) in ProblemFields)
+        {
+            if (Property(schema, name) is { } property && string.IsNullOrEmpty(property.Description))
+            {
+                property.Description = text;
+            }
+        }
+    }
 
     /// <summary>The <c>type</c> field as an enum of the catalog, each value with its recipient, legal basis and parameters.</summary>
     private static void DescribeTypes(OpenApiSchema schema)

@@ -35,6 +35,8 @@ public static class OperationsExtensions
             o.AddDocumentTransformer<ApiDocumentTransformer>();
             o.AddOperationTransformer<ApiOperationTransformer>();
             o.AddOperationTransformer<ProblemResponseTransformer>();
+            // After the problem answers: the CSV bodies it adds are not JSON, so they get no "not valid JSON" 400.
+            o.AddOperationTransformer<ApiExampleTransformer>();
             o.AddSchemaTransformer<ApiSchemaTransformer>();
         });
         return builder;

@@ -5,6 +5,12 @@ using Kabar.Data;
 namespace Kabar.Permits;
 
 /// <summary>The outcome of a permit import: counts and one entry per rejected row.</summary>
+/// <param name="Rows">Data rows read (the header not counted).</param>
+/// <param name="Created">Rows that created a permit.</param>
+/// <param name="Updated">Rows that changed an existing permit (matched by external_ref).</param>
+/// <param name="Rejected">Rows refused; <c>errors</c> says why.</param>
+/// <param name="DryRun">true when called with <c>?dryRun=true</c>: the counts are what would happen; nothing was written.</param>
+/// <param name="Errors">Why each rejected row was refused, by line and column.</param>
 public sealed record PermitImportReport(int Rows, int Created, int Updated, int Rejected, bool DryRun, IReadOnlyList<ImportRowError> Errors);
 
 /// <summary>

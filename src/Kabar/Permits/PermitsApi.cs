@@ -28,6 +28,7 @@ public static class PermitsApi
             .Answers(Problems.Validation("status", $"'done' is not a permit status; use {EnumText<PermitStatus>.Choices}."));
         app.MapPost("/api/imports/permits", Import).WithTags("Permits").RequireAuthorization(ApiAuth.WritePolicy)
             .DisableAntiforgery()
+            .AcceptsCsv(PermitCsvReference.Columns, PermitCsvReference.Example)
             .WithSummary("Import permits from CSV, with a report per rejected row; ?dryRun=true checks without writing")
             .Answers(Problems.Validation("file", "Upload the CSV as a form file, or send it as the body with Content-Type text/csv."), Problems.Validation("encoding", "'latin2' is not an encoding Kabar reads; use utf-8, windows-1252, iso-8859-1."));
         return app;

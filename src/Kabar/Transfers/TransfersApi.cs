@@ -10,9 +10,23 @@ using Microsoft.EntityFrameworkCore;
 namespace Kabar.Transfers;
 
 /// <summary>The export's public key, to give to auditors.</summary>
+/// <param name="Algorithm">The signature algorithm of the manifests: <c>ECDSA-P256-SHA256</c>.</param>
+/// <param name="Fingerprint"><c>sha256:</c> and the hex SHA-256 of the public key, as manifests name it.</param>
+/// <param name="PublicKey">The public key, PEM.</param>
 internal sealed record ExportKeyResponse(string Algorithm, string Fingerprint, string PublicKey);
 
 /// <summary>One recorded export.</summary>
+/// <param name="Id">The export's id (also the <c>Kabar-Export-Id</c> header of the CSV).</param>
+/// <param name="Kind"><c>registered</c> (every contact with a phone) or <c>consented</c> (contacts with WhatsApp consent granted).</param>
+/// <param name="RequestedBy">Who asked: <c>api:</c> and the API key's name, or the console user.</param>
+/// <param name="FileName">The CSV's file name.</param>
+/// <param name="CreatedAt">When it began, ISO 8601 UTC.</param>
+/// <param name="CompletedAt">When the last row was written, ISO 8601 UTC; null while running or when cut off.</param>
+/// <param name="State"><c>running</c>, <c>completed</c> or <c>aborted</c> (cut off before its end; no manifest).</param>
+/// <param name="Rows">Data rows written, once completed.</param>
+/// <param name="CsvSha256">SHA-256 (hex) of the CSV as sent, once completed.</param>
+/// <param name="KeyFingerprint">The fingerprint of the key that signed its manifest.</param>
+/// <param name="ManifestUrl">Where its signed manifest is, once completed.</param>
 internal sealed record ExportResponse(Guid Id, string Kind, string RequestedBy, string FileName, DateTime CreatedAt, DateTime? CompletedAt,
     string State, int? Rows, string? CsvSha256, string? KeyFingerprint, string? ManifestUrl);
 
@@ -28,6 +42,7 @@ public static class TransfersApi
     public static IEndpointRouteBuilder MapTransfers(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/imports/contacts", Import).WithTags("Contacts").RequireAuthorization(ApiAuth.WritePolicy).DisableAntiforgery()
+            .AcceptsCsv(ContactCsvReference.Columns, ContactCsvReference.Example)
             .WithSummary("Import contacts (and their consent evidence and permits) from CSV; ?dryRun=true checks without writing")
             .WithDescription("Valid rows go in, each rejected row is reported with its line, column and reason; nothing is half-imported.")
             .Answers(Problems.Validation("file", "Upload the CSV as a form file, or send it as the body with Content-Type text/csv."), Problems.Validation("encoding", "'latin2' is not an encoding Kabar reads; use utf-8, windows-1252, iso-8859-1."));

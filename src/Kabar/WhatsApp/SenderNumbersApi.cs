@@ -15,6 +15,16 @@ namespace Kabar.WhatsApp;
 /// </summary>
 public static class SenderNumbersApi
 {
+    /// <summary>A business number's dispatch state.</summary>
+    /// <param name="PhoneNumberId">Meta's id of the business number.</param>
+    /// <param name="DisplayPhoneNumber">The number as people see it, when configured.</param>
+    /// <param name="MessagesPerSecond">The most messages per second Kabar sends from it.</param>
+    /// <param name="Paused">Whether its dispatch is paused after an account-level error; its queue waits until resumed.</param>
+    /// <param name="PausedAt">When it paused, ISO 8601 UTC.</param>
+    /// <param name="PauseCode">The Meta error code that paused it.</param>
+    /// <param name="PauseReason">Why it paused, in words.</param>
+    /// <param name="LeaseHolder">The Kabar process that dispatches for it now, when one holds the lease.</param>
+    /// <param name="LeaseUntil">Until when that process holds the lease, ISO 8601 UTC.</param>
     public sealed record NumberState(string PhoneNumberId, string? DisplayPhoneNumber, int MessagesPerSecond,
         bool Paused, DateTime? PausedAt, int? PauseCode, string? PauseReason, string? LeaseHolder, DateTime? LeaseUntil);
 

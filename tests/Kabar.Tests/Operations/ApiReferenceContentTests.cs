@@ -1,8 +1,11 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Kabar.Notifications;
+using Kabar.Permits;
 using Kabar.Tests.Infrastructure;
+using Kabar.Transfers;
 
 namespace Kabar.Tests.Operations;
 
@@ -59,7 +62,10 @@ public sealed class ApiReferenceContentTests(PostgresServer postgres)
     [Theory]
     [InlineData("ContactRequest", "/api/contacts", HttpStatusCode.Created)]
     [InlineData("DecisionRequest", "/api/decisions", HttpStatusCode.OK)]
+    [InlineData("BulkDecisionRequest", "/api/decisions/bulk", HttpStatusCode.OK)]
     [InlineData("PermitRequest", "/api/permits", HttpStatusCode.Created)]
+    [InlineData("CampaignRequest", "/api/campaigns", HttpStatusCode.Created)]
+    [InlineData("ExperimentRequest", "/api/experiments", HttpStatusCode.Created)]
     public async Task RequestExamples_AreAccepted_WhenPosted(string schemaName, string path, HttpStatusCode expected)
     {
         await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);
@@ -128,6 +134,165 @@ public sealed class ApiReferenceContentTests(PostgresServer postgres)
 
         Assert.True(undescribed.Count == 0, $"Properties without a description:\n{string.Join('\n', undescribed)}");
     }
+
+    [Fact]
+    public async Task EverySchemaInTheDocument_DescribesEachProperty()
+    {
+        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);
+        using var doc = await DocumentAsync(app);
+
+        var schemas = doc.RootElement.GetProperty("components").GetProperty("schemas").EnumerateObject().ToList();
+        Assert.True(schemas.Count >= 80, $"Only {schemas.Count} schemas in the document.");
+        var undescribed = schemas
+            .SelectMany(s => s.Value.TryGetProperty("properties", out var properties) ? properties.EnumerateObject().Select(p => (Schema: s.Name, Property: p)) : [])
+            .Where(x => string.IsNullOrWhiteSpace(Description(x.Property.Value)))
+            .Select(x => $"{x.Schema}.{x.Property.Name}")
+            .ToList();
+        Assert.True(undescribed.Count == 0, $"{undescribed.Count} properties without a description:\n{string.Join('\n', undescribed)}");
+    }
+
+    [Fact]
+    public async Task EveryRequestBody_HasAnExample_InEachContentType()
+    {
+        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);
+        using var doc = await DocumentAsync(app);
+
+        var bodies = Operations(doc.RootElement)
+            .Where(o => o.Operation.TryGetProperty("requestBody", out _))
+            .SelectMany(o => o.Operation.GetProperty("requestBody").GetProperty("content").EnumerateObject()
+                .Select(c => (Name: $"{o.Method.ToUpperInvariant()} {o.Path} ({c.Name})", Media: c.Value)))
+            .ToList();
+        Assert.True(bodies.Count >= 13, $"Only {bodies.Count} request bodies in the document.");
+        var without = bodies.Where(b => !b.Media.TryGetProperty("example", out _)
+                && !(b.Media.TryGetProperty("examples", out var examples) && examples.EnumerateObject().Any()))
+            .Select(b => b.Name).ToList();
+        Assert.True(without.Count == 0, $"Request bodies without an example:\n{string.Join('\n', without)}");
+    }
+
+    /// <summary>Each notification type's example, as the reference page offers it, is a request Kabar accepts.</summary>
+    [Fact]
+    public async Task NotificationExamples_OnePerType_AreEachAccepted()
+    {
+        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);
+        using var doc = await DocumentAsync(app);
+        var examples = doc.RootElement.GetProperty("paths").GetProperty("/api/notifications").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("application/json").GetProperty("examples");
+
+        Assert.Equal(NotificationCatalog.All.Select(t => t.Name), examples.EnumerateObject().Select(e => e.Name));
+        using var api = app.Api();
+        foreach (var example in examples.EnumerateObject())
+        {
+            using var content = new StringContent(example.Value.GetProperty("value").GetRawText(), Encoding.UTF8, "application/json");
+            using var response = await api.PostAsync("/api/notifications", content);
+            await Http.AssertStatusAsync(response, HttpStatusCode.Accepted);
+        }
+    }
+
+    /// <summary>
+    /// The imports read their CSV themselves, so the document must say what they take: the body as
+    /// text/csv or a form file, every column the importer knows, and an example file that imports cleanly.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/imports/contacts")]
+    [InlineData("/api/imports/permits")]
+    public async Task CsvImports_DocumentTheirBody_AndTheExampleImports(string path)
+    {
+        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);
+        using var doc = await DocumentAsync(app);
+        var body = doc.RootElement.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("requestBody");
+        var content = body.GetProperty("content");
+
+        var columns = path.EndsWith("contacts", StringComparison.Ordinal) ? ContactImporter.Columns.ToArray() : PermitImporter.Columns;
+        var description = body.GetProperty("description").GetString()!;
+        Assert.All(columns, c => Assert.Contains($"`{c}`", description, StringComparison.Ordinal));
+        var csv = content.GetProperty("text/csv").GetProperty("example").GetString()!;
+        var form = content.GetProperty("multipart/form-data");
+        Assert.Equal("binary", form.GetProperty("schema").GetProperty("properties").GetProperty("file").GetProperty("format").GetString());
+        Assert.Equal(csv, form.GetProperty("example").GetProperty("file").GetString());
+
+        using var api = app.Api();
+        using var upload = new StringContent(csv, Encoding.UTF8, "text/csv");
+        using var response = await api.PostAsync($"{path}?dryRun=true", upload);
+        await Http.AssertStatusAsync(response, HttpStatusCode.OK);
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(report.RootElement.GetProperty("rows").GetInt32() >= 2, report.RootElement.GetRawText());
+        Assert.Equal(0, report.RootElement.GetProperty("rejected").GetInt32());
+
+        using var multipart = new MultipartFormDataContent();
+        using var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        multipart.Add(file, "file", "kabar.csv");
+        using var formResponse = await api.PostAsync($"{path}?dryRun=true", multipart);
+        await Http.AssertStatusAsync(formResponse, HttpStatusCode.OK);
+    }
+
+    /// <summary>The whole-answer examples have the fields a real answer has, no more and no fewer.</summary>
+    [Fact]
+    public async Task ResponseExamples_HaveTheFieldsOfARealAnswer()
+    {
+        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);
+        using var doc = await DocumentAsync(app);
+        using var api = app.Api();
+        var paths = doc.RootElement.GetProperty("paths");
+        JsonElement Example(string path, string method, string status) => paths.GetProperty(path).GetProperty(method).GetProperty("responses")
+            .GetProperty(status).GetProperty("content").GetProperty("application/json").GetProperty("example");
+
+        using var created = await PostJsonAsync(api, "/api/contacts", RequestExample(paths, "/api/contacts"));
+        var contactId = created.RootElement.GetProperty("id").GetString();
+        using var campaign = await PostJsonAsync(api, "/api/campaigns", RequestExample(paths, "/api/campaigns"));
+        using var experiment = await PostJsonAsync(api, "/api/experiments", RequestExample(paths, "/api/experiments"));
+        var real = new (string Path, string Method, string Status, string Url)[]
+        {
+            ("/api/contacts/{id}", "get", "200", $"/api/contacts/{contactId}"),
+            ("/api/campaigns/{id}", "get", "200", $"/api/campaigns/{campaign.RootElement.GetProperty("id").GetString()}"),
+            ("/api/experiments/{id}", "get", "200", $"/api/experiments/{experiment.RootElement.GetProperty("id").GetString()}"),
+            ("/api/stats", "get", "200", "/api/stats"),
+        };
+        foreach (var (path, method, status, url) in real)
+        {
+            using var answer = JsonDocument.Parse(await api.GetStringAsync(url));
+            AssertSameFields(path, Example(path, method, status), answer.RootElement);
+        }
+
+        using var decision = await PostJsonAsync(api, "/api/decisions", RequestExample(paths, "/api/decisions"));
+        AssertSameFields("/api/decisions", Example("/api/decisions", "post", "200"), decision.RootElement);
+        var notification = Example("/api/notifications/{id}", "get", "200");
+        Assert.Equal(NotificationCatalog.All[0].Name, notification.GetProperty("type").GetString());
+        Assert.NotEmpty(notification.GetProperty("attempts").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task CorrectionExample_IsAccepted_ForAContact()
+    {
+        await using var app = await KabarApp.StartAsync(Db.Sqlite, postgres);
+        using var doc = await DocumentAsync(app);
+        using var api = app.Api();
+        var paths = doc.RootElement.GetProperty("paths");
+        using var created = await PostJsonAsync(api, "/api/contacts", RequestExample(paths, "/api/contacts"));
+
+        var example = paths.GetProperty("/api/contacts/{id}").GetProperty("patch").GetProperty("requestBody").GetProperty("content")
+            .GetProperty("application/json").GetProperty("example");
+        using var content = new StringContent(example.GetRawText(), Encoding.UTF8, "application/json");
+        using var response = await api.PatchAsync($"/api/contacts/{created.RootElement.GetProperty("id").GetString()}", content);
+        await Http.AssertStatusAsync(response, HttpStatusCode.OK);
+    }
+
+    private static JsonElement RequestExample(JsonElement paths, string path) =>
+        paths.GetProperty(path).GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+
+    private static async Task<JsonDocument> PostJsonAsync(HttpClient api, string path, JsonElement body)
+    {
+        using var content = new StringContent(body.GetRawText(), Encoding.UTF8, "application/json");
+        using var response = await api.PostAsync(path, content);
+        Assert.True(response.IsSuccessStatusCode, $"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    private static void AssertSameFields(string path, JsonElement example, JsonElement answer) =>
+        Assert.True(example.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)
+                .SequenceEqual(answer.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)),
+            $"{path}: the example has {string.Join(", ", example.EnumerateObject().Select(p => p.Name))}; "
+            + $"a real answer has {string.Join(", ", answer.EnumerateObject().Select(p => p.Name))}");
 
     /// <summary>
     /// Walks every operation with what a careless client sends (an unknown id or job, an empty or

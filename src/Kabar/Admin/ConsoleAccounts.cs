@@ -207,24 +207,44 @@ public sealed class ConsoleAccounts(KabarDbContext db, OperatorStore store, IPas
 
     /// <summary>
     /// One conditional update with a new security stamp. When it takes the admin role away
-    /// (<paramref name="takesAdmin"/>), it applies only while another active admin remains, so two
-    /// admins demoting each other at once cannot both succeed on SQLite, whose writes take turns.
+    /// (<paramref name="takesAdmin"/>), it applies only while another active admin remains. Two
+    /// admins demoting each other at once must not both succeed: SQLite's writes take turns, and on
+    /// PostgreSQL such changes take one transaction-scoped advisory lock in turn, so the second
+    /// update's check reads the first one's outcome (under READ COMMITTED each would otherwise see the
+    /// other still an admin).
     /// </summary>
     private async Task<bool> ChangeAsync(Guid id, bool takesAdmin,
         Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<ConsoleUser>> set, CancellationToken ct)
     {
         var stamp = OperatorStore.NewStamp();
         var rows = db.Operators.Where(o => o.Id == id);
-        if (takesAdmin)
+        if (!takesAdmin)
         {
-            rows = rows.Where(o => o.Role != OperatorRoles.Admin || o.DisabledAt != null
-                || db.Operators.Any(x => x.Id != id && x.Role == OperatorRoles.Admin && x.DisabledAt == null));
+            return await UpdateAsync(rows) == 1;
         }
 
-        return await rows.ExecuteUpdateAsync(u =>
+        rows = rows.Where(o => o.Role != OperatorRoles.Admin || o.DisabledAt != null
+            || db.Operators.Any(x => x.Id != id && x.Role == OperatorRoles.Admin && x.DisabledAt == null));
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (db.Database.IsNpgsql())
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(" + AdminRoleLock + ")", ct);
+            }
+
+            var changed = await UpdateAsync(rows);
+            await tx.CommitAsync(ct);
+            return changed == 1;
+        });
+
+        Task<int> UpdateAsync(IQueryable<ConsoleUser> target) => target.ExecuteUpdateAsync(u =>
         {
             set(u);
             u.SetProperty(o => o.SecurityStamp, stamp);
-        }, ct) == 1;
+        }, ct);
     }
+
+    /// <summary>The advisory lock key that makes changes taking the admin role away take turns on PostgreSQL.</summary>
+    private const string AdminRoleLock = "7208114531";
 }

@@ -189,6 +189,7 @@ public static class ConsoleLabels
         add(NotificationType, SystemNotificationTypes.MarketingOptOutConfirmation, "konfirmasi berhenti promosi", "marketing stop confirmation");
         add(NotificationType, SystemNotificationTypes.OptInConfirmation, "konfirmasi setuju", "opt-in confirmation");
         add(NotificationType, SystemNotificationTypes.InboxReply, "jawaban dari kotak masuk", "inbox reply");
+        add(NotificationType, SystemNotificationTypes.InboxReplyOutsideWindow, "jawaban dari kotak masuk lewat SMS/email", "inbox reply by SMS/e-mail");
 
         add(FallbackReason, "whatsapp_no_answer", "WhatsApp belum sampai tepat waktu", "WhatsApp not delivered in time");
         add(FallbackReason, "messaging_limit", "batas pesan WhatsApp tercapai", "WhatsApp messaging limit reached");

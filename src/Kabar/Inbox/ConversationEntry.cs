@@ -1,10 +1,11 @@
+using Kabar.Decisions;
 using Kabar.Notifications;
 
 namespace Kabar.Inbox;
 
 /// <summary>
 /// One line of a conversation: a message from the person (<see cref="FromPerson"/>) or a text
-/// answer to them, with how far it got.
+/// answer to them, with how far it got and the channel that carried it.
 /// </summary>
 public sealed record ConversationEntry(
     DateTime At,
@@ -14,4 +15,5 @@ public sealed record ConversationEntry(
     string? Effect,
     Guid? NotificationId,
     string? ReplyType,
-    NotificationState? State);
+    NotificationState? State,
+    Channel Channel = Channel.None);

@@ -95,7 +95,7 @@ public static class InboxQueries
         var answers = await db.Notifications.AsNoTracking()
             .Where(n => n.ContactId == contactId && n.Kind == MessageKind.Text)
             .OrderByDescending(n => n.CreatedAt).Take(take)
-            .Select(n => new ConversationEntry(n.CreatedAt, false, n.Body, null, null, n.Id, n.Type, n.State))
+            .Select(n => new ConversationEntry(n.CreatedAt, false, n.Body, null, null, n.Id, n.Type, n.State, n.Channel))
             .ToListAsync(ct);
         return [.. inbound.Concat(answers).OrderBy(e => e.At).ThenBy(e => e.FromPerson ? 0 : 1).TakeLast(take)];
     }

@@ -73,14 +73,14 @@ public static class InboxWords
     public static string Refusal(DecisionReason reason, bool english) => reason switch
     {
         DecisionReason.WindowClosed => L(english,
-            "Jendela 24 jam sudah tertutup: WhatsApp kini hanya mengizinkan templat yang disetujui, bukan pesan bebas. Kabari warga lewat pemberitahuan izinnya (templat WhatsApp atau SMS), atau telepon.",
-            "The 24-hour window has closed: WhatsApp now allows only approved templates, not free text. Reach the person through their permit's notices (WhatsApp template or SMS), or call them."),
+            "Jendela 24 jam sudah tertutup: WhatsApp kini hanya mengizinkan templat yang disetujui, bukan pesan bebas. Jawab lewat SMS atau email di bawah; pemberitahuan izinnya tetap dikirim dengan templat WhatsApp.",
+            "The 24-hour window has closed: WhatsApp now allows only approved templates, not free text. Answer by SMS or e-mail below; their permit notices still go as WhatsApp templates."),
         DecisionReason.OptedOut => L(english,
-            "Orang ini berhenti menerima WhatsApp (STOP): jawaban tidak dikirim lewat WhatsApp. Pemberitahuan izin tetap sampai lewat SMS atau email; untuk menjawab, telepon.",
-            "This person stopped WhatsApp (STOP): no answer goes by WhatsApp. Permit notices still reach them by SMS or e-mail; to answer, call them."),
+            "Orang ini berhenti menerima WhatsApp (STOP): jawaban tidak dikirim lewat WhatsApp. Jawab lewat SMS atau email di bawah; pemberitahuan izin juga tetap sampai lewat SMS atau email.",
+            "This person stopped WhatsApp (STOP): no answer goes by WhatsApp. Answer by SMS or e-mail below; permit notices still reach them by SMS or e-mail too."),
         DecisionReason.NotOnWhatsApp => L(english,
-            "Meta melaporkan nomor ini tidak dapat menerima WhatsApp. Kabari lewat SMS atau telepon.",
-            "Meta reported that this number cannot receive WhatsApp. Reach them by SMS or phone."),
+            "Meta melaporkan nomor ini tidak dapat menerima WhatsApp. Jawab lewat SMS atau email di bawah.",
+            "Meta reported that this number cannot receive WhatsApp. Answer by SMS or e-mail below."),
         DecisionReason.NoWhatsAppIdentity => L(english,
             "Tidak ada nomor WhatsApp untuk orang ini.", "There is no WhatsApp number for this person."),
         _ => L(english, "WhatsApp tidak diizinkan untuk orang ini sekarang.", "WhatsApp is not allowed for this person now."),
@@ -100,7 +100,7 @@ public static class InboxWords
     };
 
     /// <summary>Who wrote an answer: an operator in the inbox, or Kabar confirming a keyword.</summary>
-    public static string ReplyKind(string type, bool english) => type == SystemNotificationTypes.InboxReply
+    public static string ReplyKind(string type, bool english) => type is SystemNotificationTypes.InboxReply or SystemNotificationTypes.InboxReplyOutsideWindow
         ? L(english, "jawaban petugas", "operator's answer")
         : L(english, "jawaban otomatis atas kata kunci", "automatic answer to a keyword");
 

@@ -296,6 +296,11 @@ internal sealed class DispatchPlanner(
         bool optInLink)
     {
         var now = pass.Now;
+        if (type is null && n.Type == SystemNotificationTypes.InboxReplyOutsideWindow)
+        {
+            return PlanAnswer(pass, n, contact, channel);
+        }
+
         if (type is null)
         {
             NotificationFlow.Finish(n, NotificationState.Failed, now);
@@ -330,6 +335,35 @@ internal sealed class DispatchPlanner(
         else
         {
             var (subject, body) = composer.Email(type, parameters, contact.Language, link, contact.Id, ownText);
+            plan = new PlannedSend(n.Id, n.DueAt, attempt.Id, Channel.Email, breaker, null, null,
+                new EmailMessage(contact.Email!, contact.Name, subject, body, null, attempt.Id.ToString()), Probe: probe);
+        }
+
+        n.FallbackTries++;
+        return (attempt, plan);
+    }
+
+    /// <summary>An operator's answer by SMS or e-mail: the text as written, no template around it.</summary>
+    private (DeliveryAttempt, PlannedSend)? PlanAnswer(Pass pass, Notification n, Contact contact, Channel channel)
+    {
+        var breaker = pass.Breakers.For(channel, pass.Number.PhoneNumberId);
+        if (!breaker.TryPass(pass.Now, out var heldUntil, out var probe))
+        {
+            NotificationFlow.Requeue(n, heldUntil, pass.Now);
+            return null;
+        }
+
+        var attempt = NewAttempt(n, contact, channel, pass.Now);
+        var text = n.Body ?? "";
+        PlannedSend plan;
+        if (channel == Channel.Sms)
+        {
+            plan = new PlannedSend(n.Id, n.DueAt, attempt.Id, channel, breaker, null,
+                new SmsMessage(contact.Phone!, composer.SmsAnswer(text, contact.Language, contact.Id), attempt.Id.ToString()), null, Probe: probe);
+        }
+        else
+        {
+            var (subject, body) = composer.EmailAnswer(text, contact.Language, contact.Id);
             plan = new PlannedSend(n.Id, n.DueAt, attempt.Id, Channel.Email, breaker, null, null,
                 new EmailMessage(contact.Email!, contact.Name, subject, body, null, attempt.Id.ToString()), Probe: probe);
         }

@@ -105,6 +105,28 @@ public sealed class MessageComposer(IOptions<OfficeOptions> office, IOptions<Kab
         return (subject, body);
     }
 
+    /// <summary>
+    /// An operator's answer by SMS: the office's name first (an SMS from an unknown sender needs
+    /// one), the text as written (no placeholders are read in it), and the stop link every SMS carries.
+    /// </summary>
+    public string SmsAnswer(string text, string language, Guid contactId)
+    {
+        var stop = optOut.LinkFor(contactId);
+        return $"{office.Value.Name}: {text}" + (language == "en" ? $"\nStop WhatsApp messages: {stop}" : $"\nBerhenti pesan WhatsApp: {stop}");
+    }
+
+    /// <summary>An operator's answer by e-mail, with the stop link and the office's name below it.</summary>
+    public (string Subject, string Body) EmailAnswer(string text, string language, Guid contactId)
+    {
+        var stop = optOut.LinkFor(contactId);
+        var subject = language == "en" ? $"Answer from {office.Value.Name}" : $"Jawaban dari {office.Value.Name}";
+        var body = (language == "en" ? $"This answers your WhatsApp message to {office.Value.Name}.\n\n"
+                : $"Ini jawaban atas pesan WhatsApp Anda kepada {office.Value.Name}.\n\n")
+            + text
+            + (language == "en" ? $"\n\nTo stop WhatsApp messages from us: {stop}" : $"\n\nUntuk berhenti menerima pesan WhatsApp dari kami: {stop}");
+        return (subject, body + $"\n\n-- \n{office.Value.Name}");
+    }
+
     /// <summary>A fresh opt-in link: the token for the person, and its SHA-256 for the database.</summary>
     public (string Link, string Hash) NewOptInLink()
     {

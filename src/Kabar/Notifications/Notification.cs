@@ -127,13 +127,21 @@ public static class SystemNotificationTypes
     /// </summary>
     public const string InboxReply = "inbox_reply";
 
+    /// <summary>
+    /// An operator's answer written after the person's window closed: it goes by SMS, or by e-mail
+    /// when the person has no number SMS can reach. The operator chose the channel, so it starts as
+    /// a fallback (its reason is the decision's, e.g. <c>window_closed</c>) and never tries WhatsApp.
+    /// </summary>
+    public const string InboxReplyOutsideWindow = "inbox_reply_outside_window";
+
     public static bool IsSystem(string type) =>
         type is OptOutConfirmation or MarketingOptOutConfirmation or OptInConfirmation;
 
     /// <summary>
-    /// Answers to the person's own message: they go on WhatsApp inside the window or not at all (no
-    /// SMS text exists for them, and an answer by SMS to a WhatsApp question would confuse), and
-    /// quiet hours do not hold them back, since the person is waiting and the window keeps closing.
+    /// Answers to the person's own message. Quiet hours do not hold them back, since the person is
+    /// waiting. Those written for WhatsApp go inside the window or not at all (a WhatsApp answer
+    /// turned into an SMS behind the operator's back would confuse); an operator who wants an SMS
+    /// or e-mail answer writes one (<see cref="InboxReplyOutsideWindow"/>).
     /// </summary>
-    public static bool IsAnswer(string type) => IsSystem(type) || type == InboxReply;
+    public static bool IsAnswer(string type) => IsSystem(type) || type is InboxReply or InboxReplyOutsideWindow;
 }

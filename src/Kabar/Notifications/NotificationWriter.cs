@@ -107,6 +107,27 @@ public sealed class NotificationWriter(DecisionInputs inputs, IOptions<WhatsAppO
         return notification;
     }
 
+    /// <summary>
+    /// Adds (does not save) an operator's answer written after the window closed, for the channel
+    /// the person can still be reached on (<paramref name="channel"/>: SMS or e-mail). It starts as a
+    /// fallback with the decision's reason, so the dispatcher sends it by SMS or e-mail and never on
+    /// WhatsApp. Answering a person's own question is part of the office's public task, like the
+    /// permit notices that go by SMS without consent.
+    /// </summary>
+    public Notification AddInboxReplyOutsideWindow(KabarDbContext db, Contact contact, string body, Decision decision, Channel channel,
+        string idempotencyKey, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        metrics.Decided(decision, KabarMetrics.AtEnqueue);
+        var notification = AddReply(db, contact, SystemNotificationTypes.InboxReplyOutsideWindow, body, null, idempotencyKey, now);
+        notification.DecisionJson = JsonSerializer.Serialize(decision, Json);
+        notification.Reason = Common.EnumText<DecisionReason>.Name(decision.Reason);
+        notification.FallbackReason = notification.Reason;
+        notification.Channel = channel;
+        notification.Basis = LegalBasis.PublicTask;
+        return notification;
+    }
+
     /// <summary>Tells the dispatcher that committed notifications are waiting.</summary>
     public void Wake() => signal.Wake();
 

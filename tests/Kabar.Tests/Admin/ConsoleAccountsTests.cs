@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Kabar.Admin;
 using Kabar.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Kabar.Tests.Admin.Console;
 
 namespace Kabar.Tests.Admin;
@@ -127,6 +128,43 @@ public sealed partial class ConsoleAccountsTests(PostgresServer postgres)
         Assert.Equal(HttpStatusCode.Redirect, (await viewer.SignInAsync(Petugas, Password)).Status);
         Assert.Equal("/admin/denied", PathOf(viewer, await viewer.GetAsync("/admin/users")));
         Assert.Contains(app.Logs.Lines, l => l.Contains("changed console user p***@karokab.go.id from admin to viewer", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task TwoAdmins_DemotingOrDisablingEachOtherAtOnce_LeaveOneAdmin(Db db)
+    {
+        await using var app = await KabarApp.StartAsync(db, postgres, ConsoleVisitor.Settings());
+        for (var round = 0; round < 12; round++)
+        {
+            var a = $"admin-a{round}@karokab.go.id";
+            var b = $"admin-b{round}@karokab.go.id";
+            await AddOperatorAsync(app, a, OperatorRoles.Admin);
+            await AddOperatorAsync(app, b, OperatorRoles.Admin);
+            var ida = (await UserAsync(app, a)).Id;
+            var idb = (await UserAsync(app, b)).Id;
+
+            // Each admin, in their own request, takes the admin role from the other at the same moment.
+            var results = await Task.WhenAll(
+                ActAsync(app, accounts => round % 2 == 0 ? accounts.SetRoleAsync(idb, OperatorRoles.Operator, ida, a, CancellationToken.None)
+                    : accounts.DisableAsync(idb, ida, a, CancellationToken.None)),
+                ActAsync(app, accounts => accounts.SetRoleAsync(ida, OperatorRoles.Viewer, idb, b, CancellationToken.None)));
+
+            var admins = await app.WithDbAsync(d => d.Operators.CountAsync(o => o.Role == OperatorRoles.Admin && o.DisabledAt == null));
+            Assert.True(admins == 1, $"Round {round}: {admins} active admins left; answers {results[0].Refusal}, {results[1].Refusal}.");
+            Assert.Single(results, r => r.Refusal == AccountRefusal.LastAdmin);
+
+            // The one left is demoted too before the next round, by a fresh admin, so each round starts from two.
+            var left = results[0].Refusal is null ? ida : idb;
+            await app.WithDbAsync(d => d.Operators.Where(o => o.Id == left).ExecuteUpdateAsync(u => u.SetProperty(o => o.Role, OperatorRoles.Viewer)));
+        }
+    }
+
+    private static async Task<AccountResult> ActAsync(KabarApp app, Func<ConsoleAccounts, Task<AccountResult>> act)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await act(scope.ServiceProvider.GetRequiredService<ConsoleAccounts>());
     }
 
     [Theory]

@@ -90,11 +90,21 @@ public sealed class InboxBrowserTests(Browser browser, PostgresServer postgres) 
         await Page.GetByRole(AriaRole.Link, new() { Name = "Lihat percakapan Rina Ginting" }).ClickAsync();
 
         await Assertions.Expect(Page.GetByTestId("reply-closed")).ToContainTextAsync("Jendela 24 jam sudah tertutup");
-        await Assertions.Expect(Page.GetByLabel("Jawaban", new() { Exact = true })).ToBeDisabledAsync();
+        await Assertions.Expect(Page.GetByLabel("Jawaban lewat WhatsApp")).ToBeDisabledAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Kirim jawaban" })).ToBeDisabledAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Notifikasi orang ini" })).ToBeVisibleAsync();
         await Axe.AssertAtBothWidthsAsync(Page);
         await Browser.ScreenshotAsync(Page, "admin-inbox-closed");
+
+        // The answer goes by SMS instead, through the queue like any notification.
+        const string answer = "Izin reklame Anda sudah terbit, silakan ambil di loket 3.";
+        await Page.GetByLabel("Jawaban lewat SMS ke +62812****0101").FillAsync(answer);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Kirim lewat SMS" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Jawaban masuk antrean dan dikirim lewat SMS.");
+        await App.DispatchAsync();
+        Assert.StartsWith("DPMPTSP Kabupaten Karo: " + answer, Assert.Single(App.Sms().Received(Rina)).Text, StringComparison.Ordinal);
+        await Page.ReloadAsync();
+        await Assertions.Expect(Page.GetByTestId("answer")).ToContainTextAsync("jawaban petugas · SMS");
 
         await Page.GetByRole(AriaRole.Link, new() { Name = "EN", Exact = true }).ClickAsync();
         await Assertions.Expect(Page.GetByTestId("reply-closed")).ToContainTextAsync("The 24-hour window has closed");

@@ -145,6 +145,115 @@ public sealed class InboxReplyTests(PostgresServer postgres)
         Assert.Empty(app.Sms().Received(Rina));
     }
 
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task AnswerBySms_AfterTheWindowClosed_ReachesThePhoneWithTheOfficesName_AndMarksTheMessageAnswered(Db db)
+    {
+        var (app, id) = await StartWithQuestionAsync(postgres, db);
+        await using var owned = app;
+        app.Time.Advance(TimeSpan.FromHours(30));
+        using var petugas = await SignedInAsync(app, "petugas@karokab.go.id", OperatorRoles.Operator);
+
+        var (_, page) = await petugas.PageAsync($"/admin/inbox/{id}");
+        Assert.Contains("data-testid=\"other-form\"", page, StringComparison.Ordinal);
+        Assert.Contains("Jawaban lewat SMS ke +62812****0001", WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+
+        const string answer = "Izin reklame Anda sudah terbit, silakan ambil di loket 3.";
+        var form = new Dictionary<string, string> { ["Text"] = answer, ["ReplyKey"] = Guid.NewGuid().ToString("N") };
+        var (sent, _) = await petugas.PostFormAsync($"/admin/inbox/{id}", $"/admin/inbox/{id}?handler=Other", new(form));
+        Assert.Equal(HttpStatusCode.Redirect, sent.Status);
+        Assert.Equal($"/admin/inbox/{id}?sent=sms", sent.Location);
+        await petugas.PostFormAsync($"/admin/inbox/{id}", $"/admin/inbox/{id}?handler=Other", new(form));
+
+        var queued = Assert.Single(await OtherAnswersAsync(app, id));
+        Assert.Equal((MessageKind.Text, Kabar.Decisions.Channel.Sms, "window_closed", "window_closed", LegalBasis.PublicTask),
+            (queued.Kind, queued.Channel, queued.Reason, queued.FallbackReason, queued.Basis));
+
+        await app.DispatchAsync();
+        var sms = Assert.Single(app.Sms().Received(Rina));
+        Assert.StartsWith("DPMPTSP Kabupaten Karo: " + answer + "\nBerhenti pesan WhatsApp: ", sms.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.WhatsAppTo(Rina), m => m.Type == "text");
+        Assert.Equal(NotificationState.Sent, (await OtherAnswersAsync(app, id)).Single().State);
+
+        (_, page) = await petugas.PageAsync($"/admin/inbox/{id}");
+        Assert.Contains("jawaban petugas · <span title=\"sms\">SMS</span>", WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+        var (_, inbox) = await petugas.PageAsync("/admin/inbox");
+        Assert.Contains("data-testid=\"answered\"", inbox, StringComparison.Ordinal);
+        Assert.Contains(app.Logs.Lines, l => l.Contains("answered contact", StringComparison.Ordinal) && l.Contains("by Sms", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("6281277790001", StringComparison.Ordinal) || l.Contains(answer, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnswerBySms_LongerThanTheLimit_OrWhileTheWindowIsOpen_IsRefused_AndQueuesNothing()
+    {
+        var (app, id) = await StartWithQuestionAsync(postgres);
+        await using var owned = app;
+        using (var early = await SignedInAsync(app, "petugas@karokab.go.id", OperatorRoles.Operator))
+        {
+            var (open, _) = await early.PostFormAsync($"/admin/inbox/{id}", $"/admin/inbox/{id}?handler=Other",
+                new() { ["Text"] = "Lewat SMS saja", ["ReplyKey"] = Guid.NewGuid().ToString("N") });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, open.Status);
+            Assert.Contains("Jendela 24 jam terbuka lagi", open.Alert, StringComparison.Ordinal);
+        }
+
+        app.Time.Advance(TimeSpan.FromHours(25));
+        using var petugas = await SignedInAsync(app, "petugas2@karokab.go.id", OperatorRoles.Operator);
+        var (tooLong, html) = await petugas.PostFormAsync($"/admin/inbox/{id}", $"/admin/inbox/{id}?handler=Other",
+            new() { ["Text"] = new string('a', Kabar.Pages.Admin.ConversationModel.SmsTextMax + 1), ["ReplyKey"] = Guid.NewGuid().ToString("N") });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLong.Status);
+        Assert.Equal($"Tulis jawabannya (paling banyak {Kabar.Pages.Admin.ConversationModel.SmsTextMax} huruf).", tooLong.Alert);
+        // What was typed stays in the box to be shortened.
+        Assert.Contains(new string('a', Kabar.Pages.Admin.ConversationModel.SmsTextMax + 1), html, StringComparison.Ordinal);
+        Assert.Empty(await OtherAnswersAsync(app, id));
+        Assert.Empty(await AnswersAsync(app, id));
+    }
+
+    [Fact]
+    public async Task AnswerByEmail_ForANumberSmsCannotReach_GoesToTheAddress_AndWithoutOne_TheFormIsNotOffered()
+    {
+        var app = await KabarApp.StartAsync(Db.Sqlite, postgres, ConsoleVisitor.Settings(), kestrel: true);
+        await using var owned = app;
+        const string foreign = "+14155550100";
+        app.Simulator().Inbound(new InboundRequest(foreign, Question, "Jane"));
+        await app.Simulator().WhenIdleAsync();
+        var id = await app.WithDbAsync(d => d.Contacts.Where(c => c.Phone == foreign).Select(c => c.Id).SingleAsync());
+        app.Time.Advance(TimeSpan.FromHours(25));
+        using var petugas = await SignedInAsync(app, "petugas@karokab.go.id", OperatorRoles.Operator);
+
+        var (_, page) = await petugas.PageAsync($"/admin/inbox/{id}");
+        Assert.Contains("data-testid=\"no-other\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"other-form\"", page, StringComparison.Ordinal);
+        var (refused, _) = await petugas.PostFormAsync($"/admin/inbox/{id}", $"/admin/inbox/{id}?handler=Other",
+            new() { ["Text"] = "Jawaban", ["ReplyKey"] = Guid.NewGuid().ToString("N") });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Contains("tidak punya nomor yang bisa menerima SMS maupun alamat email", refused.Alert, StringComparison.Ordinal);
+
+        await app.WithDbAsync(async d =>
+        {
+            await d.Contacts.Where(c => c.Id == id).ExecuteUpdateAsync(u => u.SetProperty(c => c.Email, "jane@example.org"));
+            return 0;
+        });
+        (_, page) = await petugas.PageAsync($"/admin/inbox/{id}");
+        Assert.Contains("Jawaban lewat email ke j***@example.org", WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+        const string answer = "Your permit is ready at counter 3.";
+        var (sent, _) = await petugas.PostFormAsync($"/admin/inbox/{id}", $"/admin/inbox/{id}?handler=Other",
+            new() { ["Text"] = answer, ["ReplyKey"] = Guid.NewGuid().ToString("N") });
+        Assert.Equal($"/admin/inbox/{id}?sent=email", sent.Location);
+        await app.DispatchAsync();
+
+        var mail = MimeKit.MimeMessage.Load(Assert.Single(Directory.GetFiles(app.Outbox, "*.eml", SearchOption.AllDirectories)));
+        Assert.Equal("jane@example.org", mail.To.Mailboxes.Single().Address);
+        Assert.Equal("Jawaban dari DPMPTSP Kabupaten Karo", mail.Subject);
+        Assert.Contains(answer, mail.TextBody, StringComparison.Ordinal);
+        Assert.Empty(app.Sms().Received(foreign));
+        Assert.Equal(Kabar.Decisions.Channel.Email, (await OtherAnswersAsync(app, id)).Single().Channel);
+    }
+
+    private static Task<List<Notification>> OtherAnswersAsync(KabarApp app, Guid contactId) =>
+        app.WithDbAsync(d => d.Notifications.AsNoTracking()
+            .Where(n => n.ContactId == contactId && n.Type == SystemNotificationTypes.InboxReplyOutsideWindow).ToListAsync());
+
     [Fact]
     public async Task QuickReplies_AdminsKeepThem_OperatorsUseThemToFillTheBox()
     {

@@ -36,17 +36,26 @@ public sealed class BackupTests(PostgresServer postgres) : IAsyncLifetime
         // log into kabar.db by itself once it passes 1,000 pages, and the migration and the first
         // start's own writes may bring it close to that.
         await EmptyTheWalAsync();
-        foreach (var phone in Phones)
-        {
-            await app.CreateContactAsync(phone, optedIn: true);
-        }
-
-        // Kabar is still running with its connections open: the contacts are committed, but in
-        // the write-ahead log, not yet in kabar.db. A plain file copy would not have them.
-        Assert.True(new FileInfo(LiveDatabase + "-wal").Length > 0);
         var plainCopy = Path.Combine(folder, "plain-copy.db");
-        File.Copy(LiveDatabase, plainCopy);
-        Assert.Equal(0, await ContactsAsync(plainCopy));
+        await using (var pin = await OpenAsync(LiveDatabase))
+        {
+            // A reader whose snapshot predates the contacts: no checkpoint (SQLite's own, after
+            // 1,000 pages or when connections close) can move them into kabar.db while it reads.
+            // A deferred transaction takes no write lock; its first read fixes the snapshot.
+            await ScalarAsync(pin, "BEGIN DEFERRED");
+            await ScalarAsync(pin, "SELECT COUNT(*) FROM \"Contacts\"");
+
+            foreach (var phone in Phones)
+            {
+                await app.CreateContactAsync(phone, optedIn: true);
+            }
+
+            // Kabar is still running with its connections open: the contacts are committed, but in
+            // the write-ahead log, not yet in kabar.db. A plain file copy would not have them.
+            Assert.True(new FileInfo(LiveDatabase + "-wal").Length > 0);
+            File.Copy(LiveDatabase, plainCopy);
+            Assert.Equal(0, await ContactsAsync(plainCopy));
+        }
 
         var file = Path.Combine(folder, "nightly", "kabar.db");
         var run = await KabarCliRunner.RunAsync(app, "backup", "--out", file);

@@ -22,6 +22,12 @@ public sealed class ConversationModel(KabarDbContext db, DecisionInputs inputs, 
 {
     public const int Shown = 50;
 
+    /// <summary>
+    /// The longest answer by SMS: with the office's name and the stop link it stays within about four
+    /// SMS parts, which every Indonesian handset joins back into one message.
+    /// </summary>
+    public const int SmsTextMax = 320;
+
     public Contact Person { get; private set; } = null!;
 
     public Decision Decision { get; private set; } = null!;
@@ -38,6 +44,15 @@ public sealed class ConversationModel(KabarDbContext db, DecisionInputs inputs, 
 
     /// <summary>WhatsApp allows a free-form answer now and the person's data is still there.</summary>
     public bool WindowAllows => Decision.Channel == Channel.WhatsApp && Person.ErasedAt is null;
+
+    /// <summary>
+    /// Where an answer can go when WhatsApp cannot take it: SMS to a number SMS reaches, else e-mail;
+    /// <see cref="Channel.None"/> when WhatsApp can, or when neither exists.
+    /// </summary>
+    public Channel OtherChannel { get; private set; }
+
+    /// <summary>The longest answer the other channel takes.</summary>
+    public int OtherTextMax => OtherChannel == Channel.Sms ? SmsTextMax : QuickReply.TextMax;
 
     /// <summary>The reply box's text: a quick reply picked (<c>?quick=</c>), or what was typed when a post was refused.</summary>
     [BindProperty] public string? Text { get; set; }
@@ -64,14 +79,18 @@ public sealed class ConversationModel(KabarDbContext db, DecisionInputs inputs, 
         }
 
         ReplyKey = Guid.NewGuid().ToString("N");
-        if (Request.Query.ContainsKey("sent"))
+        Done = Request.Query["sent"].ToString() switch
         {
-            Done = L("Jawaban masuk antrean dan dikirim lewat WhatsApp.", "The answer is queued and goes out on WhatsApp.");
-        }
+            "" => null,
+            "sms" => L("Jawaban masuk antrean dan dikirim lewat SMS.", "The answer is queued and goes out by SMS."),
+            "email" => L("Jawaban masuk antrean dan dikirim lewat email.", "The answer is queued and goes out by e-mail."),
+            _ => L("Jawaban masuk antrean dan dikirim lewat WhatsApp.", "The answer is queued and goes out on WhatsApp."),
+        };
 
         return Page();
     }
 
+    /// <summary>The answer on WhatsApp, while the window is open.</summary>
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
         if (!CanOperate)
@@ -85,7 +104,6 @@ public sealed class ConversationModel(KabarDbContext db, DecisionInputs inputs, 
             return NotFound();
         }
 
-        var text = Text?.Trim();
         if (!WindowAllows)
         {
             return Refuse(Person.ErasedAt is not null
@@ -93,37 +111,84 @@ public sealed class ConversationModel(KabarDbContext db, DecisionInputs inputs, 
                 : InboxWords.Refusal(Decision.Reason, English));
         }
 
-        if (string.IsNullOrEmpty(text) || text.Length > QuickReply.TextMax)
+        if (Unwritten(QuickReply.TextMax) is { } unwritten)
         {
-            return Refuse(L($"Tulis jawabannya (paling banyak {QuickReply.TextMax} huruf).", $"Write the answer (at most {QuickReply.TextMax} characters)."));
+            return unwritten;
         }
 
-        var key = "inbox:" + (Guid.TryParse(ReplyKey, out var k) ? k : Guid.NewGuid()).ToString("N");
-        if (!await db.Notifications.AnyAsync(n => n.IdempotencyKey == key, ct))
-        {
-            var contact = await db.Contacts.FirstAsync(c => c.Id == id, ct);
-            var number = await InboxQueries.LastNumberAsync(db, id, ct);
-            var reply = writer.AddInboxReply(db, contact, text, number, Decision, key, Now);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                // The same form posted twice at once: the other post queued it (the key is unique).
-                db.Entry(reply).State = EntityState.Detached;
-                if (!await db.Notifications.AnyAsync(n => n.IdempotencyKey == key, ct))
-                {
-                    throw;
-                }
-            }
-
-            writer.Wake();
-            logger.LogInformation("Operator {Email} answered contact {ContactId} from the inbox: notification {NotificationId}",
-                OperatorEmail ?? "?", id, reply.Id);
-        }
-
+        var number = await InboxQueries.LastNumberAsync(db, id, ct);
+        await QueueOnceAsync(id, (contact, key) => writer.AddInboxReply(db, contact, Text!.Trim(), number, Decision, key, Now), ct);
         return LocalRedirect($"/admin/inbox/{id}?sent=1");
+    }
+
+    /// <summary>The answer by SMS or e-mail, when the window is closed (or the person stopped WhatsApp).</summary>
+    public async Task<IActionResult> OnPostOtherAsync(Guid id, CancellationToken ct)
+    {
+        if (!CanOperate)
+        {
+            return Forbid(AdminAuth.Scheme);
+        }
+
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        if (Person.ErasedAt is not null || WindowAllows || OtherChannel == Channel.None)
+        {
+            return Refuse(Person.ErasedAt is not null ? L("Data orang ini sudah dihapus.", "This person's data was erased.")
+                : WindowAllows ? L("Jendela 24 jam terbuka lagi: jawab lewat WhatsApp.", "The 24-hour window is open again: answer on WhatsApp.")
+                : L("Orang ini tidak punya nomor yang bisa menerima SMS maupun alamat email.", "This person has neither a number SMS can reach nor an e-mail address."));
+        }
+
+        if (Unwritten(OtherTextMax) is { } unwritten)
+        {
+            return unwritten;
+        }
+
+        var channel = OtherChannel;
+        await QueueOnceAsync(id, (contact, key) => writer.AddInboxReplyOutsideWindow(db, contact, Text!.Trim(), Decision, channel, key, Now), ct);
+        return LocalRedirect($"/admin/inbox/{id}?sent={(channel == Channel.Sms ? "sms" : "email")}");
+    }
+
+    private Microsoft.AspNetCore.Mvc.RazorPages.PageResult? Unwritten(int max)
+    {
+        var text = Text?.Trim();
+        return string.IsNullOrEmpty(text) || text.Length > max
+            ? Refuse(L($"Tulis jawabannya (paling banyak {max} huruf).", $"Write the answer (at most {max} characters)."))
+            : null;
+    }
+
+    /// <summary>Queues the answer once per rendered form: a double click or a resent form finds its key taken.</summary>
+    private async Task QueueOnceAsync(Guid id, Func<Contact, string, Notification> add, CancellationToken ct)
+    {
+        var key = "inbox:" + (Guid.TryParse(ReplyKey, out var k) ? k : Guid.NewGuid()).ToString("N");
+        if (await db.Notifications.AnyAsync(n => n.IdempotencyKey == key, ct))
+        {
+            return;
+        }
+
+        var contact = await db.Contacts.FirstAsync(c => c.Id == id, ct);
+        var reply = add(contact, key);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The same form posted twice at once: the other post queued it (the key is unique).
+            db.Entry(reply).State = EntityState.Detached;
+            if (!await db.Notifications.AnyAsync(n => n.IdempotencyKey == key, ct))
+            {
+                throw;
+            }
+
+            return;
+        }
+
+        writer.Wake();
+        logger.LogInformation("Operator {Email} answered contact {ContactId} from the inbox by {Channel}: notification {NotificationId}",
+            OperatorEmail ?? "?", id, reply.Channel == Channel.None ? Channel.WhatsApp : reply.Channel, reply.Id);
     }
 
     private Microsoft.AspNetCore.Mvc.RazorPages.PageResult Refuse(string message)
@@ -144,8 +209,9 @@ public sealed class ConversationModel(KabarDbContext db, DecisionInputs inputs, 
 
         Now = time.GetUtcNow().UtcDateTime;
         Person = contact;
-        Decision = SendDecision.Decide(DecisionInputs.From(contact), new DecisionMessage(MessageKind.Text, MessageCategory.Utility), Now,
-            inputs.Policy);
+        var facts = DecisionInputs.From(contact);
+        Decision = SendDecision.Decide(facts, new DecisionMessage(MessageKind.Text, MessageCategory.Utility), Now, inputs.Policy);
+        OtherChannel = WindowAllows || contact.ErasedAt is not null ? Channel.None : SendDecision.FallbackChannel(facts, inputs.Policy);
         Entries = await InboxQueries.ConversationAsync(db, id, Shown, ct);
         Permits = [.. (await InboxQueries.PermitsAsync(db, [id], ct))[id]];
         QuickReplies = await db.QuickReplies.AsNoTracking().OrderBy(q => q.Title).ToListAsync(ct);

@@ -219,7 +219,8 @@ internal sealed partial class CampaignRunner(
 
     private Channel ChannelFor(CampaignChannels channels, Contact contact)
     {
-        var smsOk = contact.Phone is not null && PhoneNormalizer.RegionOf(contact.Phone) is { } region && inputs.Policy.SmsCountries.Contains(region);
+        // SMS goes to mobiles only: a landline, even an Indonesian one, is no address for an SMS request.
+        var smsOk = PhoneNormalizer.SmsRegionOf(contact.Phone) is { } region && inputs.Policy.SmsCountries.Contains(region);
         var emailOk = contact.Email is not null;
         return channels switch
         {

@@ -196,6 +196,25 @@ public abstract class OptInCampaignTests(Db db, PostgresServer postgres) : IAsyn
     }
 
     [Fact]
+    public async Task ALandline_IsNoAddressForAnSmsRequest_TheMobileIsAsked()
+    {
+        // (0628) 20123: a fixed line in Kabanjahe, which no SMS reaches.
+        var landline = await SeedAsync(app, "+6262820123");
+        var mobile = await SeedAsync(app, "+6281260000210");
+        var id = await CreateAsync(app, Body(channel: "sms"));
+        await app.RunCampaignsAsync();
+        await app.DispatchAsync();
+
+        Assert.Empty(app.Sms().Received(landline.Phone!));
+        Assert.Single(app.Sms().Received(mobile.Phone!));
+        var ask = await app.WithDbAsync(d => d.CampaignAsks.AsNoTracking().SingleAsync(a => a.ContactId == landline.Id));
+        Assert.Equal((AskOutcome.Skipped, "no_address"), (ask.Outcome, ask.SkipReason));
+        Assert.Null((await app.WithDbAsync(d => d.Contacts.AsNoTracking().SingleAsync(c => c.Id == landline.Id))).LastOptInRequestAt);
+        var progress = await ProgressAsync(app, id);
+        Assert.Equal((1, 1), (progress.Figure("asked"), progress.Figure("skipped")));
+    }
+
+    [Fact]
     public async Task SomeoneWhoChoseBeforeTheRequestWentOut_IsSkipped()
     {
         var person = await SeedAsync(app, "+6281260000200");

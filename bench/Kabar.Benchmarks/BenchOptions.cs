@@ -4,12 +4,12 @@ namespace Kabar.Benchmarks;
 
 /// <summary>
 /// Command line of the macro scenarios: <c>SCENARIO [--db sqlite|postgres] [--pg CONNSTR] [--count N] [--mps N]
-/// [--numbers N] [--instances N] [--latency MS] [--jitter MS] [--concurrency N] [--per-post N] [--contacts N] [--attempts N] [--runs N]
+/// [--numbers N] [--instances N] [--latency MS] [--jitter MS] [--concurrency N] [--per-post N] [--contacts N] [--attempts N] [--asks N] [--runs N]
 /// [--no-hangfire]</c>.
 /// </summary>
 public sealed record BenchOptions(string Scenario, string Db, string? Postgres, int Count, int MessagesPerSecond, int Concurrency,
     int Contacts = 1_000_000, int Attempts = 10_000_000, int Numbers = 1, int Runs = 5, bool Hangfire = true, string? Published = null,
-    int PerPost = 100, int Instances = 1, int LatencyMs = 0, int JitterMs = 0)
+    int PerPost = 100, int Instances = 1, int LatencyMs = 0, int JitterMs = 0, int Asks = 20_000)
 {
     public const string Usage = """
         usage: Kabar.Benchmarks SCENARIO [options]        (each scenario prints its figures, then one JSON line)
@@ -20,7 +20,7 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
           webhooks        [--db …] [--pg …] [--count N attempts] [--concurrency N] [--per-post N statuses, 100]
           scheduler-scan  [--count N permits]                      (SQLite)
           decisions-bulk  [--db …] [--pg …] [--count N contacts]
-          console         [--contacts N] [--attempts N]            (SQLite)
+          console         [--contacts N] [--attempts N] [--asks N campaign asks, 20,000, at most contacts / 5]  (SQLite)
           sicantik        [--db …] [--pg …] [--count N applications, 50,000]
           startup         [--runs N] [--published DIR]            (DIR: `dotnet publish -r linux-x64 -p:PublishReadyToRun=true` output)
           micro           [BenchmarkDotNet arguments: --filter *Signature* …] [--smoke]
@@ -39,7 +39,7 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
         string? pg = null;
         string? published = null;
         int? count = null, mps = null, concurrency = null, contacts = null, attempts = null, numbers = null, runs = null, perPost = null,
-            instances = null, latency = null, jitter = null;
+            instances = null, latency = null, jitter = null, asks = null;
         var hangfire = true;
         for (var i = 1; i < args.Length; i++)
         {
@@ -80,6 +80,9 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
                 case "--attempts" when number is not null:
                     attempts = number;
                     break;
+                case "--asks" when number is not null:
+                    asks = number;
+                    break;
                 case "--numbers" when number is not null and <= 9:
                     numbers = number;
                     break;
@@ -117,6 +120,6 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
         };
         return new BenchOptions(scenario, db, pg, count ?? defaultCount, mps ?? 1000, concurrency ?? 8,
             contacts ?? 1_000_000, attempts ?? 10_000_000, numbers ?? 1, runs ?? 5, hangfire, published, perPost ?? 100,
-            instances ?? 1, latency ?? 0, jitter ?? 0);
+            instances ?? 1, latency ?? 0, jitter ?? 0, asks ?? 20_000);
     }
 }

@@ -16,7 +16,9 @@ namespace Kabar.Benchmarks;
 /// granted, 30 % unknown, 10 % withdrawn), about 1.2 consent events each granted or withdrawn person,
 /// <c>--attempts</c> delivery attempts (default ten million) for 0.7 × as many notifications, spread
 /// over the last 365 days, all written set-based in one transaction. Kabar runs as its own process;
-/// a viewer signs in over HTTP and each page is fetched once to warm, then ten times.
+/// a viewer signs in over HTTP and each page is fetched once to warm, then ten times. Then
+/// <c>--asks</c> campaign asks (default 20,000, at most a fifth of the contacts) are written over the
+/// year and the dashboard's year is timed again, its consent funnel reading every one of them.
 /// </summary>
 public static partial class ConsoleBench
 {
@@ -49,6 +51,8 @@ public static partial class ConsoleBench
         var timings = new List<Timing>();
         long? peak;
         TimeSpan backfill, steady;
+        AskCounts asks;
+        Timing withAsks, withoutAsks;
         await using (var kabar = await KabarServer.StartAsync(db,
         [
             "--Kabar:Admin:SecureCookies=false",
@@ -80,7 +84,8 @@ public static partial class ConsoleBench
             string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
             timings.Add(await TimeAsync(client, "/admin"));
-            timings.Add(await TimeAsync(client, $"/admin?from={Day(yearAgo)}&to={Day(today)}"));
+            var year = $"/admin?from={Day(yearAgo)}&to={Day(today)}";
+            timings.Add(await TimeAsync(client, year));
             var (first, page1) = await TimeWithBodyAsync(client, "/admin/notifications");
             timings.Add(first);
             timings.Add(await TimeAsync(client, "/admin/notifications?reason=no_consent"));
@@ -91,6 +96,12 @@ public static partial class ConsoleBench
             var detail = DetailLink().Match(page1) is { Success: true } d ? d.Groups[1].Value
                 : throw new InvalidOperationException("The notification log's first page links no notification.");
             timings.Add(await TimeAsync(client, $"/admin/notifications/{detail}"));
+
+            // The same year once the campaigns' asks are in: the consent funnel reads each of them.
+            asks = await SeedAsksAsync(db, contacts, o.Asks);
+            withAsks = await TimeAsync(client, year);
+            withoutAsks = timings[1];
+            timings.Add(withAsks with { Page = $"{year} ({asks.Asks} campaign asks)" });
 
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
             timings.Add(await TimeAsync(client, "/api/stats"));
@@ -110,6 +121,14 @@ public static partial class ConsoleBench
             ["rollup_first_run_s"] = Math.Round(backfill.TotalSeconds, 1),
             ["rollup_next_run_s"] = Math.Round(steady.TotalSeconds, 1),
             ["kabar_peak_rss_mb"] = peak is { } p ? p / (1024 * 1024) : null,
+            ["asks"] = asks.Asks,
+            ["asks_asked"] = asks.Asked,
+            ["asks_converted"] = asks.Converted,
+            ["asks_seed_s"] = Math.Round(asks.Seeded.TotalSeconds, 1),
+            ["dashboard_year_p50_ms"] = Math.Round(withoutAsks.P50, 1),
+            ["dashboard_year_asks_p50_ms"] = Math.Round(withAsks.P50, 1),
+            ["dashboard_year_asks_max_ms"] = Math.Round(withAsks.Max, 1),
+            ["dashboard_year_asks_ratio_to_without"] = Math.Round(withAsks.P50 / withoutAsks.P50, 2),
             ["repetitions"] = Repetitions,
             ["pages"] = timings.Select(t => new Dictionary<string, object>
             {
@@ -124,6 +143,7 @@ public static partial class ConsoleBench
         return string.Create(CultureInfo.InvariantCulture, $"""
             console ({db.Provider}, {counts.Contacts} contacts, {counts.ConsentEvents} consent events, {counts.Notifications} notifications, {counts.Attempts} attempts; seeded in {seeded.TotalSeconds:0.0} s, {size / (1024 * 1024)} MB)
               stats-rollup: first run (the whole year) {backfill.TotalSeconds:0.0} s, next run {steady.TotalSeconds:0.0} s
+              campaign asks: {asks.Asks} ({asks.Asked} requests, {asks.Converted} people granted; seeded in {asks.Seeded.TotalSeconds:0.0} s); dashboard over the year {withAsks.P50:0.0} ms p50 with them, {withoutAsks.P50:0.0} ms without ({withAsks.P50 / withoutAsks.P50:0.00} ×)
             {string.Join('\n', lines)}
               kabar peak resident memory: {(peak is { } q ? $"{q / (1024 * 1024)} MB" : "unknown")}
             {JsonSerializer.Serialize(figures)}
@@ -404,6 +424,133 @@ public static partial class ConsoleBench
                    CASE WHEN k < $notifications THEN at ELSE datetime(at, '+900 seconds') END,
                    0, reason
             FROM b
+            """),
+    ];
+
+    private sealed record AskCounts(long Asks, long Asked, long Converted, TimeSpan Seeded);
+
+    /// <summary>
+    /// Four campaigns' asks over the year, written while Kabar runs (one transaction, then
+    /// <c>ANALYZE</c> of the tables the funnel reads), so the dashboard is timed with and without them.
+    /// </summary>
+    private static async Task<AskCounts> SeedAsksAsync(BenchDatabase db, int contacts, int asks)
+    {
+        var clock = Stopwatch.StartNew();
+        asks = Math.Min(asks, contacts / 5);
+        var now = DateTime.UtcNow;
+        await using var connection = new SqliteConnection(db.ConnectionString);
+        await connection.OpenAsync();
+        if (asks > 0)
+        {
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
+            foreach (var (what, sql) in AskStatements)
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = tx;
+                command.CommandText = AskRows + sql;
+                command.CommandTimeout = 0;
+                command.Parameters.AddWithValue("$asks", asks);
+                command.Parameters.AddWithValue("$stride", Math.Max(1, contacts / 10 / ((asks + 2) / 3)));
+                command.Parameters.AddWithValue("$start", now.AddDays(-365).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+                command.Parameters.AddWithValue("$number", BenchSeed.Number);
+                var rows = await command.ExecuteNonQueryAsync();
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seed: {rows} {what}"));
+            }
+
+            await tx.CommitAsync();
+            await ExecuteAsync(connection, null, """
+                PRAGMA analysis_limit=1000; ANALYZE "Campaigns"; ANALYZE "CampaignAsks"; ANALYZE "OptInTokens"; ANALYZE "ConsentEvents"; ANALYZE "Contacts";
+                """);
+        }
+
+        return new AskCounts(
+            await ScalarAsync(connection, "SELECT count(*) FROM \"CampaignAsks\""),
+            await ScalarAsync(connection, "SELECT count(*) FROM \"CampaignAsks\" WHERE \"Outcome\" = 'asked'"),
+            await ScalarAsync(connection, "SELECT count(DISTINCT \"ContactId\") FROM \"ConsentEvents\" WHERE \"Id\" LIKE '00000000-0000-4000-C001-%'"),
+            clock.Elapsed);
+    }
+
+    // Ask i goes to a contact whose WhatsApp consent was unknown (i % 10 in 6..8), spread over the
+    // register, at start + i/N of the year, by campaign 4i/N (one a quarter). 5 % are skipped; of
+    // the requests 80 % delivered, 14 % sent, 6 % failed. Of those not failed: 12 % used the link
+    // and granted (opened), 18 % only opened it, 3 % answered the keyword without opening; one
+    // person in six who granted withdrew ten days later.
+    private const string AskRows = """
+        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $asks - 1),
+        v AS (
+            SELECT i, (i * 61) % 100 AS u, ((i * 40503) % 1000) / 10 AS s, 10 * ((i / 3) * $stride) + 6 + i % 3 AS idx,
+                   i * 4 / $asks AS camp, datetime($start, '+' || (i * 30000000 / $asks + 3600) || ' seconds') AS at
+            FROM n),
+        w AS (
+            SELECT *, printf('00000000-0000-4000-8000-%012X', idx) AS cid, s < 5 AS skipped,
+                   CASE WHEN s < 5 THEN 'none' WHEN idx % 3 = 0 AND s % 4 = 0 THEN 'email' ELSE 'sms' END AS channel,
+                   CASE WHEN s < 80 THEN 'delivered' WHEN s < 94 THEN 'sent' ELSE 'failed' END AS state
+            FROM v),
+        a AS (
+            SELECT *, NOT skipped AND state <> 'failed' AND u < 12 AS link,
+                   NOT skipped AND state <> 'failed' AND u < 30 AND u >= 12 AS opened_only,
+                   NOT skipped AND state <> 'failed' AND u >= 30 AND u < 33 AS keyword
+            FROM w)
+
+        """;
+
+    private static readonly (string What, string Sql)[] AskStatements =
+    [
+        ("campaigns", """
+            INSERT INTO "Campaigns" ("Id", "Name", "State", "Channels", "DailyCap", "SendFrom", "SendUntil", "CreatedBy", "CreatedAt", "UpdatedAt",
+                                     "StartedAt", "CompletedAt")
+            SELECT printf('00000000-0000-4000-9000-%012X', camp), 'Ajakan WhatsApp triwulan ' || (camp + 1),
+                   CASE WHEN camp < 3 THEN 'completed' ELSE 'running' END, 'both', 500, '08:00:00', '17:00:00', 'bench-viewer@kabar.local',
+                   min(at), max(at), min(at), CASE WHEN camp < 3 THEN max(at) END
+            FROM a GROUP BY camp
+            """),
+        ("campaign notifications", """
+            INSERT INTO "Notifications" ("Id", "Type", "ContactId", "Kind", "ParamsJson", "State", "DueAt", "CreatedAt", "UpdatedAt", "Basis",
+                                         "Category", "Channel", "Essential", "FallbackTries", "LastError", "PhoneNumberId", "Version",
+                                         "WhatsAppTries", "IncludeOptInLink", "PairRateHits", "CampaignId")
+            SELECT printf('00000000-0000-4000-D000-%012X', i), 'opt_in_request', cid, 'text', '{}', state, at, at, at, 'consent', 'utility',
+                   channel, 0, 0, CASE WHEN state = 'failed' THEN 'provider error' END, $number, 0, 0, 0, 0,
+                   printf('00000000-0000-4000-9000-%012X', camp)
+            FROM a WHERE NOT skipped
+            """),
+        ("campaign asks", """
+            INSERT INTO "CampaignAsks" ("Id", "CampaignId", "ContactId", "Outcome", "SkipReason", "Channel", "NotificationId", "AskedAt",
+                                        "AttributionEndsAt", "OpenedAt")
+            SELECT printf('00000000-0000-4000-E000-%012X', i), printf('00000000-0000-4000-9000-%012X', camp), cid,
+                   CASE WHEN skipped THEN 'skipped' ELSE 'asked' END, CASE WHEN skipped THEN 'asked_recently_or_chose' END, channel,
+                   CASE WHEN NOT skipped THEN printf('00000000-0000-4000-D000-%012X', i) END, at, datetime(at, '+14 days'),
+                   CASE WHEN link OR opened_only THEN datetime(at, '+2 hours') END
+            FROM a
+            """),
+        ("opt-in tokens", """
+            INSERT INTO "OptInTokens" ("Id", "TokenHash", "ContactId", "Scope", "NotificationId", "CreatedAt", "ExpiresAt", "UsedAt")
+            SELECT printf('00000000-0000-4000-F000-%012X', i), printf('%064x', i), cid, 'whatsapp', printf('00000000-0000-4000-D000-%012X', i),
+                   at, datetime(at, '+14 days'), CASE WHEN link THEN datetime(at, '+3 hours') END
+            FROM a WHERE NOT skipped
+            """),
+        ("consent events from asks", """
+            , s(seq) AS (VALUES (1), (2))
+            INSERT INTO "ConsentEvents" ("Id", "ContactId", "Seq", "Scope", "Action", "Source", "OccurredAt", "RecordedAt", "TextVersion",
+                                         "WhatsAppMessageId", "TokenId", "PrevHash", "Hash")
+            SELECT printf('00000000-0000-4000-C001-%012X', i * 2 + seq), cid, seq, 'whatsapp', CASE WHEN seq = 1 THEN 'granted' ELSE 'withdrawn' END,
+                   CASE WHEN seq = 2 OR keyword THEN 'inbound_keyword' ELSE 'opt_in_link' END,
+                   CASE WHEN seq = 2 THEN datetime(at, '+10 days') WHEN link THEN datetime(at, '+3 hours') ELSE datetime(at, '+1 day') END,
+                   CASE WHEN seq = 2 THEN datetime(at, '+10 days') WHEN link THEN datetime(at, '+3 hours') ELSE datetime(at, '+1 day') END,
+                   CASE WHEN seq = 1 THEN 'id-v1' END,
+                   CASE WHEN seq = 2 OR keyword THEN 'wamid.ASK' || (i * 2 + seq) END,
+                   CASE WHEN seq = 1 AND link THEN lower(printf('00000000-0000-4000-F000-%012X', i)) END,
+                   CASE WHEN seq = 2 THEN printf('A%063X', i * 2 + 1) END, printf('A%063X', i * 2 + seq)
+            FROM a JOIN s ON seq = 1 OR i % 6 = 0
+            WHERE link OR keyword
+            """),
+        ("contacts asked", """
+            UPDATE "Contacts" SET "LastOptInRequestAt" = a.at,
+                "WhatsAppConsent" = CASE WHEN NOT (a.link OR a.keyword) THEN "WhatsAppConsent" WHEN a.i % 6 = 0 THEN 'withdrawn' ELSE 'granted' END,
+                "WhatsAppConsentAt" = CASE WHEN NOT (a.link OR a.keyword) THEN "WhatsAppConsentAt" WHEN a.i % 6 = 0 THEN datetime(a.at, '+10 days')
+                                           WHEN a.link THEN datetime(a.at, '+3 hours') ELSE datetime(a.at, '+1 day') END,
+                "LedgerSeq" = CASE WHEN NOT (a.link OR a.keyword) THEN "LedgerSeq" WHEN a.i % 6 = 0 THEN 2 ELSE 1 END,
+                "LedgerHead" = CASE WHEN NOT (a.link OR a.keyword) THEN "LedgerHead" ELSE printf('A%063X', a.i * 2 + CASE WHEN a.i % 6 = 0 THEN 2 ELSE 1 END) END
+            FROM a WHERE "Contacts"."Id" = a.cid AND NOT a.skipped
             """),
     ];
 

@@ -25,7 +25,7 @@ public enum Db
 
 /// <summary>
 /// Kabar in a test host over a real database: a fresh SQLite file, or a fresh database on the
-/// suite's PostgreSQL server. Time is a <see cref="FakeTimeProvider"/>; the API key and webhook
+/// suite's PostgreSQL server, each copied from one migrated once per run (<see cref="MigratedTemplates"/>). Time is a <see cref="FakeTimeProvider"/>; the API key and webhook
 /// app secret are fixed; every log line is captured (after masking) for assertions.
 /// </summary>
 public sealed class KabarApp : WebApplicationFactory<Program>
@@ -112,11 +112,12 @@ public sealed class KabarApp : WebApplicationFactory<Program>
         string? file = null;
         if (db == Db.Postgres)
         {
-            connectionString = await postgres.CreateDatabaseAsync();
+            connectionString = await postgres.CreateMigratedDatabaseAsync();
         }
         else
         {
             file = Path.Combine(Path.GetTempPath(), $"kabar-test-{Guid.NewGuid():N}.db");
+            await MigratedTemplates.CopySqliteAsync(file);
             connectionString = $"Data Source={file}";
         }
 

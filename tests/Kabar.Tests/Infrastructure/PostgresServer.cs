@@ -21,6 +21,9 @@ public sealed class PostgresServer : IAsyncDisposable
     private int port;
     private bool started;
     private string? unavailable;
+    private readonly Lazy<Task<string>> migratedTemplate;
+
+    public PostgresServer() => migratedTemplate = new(CreateTemplateAsync);
 
     public static bool RequiredByCi =>
         string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
@@ -48,6 +51,33 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         return ConnectionString(name);
+    }
+
+    /// <summary>
+    /// A connection string to a new database already migrated to Kabar's schema: a copy of a
+    /// template database migrated once per run (<see cref="MigratedTemplates"/>).
+    /// </summary>
+    public async Task<string> CreateMigratedDatabaseAsync()
+    {
+        var template = await migratedTemplate.Value;
+        var name = "kabar_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE {template}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return ConnectionString(name);
+    }
+
+    private async Task<string> CreateTemplateAsync()
+    {
+        var connectionString = await CreateDatabaseAsync();
+        var template = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
+        await MigratedTemplates.MigratePostgresAsync(unpooled);
+        return template;
     }
 
     private string ConnectionString(string database) =>

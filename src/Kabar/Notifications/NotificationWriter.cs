@@ -99,12 +99,7 @@ public sealed class NotificationWriter(DecisionInputs inputs, IOptions<WhatsAppO
     public Notification AddInboxReply(KabarDbContext db, Contact contact, string body, string? phoneNumberId, Decision decision,
         string idempotencyKey, DateTime now)
     {
-        ArgumentNullException.ThrowIfNull(decision);
-        metrics.Decided(decision, KabarMetrics.AtEnqueue);
-        var notification = AddReply(db, contact, SystemNotificationTypes.InboxReply, body, phoneNumberId, idempotencyKey, now);
-        notification.DecisionJson = JsonSerializer.Serialize(decision, Json);
-        notification.Reason = Common.EnumText<DecisionReason>.Name(decision.Reason);
-        return notification;
+        return Decided(AddReply(db, contact, SystemNotificationTypes.InboxReply, body, phoneNumberId, idempotencyKey, now), decision);
     }
 
     /// <summary>
@@ -117,14 +112,20 @@ public sealed class NotificationWriter(DecisionInputs inputs, IOptions<WhatsAppO
     public Notification AddInboxReplyOutsideWindow(KabarDbContext db, Contact contact, string body, Decision decision, Channel channel,
         string idempotencyKey, DateTime now)
     {
-        ArgumentNullException.ThrowIfNull(decision);
-        metrics.Decided(decision, KabarMetrics.AtEnqueue);
-        var notification = AddReply(db, contact, SystemNotificationTypes.InboxReplyOutsideWindow, body, null, idempotencyKey, now);
-        notification.DecisionJson = JsonSerializer.Serialize(decision, Json);
-        notification.Reason = Common.EnumText<DecisionReason>.Name(decision.Reason);
+        var notification = Decided(AddReply(db, contact, SystemNotificationTypes.InboxReplyOutsideWindow, body, null, idempotencyKey, now), decision);
         notification.FallbackReason = notification.Reason;
         notification.Channel = channel;
         notification.Basis = LegalBasis.PublicTask;
+        return notification;
+    }
+
+    /// <summary>Records the decision an answer was queued on, and counts it as decided at enqueue.</summary>
+    private Notification Decided(Notification notification, Decision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        metrics.Decided(decision, KabarMetrics.AtEnqueue);
+        notification.DecisionJson = JsonSerializer.Serialize(decision, Json);
+        notification.Reason = Common.EnumText<DecisionReason>.Name(decision.Reason);
         return notification;
     }
 

@@ -29,7 +29,15 @@ public sealed class PostgresServer : IAsyncDisposable
         string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A connection string to a new, empty database; skips (or fails under CI=true) without binaries.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    public Task<string> CreateDatabaseAsync() => CreateAsync(null);
+
+    /// <summary>
+    /// A connection string to a new database already migrated to Kabar's schema: a copy of a
+    /// template database migrated once per run (<see cref="MigratedTemplates"/>).
+    /// </summary>
+    public async Task<string> CreateMigratedDatabaseAsync() => await CreateAsync(await migratedTemplate.Value);
+
+    private async Task<string> CreateAsync(string? template)
     {
         await EnsureStartedAsync();
         if (unavailable is not null)
@@ -46,25 +54,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
         {
             await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return ConnectionString(name);
-    }
-
-    /// <summary>
-    /// A connection string to a new database already migrated to Kabar's schema: a copy of a
-    /// template database migrated once per run (<see cref="MigratedTemplates"/>).
-    /// </summary>
-    public async Task<string> CreateMigratedDatabaseAsync()
-    {
-        var template = await migratedTemplate.Value;
-        var name = "kabar_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE {template}", admin);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}" + (template is null ? "" : $" TEMPLATE {template}"), admin);
             await create.ExecuteNonQueryAsync();
         }
 

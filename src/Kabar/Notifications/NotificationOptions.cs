@@ -45,12 +45,12 @@ public sealed class NotificationOptions
     /// jitter of the network on the way there and of this process putting them on the wire. While
     /// every answer takes longer than this, as Meta's do, a send holds its slot for one second plus
     /// this after it left, so the rate at Meta holds in every second of arrivals whatever the round
-    /// trip, and the number sends at up to 1 / (1 s + this) of its rate, 0.952 at 50 ms; against a
-    /// quicker server until a second after its answer (docs/pipeline.md, "Limits"). More than one
-    /// 130429 in a thousand sends widens it for a while.
+    /// trip, and the number sends at up to 1 / (1 s + this) of its rate, 0.971 at 30 ms; against a
+    /// quicker server until a second after its answer (docs/pipeline.md, "Limits"). 130429 refusals
+    /// beyond a thousandth of a minute at the rate widen it for a while.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
-    public TimeSpan ArrivalSpread { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan ArrivalSpread { get; set; } = TimeSpan.FromMilliseconds(30);
 
     /// <summary>
     /// How long a claim holds a notification. A process that takes a business number over frees the

@@ -1,3 +1,5 @@
+using Kabar.WhatsApp;
+
 namespace Kabar.Notifications;
 
 /// <summary>
@@ -14,12 +16,15 @@ namespace Kabar.Notifications;
 /// <item>while every recent answer took longer, as Meta's do: one second and <see cref="Spread"/>
 /// after the send <em>left</em>. Meta's processing, most of the round trip, follows the arrival; as
 /// long as the delays on the way there differ by no more than the spread, no second of arrivals
-/// holds more than the rate, and the round trip does not cost the number its rate.</item>
+/// holds more than the rate, and the round trip does not cost the number its rate. A send that
+/// leaves before the first answer, or on a connection opened for it (a handshake late), is held by
+/// the exact rule of the first item.</item>
 /// </list>
-/// Past a burst, sends to a distant provider leave evenly. Meta refusing more than one send in a
-/// thousand with 130429 means arrivals bunched more than the spread allows: the spread then widens
-/// (doubling, up to a second) and narrows back a step per ten quiet minutes. To a nearby provider
-/// bursts up to the limit are allowed, which is what lets a batch go out at once.
+/// Past a burst, sends leave evenly unless the provider is known to be nearby; to a nearby one,
+/// bursts up to the limit are allowed, which is what lets a batch go out at once. A 130429 is
+/// retried like any throughput error. Refusals beyond a thousandth of a minute at the rate mean
+/// arrivals bunch more than the spread allows: the spread then widens (doubling, up to a second)
+/// and narrows back a step per ten quiet minutes.
 /// </summary>
 internal sealed class SendLimiter
 {
@@ -34,6 +39,16 @@ internal sealed class SendLimiter
     private TimeSpan spread;
     private DateTime? widenedAt;
     private int reserved;
+
+    /// <summary>
+    /// The Graph API client's keep-alive connections (HTTP/1.1, one request at a time each), as this
+    /// number's sends would have opened them: when each was opened. Sends that have left and not
+    /// been answered hold <see cref="inFlight"/> of them.
+    /// </summary>
+    private readonly Queue<DateTime> connections = new();
+    private int inFlight;
+    private DateTime lastDeparture;
+
     private DateTime minuteSince;
     private int minuteSends, minuteRefused;
 
@@ -69,20 +84,16 @@ internal sealed class SendLimiter
     /// <summary>A send answered within the configured spread holds its slot until a second after its answer.</summary>
     public TimeSpan QuickAnswer => baseSpread;
 
-    /// <summary>Every answer of the last 10–20 s took longer than <see cref="QuickAnswer"/>: a distant provider, as Meta is.</summary>
-    private bool Distant
-    {
-        get
-        {
-            if (quickestNow is null && quickestBefore is null)
-            {
-                return false;
-            }
+    /// <summary>The quickest answer of the last 10–20 s; null before any came.</summary>
+    private TimeSpan? Quickest => quickestNow is null && quickestBefore is null
+        ? null
+        : TimeSpan.FromTicks(Math.Min(quickestNow?.Ticks ?? long.MaxValue, quickestBefore?.Ticks ?? long.MaxValue));
 
-            var quickest = TimeSpan.FromTicks(Math.Min(quickestNow?.Ticks ?? long.MaxValue, quickestBefore?.Ticks ?? long.MaxValue));
-            return quickest > QuickAnswer;
-        }
-    }
+    /// <summary>Every answer of the last 10–20 s took longer than <see cref="QuickAnswer"/>: a distant provider, as Meta is.</summary>
+    private bool Distant => Quickest is { } quickest && quickest > QuickAnswer;
+
+    /// <summary>An answer of the last 10–20 s came within <see cref="QuickAnswer"/>: a nearby provider, which takes bursts.</summary>
+    private bool Near => Quickest is { } quickest && quickest <= QuickAnswer;
 
     /// <summary>Slots free now, or by <paramref name="horizon"/> when given.</summary>
     public int Available(DateTime now, DateTime? horizon = null)
@@ -92,7 +103,7 @@ internal sealed class SendLimiter
             Expire(now);
             var until = horizon ?? now;
             var slots = MessagesPerSecond - reserved - held.Count(h => FreeAt(h, now) > until);
-            if (!Distant)
+            if (Near)
             {
                 return Math.Max(0, slots);
             }
@@ -136,7 +147,7 @@ internal sealed class SendLimiter
     private bool Reserve(DateTime ready, out DateTime readyAt)
     {
         reserved++;
-        if (Distant)
+        if (!Near)
         {
             paced = Later(paced, ready) + Gap;
         }
@@ -146,13 +157,16 @@ internal sealed class SendLimiter
     }
 
     /// <summary>
-    /// With a distant provider, sends past a burst of a fiftieth of the rate (ten at least) leave
-    /// evenly, one <see cref="Gap"/> apart: a burst of the whole rate queues at the receiving end,
-    /// and a request that waited there is counted later than one that did not. A nearby one takes
-    /// the burst at once.
+    /// Unless the provider is known to be nearby, sends past a burst of a fiftieth of the rate (ten
+    /// at least) leave evenly, one <see cref="Gap"/> apart: a burst of the whole rate queues at the
+    /// receiving end, and a request that waited there is counted later than one that did not. A
+    /// nearby provider takes the burst at once. Before the first answer the distance is unknown,
+    /// and the sends leave evenly too: a number's first second to Meta is not one burst.
     /// </summary>
     private DateTime PacedFrom(DateTime now) =>
-        Distant ? Later(now, Later(paced, now) - (Gap * (Math.Max(10, MessagesPerSecond / 50) - 1))) : now;
+        Near ? now : Later(now, Later(paced, now) - (Gap * (Burst - 1)));
+
+    private int Burst => Math.Max(10, MessagesPerSecond / 50);
 
     private TimeSpan Gap => (Second + spread) / MessagesPerSecond;
 
@@ -180,10 +194,41 @@ internal sealed class SendLimiter
         lock (gate)
         {
             reserved--;
-            held.Add(new Held(now, Evenly: Distant));
+            // A send that has to open a connection reaches the provider a handshake (a round trip
+            // or two) later than one on an open connection: it holds its slot by the exact rule.
+            var opens = OpensConnection(now);
+            held.Add(new Held(now, Evenly: Distant && !opens));
             Count(now);
             minuteSends++;
         }
+    }
+
+    /// <summary>
+    /// Whether a send leaving at <paramref name="now"/> finds every open connection busy, so that
+    /// the client opens one for it. Connections close after <see cref="CloudApiClient.ConnectionLifetime"/>,
+    /// and all of them once nothing was sent for <see cref="CloudApiClient.ConnectionIdle"/>.
+    /// </summary>
+    private bool OpensConnection(DateTime now)
+    {
+        if (now - lastDeparture >= CloudApiClient.ConnectionIdle)
+        {
+            connections.Clear();
+        }
+
+        while (connections.TryPeek(out var opened) && now - opened >= CloudApiClient.ConnectionLifetime)
+        {
+            connections.Dequeue();
+        }
+
+        lastDeparture = now;
+        inFlight++;
+        if (inFlight <= connections.Count)
+        {
+            return false;
+        }
+
+        connections.Enqueue(now);
+        return true;
     }
 
     /// <summary>The answer to a send that left at <paramref name="leftAt"/> came back (or it failed) at <paramref name="now"/>.</summary>
@@ -191,6 +236,7 @@ internal sealed class SendLimiter
     {
         lock (gate)
         {
+            inFlight = Math.Max(0, inFlight - 1);
             var i = held.FindIndex(h => h.Left == leftAt && h is { AnsweredAt: null, Until: null });
             if (i >= 0)
             {
@@ -211,9 +257,11 @@ internal sealed class SendLimiter
 
     /// <summary>
     /// Meta refused a send with 130429 at <paramref name="now"/>: requests arrived closer together
-    /// than they left. Once more than one send in a thousand of the minute was refused, the spread
-    /// doubles (at least 50 ms more), up to a second. A rarer refusal is retried like any other
-    /// and costs the number nothing more.
+    /// than they left. Once the minute's refusals pass a thousandth of what the number may send in
+    /// a minute (of what it sent, if more), the spread doubles (at least 50 ms more), up to a
+    /// second. Fewer are retried like any other refusal and cost the number nothing more: one
+    /// stall on the way bunches a few dozen arrivals, and widening for it would cost a tenth of
+    /// the rate for ten minutes.
     /// </summary>
     public void Throttled(DateTime now)
     {
@@ -221,7 +269,7 @@ internal sealed class SendLimiter
         {
             Count(now);
             minuteRefused++;
-            if (minuteRefused * 1000 <= minuteSends || (widenedAt is { } at && now - at < Second))
+            if (minuteRefused * 1000 <= Math.Max(minuteSends, MessagesPerSecond * 60) || (widenedAt is { } at && now - at < Second))
             {
                 return; // one widening per bunch of refusals
             }
@@ -262,7 +310,7 @@ internal sealed class SendLimiter
             return until;
         }
 
-        // A send that left before the provider was known to be distant went in a burst, not evenly.
+        // Sent before the provider was known to be distant, or on a connection opened for it.
         if (h.AnsweredAt is { } answered && (answered - h.Left <= QuickAnswer || !Distant || !h.Evenly))
         {
             return answered + Second;
@@ -323,7 +371,7 @@ internal sealed class SendLimiter
 
     /// <summary>
     /// A send that left at <see cref="Left"/>, <see cref="Evenly"/> when it was paced for a distant
-    /// provider; or, with <see cref="Until"/>, a returned reservation's slot.
+    /// provider on an open connection; or, with <see cref="Until"/>, a returned reservation's slot.
     /// </summary>
     private sealed record Held(DateTime Left, DateTime? AnsweredAt = null, DateTime? Until = null, bool Evenly = false);
 }

@@ -22,6 +22,12 @@ public sealed partial class CloudApiClient(
     ILogger<CloudApiClient> logger) : IWhatsAppClient
 {
     public const string HttpClientName = "whatsapp";
+
+    /// <summary>
+    /// How long the client keeps a keep-alive connection to the Graph API (<c>PooledConnectionLifetime</c>, for
+    /// DNS), and an idle one (<c>PooledConnectionIdleTimeout</c>). The send limiter counts on them.
+    /// </summary>
+    public static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(5), ConnectionIdle = TimeSpan.FromMinutes(1);
     private const string TemplateFields = "name,language,status,category,parameter_format,components";
     private const int MaxTemplatePages = 1000;
 

@@ -45,7 +45,16 @@ public static class WhatsAppExtensions
     {
         services.TryAddSingleton<GraphApiEndpoint>();
         services.TryAddSingleton<SandboxToken>();
+        // One long-lived pool of keep-alive connections, each renewed after five minutes (for DNS):
+        // the send limiter knows which sends open a connection, and so reach Meta a handshake late,
+        // only while the factory does not swap the whole pool every two minutes.
         services.AddHttpClient(CloudApiClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = CloudApiClient.ConnectionLifetime,
+                PooledConnectionIdleTimeout = CloudApiClient.ConnectionIdle,
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("graph-api", pipeline => pipeline.AddRetry(GraphRetry()));
         services.AddSingleton<IWhatsAppClient, CloudApiClient>();
         return services;

@@ -22,7 +22,9 @@ public sealed class SendLimiterTests
     /// <param name="ArrivalJitter">Each request reaches Meta a quarter of the round trip after it left, plus up to this.</param>
     /// <param name="Stall">Every ten seconds from the fifth, something on the way (a proxy, a congested link) holds the requests
     /// for this long, then lets them all through at once.</param>
-    private sealed record Network(int Rate, TimeSpan RoundTrip, TimeSpan RoundTripJitter, TimeSpan ArrivalJitter, TimeSpan Stall = default);
+    /// <param name="Handshake">A request that finds every keep-alive connection busy opens one, and reaches Meta this much later.</param>
+    private sealed record Network(int Rate, TimeSpan RoundTrip, TimeSpan RoundTripJitter, TimeSpan ArrivalJitter, TimeSpan Stall = default,
+        TimeSpan Handshake = default);
 
     [Theory]
     [InlineData(1000, 100, 30)]
@@ -38,6 +40,22 @@ public sealed class SendLimiterTests
 
         Assert.True(run.MaxInAnySecond <= rate, $"{run.MaxInAnySecond} requests arrived in one second at a rate of {rate}");
         Assert.Equal(0, run.Refused);
+        Assert.True(run.SteadyRate >= 0.95 * rate, $"sent {run.SteadyRate:0.0}/s of {rate}/s");
+    }
+
+    [Theory]
+    [InlineData(1000, 300, 100)]
+    [InlineData(80, 300, 100)]
+    public void FromAColdStart_RequestsThatOpenAConnectionArriveAHandshakeLate_AndNoSecondHoldsMoreThanTheRate(int rate, int roundTripMs, int jitterMs)
+    {
+        // TCP and TLS 1.3 take about a round trip and a half before the request goes.
+        var roundTrip = TimeSpan.FromMilliseconds(roundTripMs);
+        var network = new Network(rate, roundTrip, TimeSpan.FromMilliseconds(jitterMs), Spread, Handshake: roundTrip * 1.5);
+
+        var run = Simulate(network, TimeSpan.FromMinutes(1), seed: rate);
+
+        Assert.Equal(0, run.Refused);
+        Assert.True(run.MaxInAnySecond <= rate, $"{run.MaxInAnySecond} requests arrived in one second at a rate of {rate}");
         Assert.True(run.SteadyRate >= 0.95 * rate, $"sent {run.SteadyRate:0.0}/s of {rate}/s");
     }
 
@@ -134,6 +152,62 @@ public sealed class SendLimiterTests
         Assert.True(limiter.TryAcquire(left.AddMilliseconds(1025)));
     }
 
+    [Fact]
+    public void BeforeTheFirstAnswer_SendsPastABurstOfTenLeaveEvenly()
+    {
+        // The provider's distance is not known yet: a burst of ten, then one gap apart, as to Meta.
+        var limiter = new SendLimiter(100, Spread);
+        var gap = TimeSpan.FromMilliseconds(1025) / 100;
+
+        var ready = Enumerable.Range(0, 12)
+            .Select(_ => limiter.TryReserve(Start, Start.AddSeconds(1), out var at) ? at : DateTime.MinValue)
+            .ToList();
+
+        Assert.All(ready.Take(10), at => Assert.Equal(Start, at));
+        Assert.Equal([Start + gap, Start + gap + gap], ready.Skip(10));
+    }
+
+    [Fact]
+    public void ASendThatOpensAConnection_HoldsItsSlotUntilASecondAfterItsAnswer()
+    {
+        var limiter = new SendLimiter(2, Spread);
+        Assert.True(limiter.TryAcquire(Start));
+        limiter.Depart(Start);
+        limiter.Answered(Start, Start.AddMilliseconds(300)); // distant; one connection open
+
+        var first = Start.AddMilliseconds(1300);
+        Assert.True(limiter.TryAcquire(first));
+        limiter.Depart(first); // on the open connection
+        var second = first.AddMilliseconds(600);
+        Assert.True(limiter.TryAcquire(second));
+        limiter.Depart(second); // the first is still out: the client opens a connection, a handshake late
+        limiter.Answered(first, first.AddMilliseconds(300));
+        limiter.Answered(second, second.AddMilliseconds(700));
+
+        // The first frees a second and the spread after it left, the second a second after its answer.
+        Assert.Equal(first.AddMilliseconds(1025), limiter.NextFree(first.AddMilliseconds(1000)));
+        Assert.True(limiter.TryAcquire(first.AddMilliseconds(1025)));
+        Assert.False(limiter.TryAcquire(second.AddMilliseconds(1699)));
+        Assert.True(limiter.TryAcquire(second.AddMilliseconds(1700)));
+    }
+
+    [Fact]
+    public void RefusalsUpToAThousandthOfAMinuteAtTheRate_AreRetriedWithoutWideningTheSpread()
+    {
+        // A thousandth of a minute at 100 messages/second is six refusals.
+        var limiter = new SendLimiter(100, Spread);
+        for (var i = 0; i < 6; i++)
+        {
+            limiter.Throttled(Start.AddMilliseconds(i));
+        }
+
+        Assert.Equal(Spread, limiter.Spread);
+
+        limiter.Throttled(Start.AddMilliseconds(6));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(100), limiter.Spread);
+    }
+
     /// <summary>
     /// Runs the dispatcher's use of the limiter against the network for <paramref name="length"/>:
     /// a pass every 40 ms reserves up to 250 slots free now or within 800 ms (as
@@ -175,11 +249,21 @@ public sealed class SendLimiterTests
             maxInSecond = Math.Max(maxInSecond, counted.Count);
         }
 
+        // The client's keep-alive connections: one request at a time each, opened when all are busy.
+        int open = 0, busy = 0;
+
         void Leave(DateTime t)
         {
             limiter.Depart(t);
             var roundTrip = Between(network.RoundTrip - network.RoundTripJitter, network.RoundTrip + network.RoundTripJitter);
             var toMeta = network.RoundTrip / 4 + Between(TimeSpan.Zero, network.ArrivalJitter);
+            if (++busy > open)
+            {
+                open++;
+                toMeta += network.Handshake;
+                roundTrip += network.Handshake;
+            }
+
             var intoStall = TimeSpan.FromTicks((t - Start - TimeSpan.FromSeconds(5)).Ticks % (TimeSpan.TicksPerSecond * 10));
             if (t >= Start.AddSeconds(5) && intoStall < network.Stall)
             {
@@ -188,7 +272,11 @@ public sealed class SendLimiterTests
 
             var answerAt = t + (roundTrip > toMeta ? roundTrip : toMeta);
             At(t + toMeta, arrivedAt => Arrive(arrivedAt, answerAt));
-            At(answerAt, answered => limiter.Answered(t, answered));
+            At(answerAt, answered =>
+            {
+                busy--;
+                limiter.Answered(t, answered);
+            });
         }
 
         void Pass(DateTime t)

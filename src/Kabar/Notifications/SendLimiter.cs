@@ -20,8 +20,8 @@ namespace Kabar.Notifications;
 /// leaves before the first answer, or on a connection opened for it (a handshake late), is held by
 /// the exact rule of the first item.</item>
 /// </list>
-/// Past a burst, sends leave evenly unless the provider is known to be nearby; to a nearby one,
-/// bursts up to the limit are allowed, which is what lets a batch go out at once. A 130429 is
+/// Past a burst, sends to a distant provider leave evenly; to a nearby one (and before the first
+/// answer), bursts up to the limit are allowed, which is what lets a batch go out at once. A 130429 is
 /// retried like any throughput error. Refusals beyond a thousandth of a minute at the rate mean
 /// arrivals bunch more than the spread allows: the spread then widens (doubling, up to a second)
 /// and narrows back a step per ten quiet minutes.
@@ -92,9 +92,6 @@ internal sealed class SendLimiter
     /// <summary>Every answer of the last 10–20 s took longer than <see cref="QuickAnswer"/>: a distant provider, as Meta is.</summary>
     private bool Distant => Quickest is { } quickest && quickest > QuickAnswer;
 
-    /// <summary>An answer of the last 10–20 s came within <see cref="QuickAnswer"/>: a nearby provider, which takes bursts.</summary>
-    private bool Near => Quickest is { } quickest && quickest <= QuickAnswer;
-
     /// <summary>Slots free now, or by <paramref name="horizon"/> when given.</summary>
     public int Available(DateTime now, DateTime? horizon = null)
     {
@@ -103,7 +100,7 @@ internal sealed class SendLimiter
             Expire(now);
             var until = horizon ?? now;
             var slots = MessagesPerSecond - reserved - held.Count(h => FreeAt(h, now) > until);
-            if (Near)
+            if (!Distant)
             {
                 return Math.Max(0, slots);
             }
@@ -147,7 +144,7 @@ internal sealed class SendLimiter
     private bool Reserve(DateTime ready, out DateTime readyAt)
     {
         reserved++;
-        if (!Near)
+        if (Distant)
         {
             paced = Later(paced, ready) + Gap;
         }
@@ -157,14 +154,14 @@ internal sealed class SendLimiter
     }
 
     /// <summary>
-    /// Unless the provider is known to be nearby, sends past a burst of a fiftieth of the rate (ten
-    /// at least) leave evenly, one <see cref="Gap"/> apart: a burst of the whole rate queues at the
-    /// receiving end, and a request that waited there is counted later than one that did not. A
-    /// nearby provider takes the burst at once. Before the first answer the distance is unknown,
-    /// and the sends leave evenly too: a number's first second to Meta is not one burst.
+    /// With a distant provider, sends past a burst of a fiftieth of the rate (ten at least) leave
+    /// evenly, one <see cref="Gap"/> apart: a burst of the whole rate queues at the receiving end,
+    /// and a request that waited there is counted later than one that did not. A nearby one takes
+    /// the burst at once, and so does a number before its first answer: those sends keep the
+    /// exact rule, which holds however they queue.
     /// </summary>
     private DateTime PacedFrom(DateTime now) =>
-        Near ? now : Later(now, Later(paced, now) - (Gap * (Burst - 1)));
+        Distant ? Later(now, Later(paced, now) - (Gap * (Burst - 1))) : now;
 
     private int Burst => Math.Max(10, MessagesPerSecond / 50);
 

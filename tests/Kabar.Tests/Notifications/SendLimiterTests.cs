@@ -153,21 +153,6 @@ public sealed class SendLimiterTests
     }
 
     [Fact]
-    public void BeforeTheFirstAnswer_SendsPastABurstOfTenLeaveEvenly()
-    {
-        // The provider's distance is not known yet: a burst of ten, then one gap apart, as to Meta.
-        var limiter = new SendLimiter(100, Spread);
-        var gap = TimeSpan.FromMilliseconds(1025) / 100;
-
-        var ready = Enumerable.Range(0, 12)
-            .Select(_ => limiter.TryReserve(Start, Start.AddSeconds(1), out var at) ? at : DateTime.MinValue)
-            .ToList();
-
-        Assert.All(ready.Take(10), at => Assert.Equal(Start, at));
-        Assert.Equal([Start + gap, Start + gap + gap], ready.Skip(10));
-    }
-
-    [Fact]
     public void ASendThatOpensAConnection_HoldsItsSlotUntilASecondAfterItsAnswer()
     {
         var limiter = new SendLimiter(2, Spread);

@@ -11,7 +11,7 @@ namespace Kabar.Jobs;
 /// Kabar was down are caught up with one run at the next check (at start).
 /// </summary>
 public sealed partial class JobRunner(IServiceScopeFactory scopes, JobRegistry registry, TimeProvider time, WorkCalendar calendar,
-    IOptions<JobsOptions> options, ILogger<JobRunner> logger)
+    IOptions<JobsOptions> options, IHostApplicationLifetime lifetime, ILogger<JobRunner> logger)
 {
     // The lease keeps other processes out; this keeps a second caller in this process (the
     // scheduler and an API request at once) from running the same job beside the first.
@@ -167,7 +167,17 @@ public sealed partial class JobRunner(IServiceScopeFactory scopes, JobRegistry r
         {
             run.Outcome = "failed";
             run.Detail = Cut(Common.Pii.MaskText(ex.GetBaseException().Message));
-            LogFailed(logger, ex, job.Name, trigger);
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                // Kabar is stopping: the web server may already be gone from under a job that
+                // reads this process's own simulator. The run is recorded as failed; it is not an
+                // error for the operator, and the next start catches it up.
+                LogCutShort(logger, job.Name, trigger, run.Detail);
+            }
+            else
+            {
+                LogFailed(logger, ex, job.Name, trigger);
+            }
         }
 
         run.DurationMs = (long)time.GetElapsedTime(clock).TotalMilliseconds;
@@ -230,4 +240,7 @@ public sealed partial class JobRunner(IServiceScopeFactory scopes, JobRegistry r
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job} ({Trigger}) failed")]
     private static partial void LogFailed(ILogger logger, Exception ex, string job, string trigger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} ({Trigger}) was cut short while Kabar stopped: {Detail}")]
+    private static partial void LogCutShort(ILogger logger, string job, string trigger, string detail);
 }

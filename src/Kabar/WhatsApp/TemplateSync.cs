@@ -16,6 +16,21 @@ internal sealed partial class TemplateSync(KabarDbContext db, IWhatsAppClient cl
 {
     public async Task<TemplateSyncResult> RunAsync(CancellationToken ct)
     {
+        try
+        {
+            return await SyncAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            // A template status webhook added the row between this run's read and its write:
+            // read again and update it instead.
+            db.ChangeTracker.Clear();
+            return await SyncAsync(ct);
+        }
+    }
+
+    private async Task<TemplateSyncResult> SyncAsync(CancellationToken ct)
+    {
         var remote = await client.GetTemplatesAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         var stored = await db.WhatsAppTemplates.ToDictionaryAsync(t => (t.Name, t.Language), ct);

@@ -111,8 +111,8 @@ public sealed class FaultRig : IAsyncDisposable
 
     /// <summary>Switches a fault on in the simulator, as a test would through <c>POST _control/faults</c>.</summary>
     public void Fault(int code, string mode = "sync", double? forSeconds = null, double? share = null, int? delayMs = null,
-        int? retryAfterSeconds = null) =>
-        Simulator.AddFault(new FaultRequest(null, code, mode, 1, retryAfterSeconds, forSeconds, share, delayMs));
+        int? retryAfterSeconds = null, string? to = null) =>
+        Simulator.AddFault(new FaultRequest(to, code, mode, 1, retryAfterSeconds, forSeconds, share, delayMs));
 
     /// <summary>Registers people, eight requests at a time: each body from its index.</summary>
     public async Task CreateContactsAsync(int count, Func<int, object> body)

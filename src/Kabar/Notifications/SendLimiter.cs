@@ -89,8 +89,12 @@ internal sealed class SendLimiter
         ? null
         : TimeSpan.FromTicks(Math.Min(quickestNow?.Ticks ?? long.MaxValue, quickestBefore?.Ticks ?? long.MaxValue));
 
-    /// <summary>Every answer of the last 10–20 s took longer than <see cref="QuickAnswer"/>: a distant provider, as Meta is.</summary>
-    private bool Distant => Quickest is { } quickest && quickest > QuickAnswer;
+    /// <summary>
+    /// Every answer of the last 10–20 s took longer than <see cref="QuickAnswer"/>: a distant
+    /// provider, as Meta is. Kept up to date by <see cref="Answered"/>, the only place the round
+    /// trips change: every slot's check reads it.
+    /// </summary>
+    private bool Distant { get; set; }
 
     /// <summary>Slots free now, or by <paramref name="horizon"/> when given.</summary>
     public int Available(DateTime now, DateTime? horizon = null)
@@ -99,7 +103,13 @@ internal sealed class SendLimiter
         {
             Expire(now);
             var until = horizon ?? now;
-            var slots = MessagesPerSecond - reserved - held.Count(h => FreeAt(h, now) > until);
+            var busy = 0;
+            foreach (var h in held)
+            {
+                busy += FreeAt(h) > until ? 1 : 0;
+            }
+
+            var slots = MessagesPerSecond - reserved - busy;
             if (!Distant)
             {
                 return Math.Max(0, slots);
@@ -129,8 +139,8 @@ internal sealed class SendLimiter
                 return Reserve(paceReady, out readyAt);
             }
 
-            var first = EarliestFree(now);
-            if (first is { } i && Later(FreeAt(held[i], now), PacedFrom(now)) is var ready && ready <= horizon)
+            var first = EarliestFree();
+            if (first is { } i && Later(FreeAt(held[i]), PacedFrom(now)) is var ready && ready <= horizon)
             {
                 held.RemoveAt(i);
                 return Reserve(ready, out readyAt);
@@ -234,10 +244,13 @@ internal sealed class SendLimiter
         lock (gate)
         {
             inFlight = Math.Max(0, inFlight - 1);
-            var i = held.FindIndex(h => h.Left == leftAt && h is { AnsweredAt: null, Until: null });
-            if (i >= 0)
+            for (var i = 0; i < held.Count; i++)
             {
-                held[i] = held[i] with { AnsweredAt = now };
+                if (held[i] is { AnsweredAt: null, Until: null } h && h.Left == leftAt)
+                {
+                    held[i] = h with { AnsweredAt = now };
+                    break;
+                }
             }
 
             if (now - quickestSince >= RoundTripBucket)
@@ -249,6 +262,7 @@ internal sealed class SendLimiter
 
             var trip = now - leftAt;
             quickestNow = quickestNow is { } q && q <= trip ? q : trip;
+            Distant = Quickest is { } quickest && quickest > QuickAnswer;
         }
     }
 
@@ -290,7 +304,7 @@ internal sealed class SendLimiter
             }
 
             // Every slot waits for an answer: look again shortly.
-            return EarliestFree(now) is { } i && FreeAt(held[i], now) is var free && free != DateTime.MaxValue
+            return EarliestFree() is { } i && FreeAt(held[i]) is var free && free != DateTime.MaxValue
                 ? Later(free, evenly)
                 : now + TimeSpan.FromMilliseconds(10);
         }
@@ -300,7 +314,7 @@ internal sealed class SendLimiter
     /// When a slot may be used again: a second after a quick answer; a second and the spread after
     /// an even send to a distant provider left; else a second after its answer, and not before it came.
     /// </summary>
-    private DateTime FreeAt(Held h, DateTime now)
+    private DateTime FreeAt(Held h)
     {
         if (h.Until is { } until)
         {
@@ -322,13 +336,13 @@ internal sealed class SendLimiter
         return DateTime.MaxValue; // held until its answer
     }
 
-    private int? EarliestFree(DateTime now)
+    private int? EarliestFree()
     {
         int? earliest = null;
         var soonest = DateTime.MaxValue;
         for (var i = 0; i < held.Count; i++)
         {
-            var free = FreeAt(held[i], now);
+            var free = FreeAt(held[i]);
             if (free < soonest)
             {
                 (earliest, soonest) = (i, free);
@@ -350,7 +364,16 @@ internal sealed class SendLimiter
     private void Expire(DateTime now)
     {
         Narrow(now);
-        held.RemoveAll(h => FreeAt(h, now) <= now);
+        var kept = 0;
+        for (var i = 0; i < held.Count; i++)
+        {
+            if (FreeAt(held[i]) > now)
+            {
+                held[kept++] = held[i];
+            }
+        }
+
+        held.RemoveRange(kept, held.Count - kept);
     }
 
     /// <summary>After ten quiet minutes since the last widening, the spread halves its way back to the configured one.</summary>

@@ -144,6 +144,10 @@ internal sealed partial class DispatchSender(
         }
     }
 
+    /// <summary>An account-level error: the answer pauses its number (<see cref="OutageBreaker.Pause"/>) until the pause is recorded and lifted.</summary>
+    public static bool PausesNumber(SendAnswer result) =>
+        result.WhatsApp is { Outcome: SendOutcome.Failed } failed && ErrorTable.For(failed.ErrorCode) == ErrorAction.AccountProblem;
+
     /// <summary>Tells the provider's breaker how it answered, in the order the answers came.</summary>
     private void Report(SendAnswer result)
     {
@@ -161,7 +165,7 @@ internal sealed partial class DispatchSender(
             { Other: { } other } => !other.Retryable,
             _ => null,
         };
-        if (result.WhatsApp is { Outcome: SendOutcome.Failed } failed && ErrorTable.For(failed.ErrorCode) == ErrorAction.AccountProblem)
+        if (PausesNumber(result))
         {
             breaker.Pause(); // what has not left yet of this pass stays unsent
         }

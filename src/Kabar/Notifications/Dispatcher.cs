@@ -75,16 +75,19 @@ internal sealed partial class Dispatcher(
     {
         await composer.EnsureReadyAsync(ct);
         var now = Now;
+        // The mark is taken before the row is read: an account-level error met by a pass still
+        // under way is not in the row yet, and this read must not lift its pause.
+        var breaker = breakers.For(Channel.WhatsApp, number.PhoneNumberId);
+        var mark = breaker.ResumeMark();
         var sender = await HoldAsync(number, now, ct);
         if (sender is null)
         {
             return DispatchPass.NotHolder;
         }
 
-        var breaker = breakers.For(Channel.WhatsApp, number.PhoneNumberId);
         if (sender.PausedAt is null)
         {
-            breaker.Resumed();
+            breaker.Resumed(mark);
         }
 
         var limiter = LimiterFor(number);
@@ -107,7 +110,20 @@ internal sealed partial class Dispatcher(
     private async Task SendAndRecordAsync(List<PlannedSend> plans, SendLimiter limiter, CancellationToken ct)
     {
         var results = await dispatchSender.SendAllAsync(plans, limiter, ct);
-        await recorder.RecordAsync(results, ct);
+        try
+        {
+            await recorder.RecordAsync(results, ct);
+        }
+        finally
+        {
+            // Written to the number's row, or lost with the pass: either way a later read of the
+            // row decides, and if the account is still locked its next answer pauses it again.
+            foreach (var paused in results.Where(DispatchSender.PausesNumber))
+            {
+                paused.Plan.Breaker.PauseRecorded();
+            }
+        }
+
         crash.Hit(CrashPoints.AfterCommit);
     }
 

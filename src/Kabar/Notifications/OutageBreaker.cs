@@ -21,6 +21,8 @@ internal sealed class OutageBreaker(string provider, Func<NotificationOptions> o
     private DateTime? openUntil;
     private DateTime? probeSince;
     private bool paused;
+    private long pauses; // account-level errors met, ever
+    private int unrecorded; // of those, not yet in the number's row
 
     /// <summary>What it guards: <c>whatsapp:{phone number id}</c>, <c>sms</c> or <c>email</c>.</summary>
     public string Provider { get; } = provider;
@@ -124,6 +126,8 @@ internal sealed class OutageBreaker(string provider, Func<NotificationOptions> o
             probeSince = null;
             outageSince = null;
             paused = false;
+            unrecorded = 0;
+            pauses++; // a mark taken before the takeover lifts nothing
         }
     }
 
@@ -219,22 +223,56 @@ internal sealed class OutageBreaker(string provider, Func<NotificationOptions> o
         }
     }
 
-    /// <summary>An account-level error: hold every send until <see cref="Resumed"/>.</summary>
+    /// <summary>
+    /// An account-level error: hold every send until <see cref="Resumed"/>. Until
+    /// <see cref="PauseRecorded"/> the number's row does not show the pause yet, and reading
+    /// the row must not lift it.
+    /// </summary>
     public void Pause()
     {
         lock (gate)
         {
             paused = true;
             probeSince = null;
+            pauses++;
+            unrecorded++;
         }
     }
 
-    /// <summary>The number is no longer paused (an operator resumed it).</summary>
-    public void Resumed()
+    /// <summary>
+    /// The pass that met an account-level error has written it to the number's row, or gave up
+    /// trying: a row read from now on tells whether the number is still paused.
+    /// </summary>
+    public void PauseRecorded()
     {
         lock (gate)
         {
-            paused = false;
+            unrecorded = Math.Max(0, unrecorded - 1);
+        }
+    }
+
+    /// <summary>Taken before the number's row is read, and handed to <see cref="Resumed"/> with what the row said.</summary>
+    public long ResumeMark()
+    {
+        lock (gate)
+        {
+            return unrecorded == 0 ? pauses : -1;
+        }
+    }
+
+    /// <summary>
+    /// The number's row, read after <paramref name="mark"/> was taken, shows no pause (an
+    /// operator resumed it). The pause is kept when an account-level error came after the mark,
+    /// or one before it was not in the row yet: a row read meanwhile does not show that pause.
+    /// </summary>
+    public void Resumed(long mark)
+    {
+        lock (gate)
+        {
+            if (mark >= 0 && mark == pauses)
+            {
+                paused = false;
+            }
         }
     }
 }

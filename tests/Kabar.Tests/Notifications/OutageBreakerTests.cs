@@ -113,7 +113,48 @@ public sealed class OutageBreakerTests
         Assert.True(breaker.Holds());
         Assert.False(breaker.TryPass(T0, out var held, out _));
         Assert.Equal(T0.AddMinutes(1), held);
-        breaker.Resumed();
+        breaker.PauseRecorded();
+        breaker.Resumed(breaker.ResumeMark());
         Assert.True(breaker.TryPass(T0, out _, out _));
+    }
+
+    /// <summary>
+    /// One pass meets an account lock while the next pass reads the number's row, which does not
+    /// show the pause until the first pass has recorded it: that read must not lift the pause.
+    /// </summary>
+    [Fact]
+    public void Pause_NotLiftedByARowReadBeforeItWasRecorded()
+    {
+        var breaker = NewBreaker();
+
+        var readBeforeThePause = breaker.ResumeMark();
+        breaker.Pause();
+        breaker.Resumed(readBeforeThePause);
+        Assert.True(breaker.Holds());
+
+        var readBeforeTheRecord = breaker.ResumeMark();
+        breaker.PauseRecorded();
+        breaker.Resumed(readBeforeTheRecord);
+        Assert.True(breaker.Holds());
+
+        // Read after the record: the row showed the pause until an operator lifted it.
+        breaker.Resumed(breaker.ResumeMark());
+        Assert.False(breaker.Holds());
+    }
+
+    [Fact]
+    public void Pause_TwoErrors_HeldUntilBothAreRecorded()
+    {
+        var breaker = NewBreaker();
+
+        breaker.Pause();
+        breaker.Pause();
+        breaker.PauseRecorded();
+        breaker.Resumed(breaker.ResumeMark());
+        Assert.True(breaker.Holds());
+
+        breaker.PauseRecorded();
+        breaker.Resumed(breaker.ResumeMark());
+        Assert.False(breaker.Holds());
     }
 }

@@ -170,7 +170,7 @@ internal sealed partial class DispatchSender(
             breaker.Pause(); // what has not left yet of this pass stays unsent
         }
 
-        if (working == true && breaker.Succeeded(result.At) is { } lasted)
+        if (working == true && breaker.Succeeded(result.At, result.Plan.Probe) is { } lasted)
         {
             LogProviderBack(breaker.Provider, lasted);
         }

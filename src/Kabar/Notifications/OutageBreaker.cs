@@ -166,16 +166,28 @@ internal sealed class OutageBreaker(string provider, Func<NotificationOptions> o
         }
     }
 
-    /// <summary>The provider answered as a working one does. Returns how long the outage lasted, if one just ended.</summary>
-    public TimeSpan? Succeeded(DateTime now)
+    /// <summary>
+    /// The provider answered as a working one does; <paramref name="probe"/> when it answers the
+    /// probe. Returns how long the outage lasted, if one just ended. While the breaker is open
+    /// only the probe closes it: any other send left before it opened, and its late success
+    /// does not cut short a wait the provider asked for (Retry-After) or the probe's pause.
+    /// </summary>
+    public TimeSpan? Succeeded(DateTime now, bool probe)
     {
         lock (gate)
         {
-            failures = 0;
             if (openUntil is null)
+            {
+                failures = 0;
+                return null;
+            }
+
+            if (!probe)
             {
                 return null;
             }
+
+            failures = 0;
 
             var lasted = now - (outageSince ?? now);
             openUntil = null;

@@ -20,7 +20,7 @@ public sealed class OutageBreakerTests
         var breaker = NewBreaker();
         breaker.Failed(T0, null, probe: false);
         breaker.Failed(T0, null, probe: false);
-        breaker.Succeeded(T0);
+        breaker.Succeeded(T0, probe: false);
         breaker.Failed(T0, null, probe: false);
         Assert.Null(breaker.Failed(T0, null, probe: false));
         Assert.False(breaker.Holds());
@@ -46,6 +46,24 @@ public sealed class OutageBreakerTests
         Assert.True(breaker.Admits(T0.AddSeconds(4), out _));
     }
 
+    /// <summary>
+    /// Meta answers one send 130429 with Retry-After while others it took just before are still
+    /// answering: their successes do not end the wait it asked for.
+    /// </summary>
+    [Fact]
+    public void RetryAfter_LateSuccessesOfSendsThatLeftBefore_DoNotEndTheWait()
+    {
+        var breaker = NewBreaker();
+        var until = breaker.Failed(T0, TimeSpan.FromSeconds(4), probe: false);
+
+        Assert.Null(breaker.Succeeded(T0.AddMilliseconds(50), probe: false));
+        Assert.Null(breaker.Succeeded(T0.AddMilliseconds(120), probe: false));
+
+        Assert.True(breaker.Holds());
+        Assert.Equal(until, breaker.HeldUntil(T0.AddSeconds(1)));
+        Assert.False(breaker.Admits(T0.AddSeconds(3.9), out _));
+    }
+
     [Fact]
     public void AfterThePause_OneProbe_OthersWait_UntilItAnswers()
     {
@@ -59,7 +77,9 @@ public sealed class OutageBreakerTests
         Assert.False(breaker.TryPass(later, out _, out _));
         Assert.True(breaker.Holds()); // sends planned before still wait for the probe's answer
 
-        Assert.Equal(TimeSpan.FromSeconds(1), breaker.Succeeded(later));
+        Assert.Null(breaker.Succeeded(later, probe: false)); // a send that left before the opening
+        Assert.True(breaker.Holds());
+        Assert.Equal(TimeSpan.FromSeconds(1), breaker.Succeeded(later, probe: true));
         Assert.False(breaker.Holds());
         Assert.Null(breaker.OutageSince);
         Assert.True(breaker.TryPass(later, out _, out probe));

@@ -146,8 +146,8 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
             if (entry.State == EntityState.Modified)
             {
                 // Through the entry, so the change is known without another detection pass.
-                var version = entry.Property(e => e.Version);
-                version.CurrentValue = entry.Entity.Version + 1;
+                // By name: a lambda here would build an expression tree for every entry.
+                entry.Property(nameof(IVersioned.Version)).CurrentValue = entry.Entity.Version + 1;
             }
         }
     }

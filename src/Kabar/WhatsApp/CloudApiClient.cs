@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -23,6 +24,9 @@ public sealed partial class CloudApiClient(
 {
     public const string HttpClientName = "whatsapp";
 
+    /// <summary>The client of <see cref="SendAsync"/> alone: its own connection pool, which the send limiter counts.</summary>
+    public const string SendClientName = "whatsapp-send";
+
     /// <summary>
     /// How long the client keeps a keep-alive connection to the Graph API (<c>PooledConnectionLifetime</c>, for
     /// DNS), and an idle one (<c>PooledConnectionIdleTimeout</c>). The send limiter counts on them.
@@ -47,8 +51,7 @@ public sealed partial class CloudApiClient(
 
         using var timeout = new CancellationTokenSource(o.SendTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-        var client = httpClients.CreateClient(HttpClientName);
-        var recipient = Pii.MaskPhone(request.To);
+        var client = httpClients.CreateClient(SendClientName);
         try
         {
             using var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead, linked.Token);
@@ -56,11 +59,11 @@ public sealed partial class CloudApiClient(
             var result = response.IsSuccessStatusCode ? ReadAccepted(body) : ReadFailure(response, body);
             if (result.Outcome == SendOutcome.Failed)
             {
-                LogSendFailed(logger, recipient, result.ErrorCode, result.HttpStatus, result.ErrorTitle);
+                LogSendFailed(logger, Pii.MaskPhone(request.To), result.ErrorCode, result.HttpStatus, result.ErrorTitle);
             }
             else if (result.Outcome == SendOutcome.Unknown)
             {
-                LogSendUnknown(logger, recipient, "unreadable success body");
+                LogSendUnknown(logger, Pii.MaskPhone(request.To), "unreadable success body");
             }
 
             return result;
@@ -73,17 +76,17 @@ public sealed partial class CloudApiClient(
         {
             // The timeout fired: the request may be at Meta already. The dispatcher waits for a
             // status webhook carrying the callback data before it dares to send again.
-            LogSendUnknown(logger, recipient, "timeout");
+            LogSendUnknown(logger, Pii.MaskPhone(request.To), "timeout");
             return new WhatsAppSendResult(SendOutcome.Unknown, ErrorTitle: "Timed out waiting for the Cloud API");
         }
         catch (HttpRequestException ex) when (NeverLeft(ex))
         {
-            LogSendFailed(logger, recipient, null, null, ex.HttpRequestError.ToString());
+            LogSendFailed(logger, Pii.MaskPhone(request.To), null, null, ex.HttpRequestError.ToString());
             return new WhatsAppSendResult(SendOutcome.Failed, ErrorTitle: $"Connection failed: {ex.HttpRequestError}");
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            LogSendUnknown(logger, recipient, ex.GetType().Name);
+            LogSendUnknown(logger, Pii.MaskPhone(request.To), ex.GetType().Name);
             return new WhatsAppSendResult(SendOutcome.Unknown, ErrorTitle: "Connection dropped before an answer");
         }
     }
@@ -141,74 +144,88 @@ public sealed partial class CloudApiClient(
         return templates;
     }
 
+    // One buffer and writer per thread, reused: a body is written at once, without awaiting, and
+    // only its exact bytes are copied out. A fresh writer grows its buffer several times a send.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? sendBuffer;
+    [ThreadStatic]
+    private static Utf8JsonWriter? sendWriter;
+
     /// <summary>The body of <c>POST /messages</c> exactly as Meta documents it.</summary>
     internal static byte[] WriteSendBody(WhatsAppSendRequest request)
     {
-        using var buffer = new MemoryStream(512);
-        using (var w = new Utf8JsonWriter(buffer))
+        var buffer = sendBuffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var w = sendWriter ??= new Utf8JsonWriter(buffer);
+        w.Reset(buffer);
+        w.WriteStartObject();
+        w.WriteString("messaging_product", "whatsapp");
+        w.WriteString("recipient_type", "individual");
+        if (request.To is not null)
         {
-            w.WriteStartObject();
-            w.WriteString("messaging_product", "whatsapp");
-            w.WriteString("recipient_type", "individual");
-            if (request.To is not null)
-            {
-                w.WriteString("to", request.To);
-            }
-            else
-            {
-                // A username-only person has no phone number; Meta takes the business-scoped
-                // user id in "recipient" instead of "to".
-                w.WriteString("recipient", request.RecipientUserId);
-            }
+            w.WriteString("to", request.To);
+        }
+        else
+        {
+            // A username-only person has no phone number; Meta takes the business-scoped
+            // user id in "recipient" instead of "to".
+            w.WriteString("recipient", request.RecipientUserId);
+        }
 
-            if (request.Template is { } template)
+        if (request.Template is { } template)
+        {
+            w.WriteString("type", "template");
+            w.WriteStartObject("template");
+            w.WriteString("name", template.Name);
+            w.WriteStartObject("language");
+            w.WriteString("code", template.Language);
+            w.WriteEndObject();
+            if (template.BodyParameters.Count > 0)
             {
-                w.WriteString("type", "template");
-                w.WriteStartObject("template");
-                w.WriteString("name", template.Name);
-                w.WriteStartObject("language");
-                w.WriteString("code", template.Language);
-                w.WriteEndObject();
-                if (template.BodyParameters.Count > 0)
+                w.WriteStartArray("components");
+                w.WriteStartObject();
+                w.WriteString("type", "body");
+                w.WriteStartArray("parameters");
+                foreach (var p in template.BodyParameters)
                 {
-                    w.WriteStartArray("components");
                     w.WriteStartObject();
-                    w.WriteString("type", "body");
-                    w.WriteStartArray("parameters");
-                    foreach (var p in template.BodyParameters)
+                    w.WriteString("type", "text");
+                    w.WriteString("text", p.Text);
+                    if (p.Name is not null)
                     {
-                        w.WriteStartObject();
-                        w.WriteString("type", "text");
-                        w.WriteString("text", p.Text);
-                        if (p.Name is not null)
-                        {
-                            w.WriteString("parameter_name", p.Name);
-                        }
-
-                        w.WriteEndObject();
+                        w.WriteString("parameter_name", p.Name);
                     }
 
-                    w.WriteEndArray();
                     w.WriteEndObject();
-                    w.WriteEndArray();
                 }
 
+                w.WriteEndArray();
                 w.WriteEndObject();
-            }
-            else
-            {
-                w.WriteString("type", "text");
-                w.WriteStartObject("text");
-                w.WriteBoolean("preview_url", false);
-                w.WriteString("body", request.Text ?? "");
-                w.WriteEndObject();
+                w.WriteEndArray();
             }
 
-            w.WriteString("biz_opaque_callback_data", request.CallbackData);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteString("type", "text");
+            w.WriteStartObject("text");
+            w.WriteBoolean("preview_url", false);
+            w.WriteString("body", request.Text ?? "");
             w.WriteEndObject();
         }
 
-        return buffer.ToArray();
+        w.WriteString("biz_opaque_callback_data", request.CallbackData);
+        w.WriteEndObject();
+
+        w.Flush();
+        var body = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 64 * 1024)
+        {
+            (sendBuffer, sendWriter) = (null, null); // an unusually long text: not kept for every later send
+        }
+
+        return body;
     }
 
     private static WhatsAppSendResult ReadAccepted(byte[] body)

@@ -49,16 +49,26 @@ public static class WhatsAppExtensions
         // the send limiter knows which sends open a connection, and so reach Meta a handshake late,
         // only while the factory does not swap the whole pool every two minutes.
         services.AddHttpClient(CloudApiClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                PooledConnectionLifetime = CloudApiClient.ConnectionLifetime,
-                PooledConnectionIdleTimeout = CloudApiClient.ConnectionIdle,
-            })
+            .ConfigurePrimaryHttpMessageHandler(GraphHandler)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("graph-api", pipeline => pipeline.AddRetry(GraphRetry()));
+        // Sends have a client of their own, with a pool the limiter's connection count is about
+        // alone: no retry handler (a POST to /messages is never retried there) and none of the
+        // factory's per-request log handlers (the client logs each failure itself, the recipient
+        // masked). At a thousand sends a second both cost processor time and allocations.
+        services.AddHttpClient(CloudApiClient.SendClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(GraphHandler)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
         services.AddSingleton<IWhatsAppClient, CloudApiClient>();
         return services;
     }
+
+    private static SocketsHttpHandler GraphHandler() => new()
+    {
+        PooledConnectionLifetime = CloudApiClient.ConnectionLifetime,
+        PooledConnectionIdleTimeout = CloudApiClient.ConnectionIdle,
+    };
 
     /// <summary>
     /// Retries only reads (template sync). A POST to /messages is never retried here: if the first

@@ -191,6 +191,7 @@ public sealed class KabarApp : WebApplicationFactory<Program>
             // The test host has no socket: Kabar reaches its in-process simulator, and the
             // simulator reaches Kabar's webhook endpoint, through the test server itself.
             services.AddHttpClient(CloudApiClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
+            services.AddHttpClient(CloudApiClient.SendClientName).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
             services.AddHttpClient(SimulatorWebhooks.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
         });
     }

@@ -102,9 +102,12 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
     /// change detection done before the turn is taken and the rows written by
     /// <see cref="BatchSave"/> where it can, so on SQLite the turn (one writer for every number
     /// and webhook) holds little more than the writes themselves. The context's tracked
-    /// entities are detached afterwards.
+    /// entities are detached afterwards. <paramref name="alsoInTurn"/>, when given, runs after
+    /// the save in the same transaction and turn: a set-based write (one statement for rows
+    /// nobody needs tracked) that must commit with the changes or not at all.
     /// </summary>
-    public async Task SaveChangesInTurnAsync(WriteGate gate, CancellationToken ct, bool urgent = true)
+    public async Task SaveChangesInTurnAsync(WriteGate gate, CancellationToken ct, bool urgent = true,
+        Func<CancellationToken, Task>? alsoInTurn = null)
     {
         ChangeTracker.DetectChanges();
         var detect = ChangeTracker.AutoDetectChangesEnabled;
@@ -113,7 +116,7 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
         {
             BumpVersions();
             var entries = ChangeTracker.Entries().Where(e => e.State is not (EntityState.Unchanged or EntityState.Detached)).ToList();
-            if (entries.Count == 0)
+            if (entries.Count == 0 && alsoInTurn is null)
             {
                 return;
             }
@@ -121,13 +124,26 @@ public abstract class KabarDbContext(DbContextOptions options) : DbContext(optio
             var batch = BatchSave.CanSave(entries);
             using (await gate.EnterAsync(ct, urgent))
             {
-                if (batch)
+                await using var own = alsoInTurn is not null && Database.CurrentTransaction is null
+                    ? await Database.BeginTransactionAsync(ct)
+                    : null;
+                if (batch && entries.Count > 0)
                 {
                     await BatchSave.SaveAsync(this, entries, ct);
                 }
-                else
+                else if (entries.Count > 0)
                 {
                     await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
+                }
+
+                if (alsoInTurn is not null)
+                {
+                    await alsoInTurn(ct);
+                }
+
+                if (own is not null)
+                {
+                    await own.CommitAsync(ct);
                 }
             }
 

@@ -92,11 +92,11 @@ internal sealed class DispatchPlanner(
     {
         // Still this pass's claims: a process that took the number over while this one stalled
         // may have freed them (QueueStore.FreeClaimsAsync) and claimed them for itself.
-        var notifications = await db.Notifications.Where(n => ids.Contains(n.Id) && n.LockedBy == holder).OrderBy(n => n.DueAt).ToListAsync(ct);
+        var notifications = await db.Notifications.Where(n => EF.Parameter(ids).Contains(n.Id) && n.LockedBy == holder).OrderBy(n => n.DueAt).ToListAsync(ct);
         var contactIds = notifications.Where(n => n.ContactId != null).Select(n => n.ContactId!.Value).Distinct().ToList();
-        var contacts = await db.Contacts.Where(c => contactIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var contacts = await db.Contacts.Where(c => EF.Parameter(contactIds).Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
         var currentIds = notifications.Where(n => n.CurrentAttemptId != null).Select(n => n.CurrentAttemptId!.Value).ToList();
-        var current = await db.DeliveryAttempts.Where(a => currentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+        var current = await db.DeliveryAttempts.Where(a => EF.Parameter(currentIds).Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
 
         var pairSince = now - O.PairRateInterval;
         var lastWhatsApp = O.PairRateInterval <= TimeSpan.Zero ? [] : await QueueStore.LastWhatsAppAsync(db, contactIds, pairSince, ct);

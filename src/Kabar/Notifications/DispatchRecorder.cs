@@ -20,8 +20,8 @@ internal sealed class DispatchRecorder(IServiceScopeFactory scopes, WriteGate ga
         var flow = sp.GetRequiredService<NotificationFlow>();
         var notificationIds = results.Select(r => r.Plan.NotificationId).ToList();
         var attemptIds = results.Select(r => r.Plan.AttemptId).ToList();
-        var notifications = await db.Notifications.Where(n => notificationIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, token);
-        var attempts = await db.DeliveryAttempts.Where(a => attemptIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, token);
+        var notifications = await db.Notifications.Where(n => EF.Parameter(notificationIds).Contains(n.Id)).ToDictionaryAsync(n => n.Id, token);
+        var attempts = await db.DeliveryAttempts.Where(a => EF.Parameter(attemptIds).Contains(a.Id)).ToDictionaryAsync(a => a.Id, token);
         foreach (var r in results)
         {
             var n = notifications[r.Plan.NotificationId];

@@ -31,7 +31,7 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
         var byWamid = attempts.Where(a => a.ProviderMessageId != null).GroupBy(a => a.ProviderMessageId!)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var notificationIds = attempts.Select(a => a.NotificationId).Distinct().ToList();
-        var notifications = await db.Notifications.Where(n => notificationIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, ct);
+        var notifications = await db.Notifications.Where(n => EF.Parameter(notificationIds).Contains(n.Id)).ToDictionaryAsync(n => n.Id, ct);
 
         var applied = 0;
         foreach (var e in events.OrderBy(e => Order(e.Status)).ThenBy(e => e.OccurredAt))
@@ -80,14 +80,14 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
     {
         var ids = events.Select(e => Guid.TryParse(e.BizOpaqueCallbackData, out var g) ? g : Guid.Empty)
             .Where(g => g != Guid.Empty).Distinct().ToList();
-        var attempts = ids.Count == 0 ? [] : await db.DeliveryAttempts.Where(a => ids.Contains(a.Id)).ToListAsync(ct);
+        var attempts = ids.Count == 0 ? [] : await db.DeliveryAttempts.Where(a => EF.Parameter(ids).Contains(a.Id)).ToListAsync(ct);
         var found = attempts.Select(a => a.Id).ToHashSet();
         var wamids = events.Where(e => !(Guid.TryParse(e.BizOpaqueCallbackData, out var g) && found.Contains(g)))
             .Select(e => e.Wamid).Distinct().ToList();
         if (wamids.Count > 0)
         {
             var byWamid = await db.DeliveryAttempts
-                .Where(a => a.ProviderMessageId != null && wamids.Contains(a.ProviderMessageId)).ToListAsync(ct);
+                .Where(a => a.ProviderMessageId != null && EF.Parameter(wamids).Contains(a.ProviderMessageId)).ToListAsync(ct);
             attempts.AddRange(byWamid.Where(a => found.Add(a.Id)));
         }
 
@@ -111,7 +111,8 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
             // only its writes take the write turn, so webhook intake and sending never wait behind
             // the reading. A dispatcher pass that changed the same attempt or notice meanwhile
             // shows as a version conflict, and the batch is worked out again.
-            var pending = await db.WhatsAppStatusEvents.Where(e => e.AppliedAt == null && e.ReceivedAt > since && e.Id > afterId)
+            var pending = await db.WhatsAppStatusEvents.AsNoTracking()
+                .Where(e => e.AppliedAt == null && e.ReceivedAt > since && e.Id > afterId)
                 .OrderBy(e => e.Id).Take(batch).ToListAsync(ct);
             if (pending.Count == 0)
             {
@@ -121,7 +122,7 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
             await ApplyAsync(pending, now, ct);
             GiveUpStale(pending, now);
             var last = pending[^1].Id;
-            await db.SaveChangesInTurnAsync(gate, ct, urgent: false);
+            await db.SaveChangesInTurnAsync(gate, ct, urgent: false, MarkApplied(pending, now));
             return (pending.Count, last);
         }
 
@@ -137,12 +138,28 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
             return (0, afterId);
         }
 
-        var events = await db.WhatsAppStatusEvents.Where(e => ids.Contains(e.Id)).ToListAsync(ct);
+        var events = await db.WhatsAppStatusEvents.AsNoTracking().Where(e => EF.Parameter(ids).Contains(e.Id)).ToListAsync(ct);
         await ApplyAsync(events, now, ct);
         GiveUpStale(events, now);
-        await db.SaveChangesInTurnAsync(gate, ct, urgent: false); // the gate is open on PostgreSQL; the rows go in one batch
+        // The gate is open on PostgreSQL; the rows go in one batch.
+        await db.SaveChangesInTurnAsync(gate, ct, urgent: false, MarkApplied(events, now));
         await tx.CommitAsync(ct);
         return (ids.Count, ids.Max());
+    }
+
+    /// <summary>
+    /// Marks the statuses applied (or given up) with one statement, in the save's transaction, so
+    /// a status never shows as applied without what it moved. The rows are read untracked: a
+    /// thousand tracked rows, each written by an UPDATE of its own to change one column, cost a
+    /// tenth to a fifth of the batch's time.
+    /// </summary>
+    private Func<CancellationToken, Task>? MarkApplied(List<WhatsAppStatusEvent> events, DateTime now)
+    {
+        var ids = events.Where(e => e.AppliedAt is not null).Select(e => e.Id).ToList();
+        return ids.Count == 0
+            ? null
+            : async ct => await db.WhatsAppStatusEvents.Where(e => EF.Parameter(ids).Contains(e.Id))
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.AppliedAt, now), ct);
     }
 
     /// <summary>A status whose attempt is still unknown after ten minutes is not Kabar's to apply.</summary>

@@ -31,7 +31,7 @@ internal static partial class StatusExpander
         }
 
         var logger = db.GetService<ILoggerFactory>().CreateLogger(typeof(StatusExpander));
-        var rows = await db.WebhookInbox.Where(p => ids.Contains(p.Id)).OrderBy(p => p.Id).AsNoTracking().ToListAsync(ct);
+        var rows = await db.WebhookInbox.Where(p => EF.Parameter(ids).Contains(p.Id)).OrderBy(p => p.Id).AsNoTracking().ToListAsync(ct);
         var read = Read(rows, statuses, logger);
         var quarantined = false;
         foreach (var (body, skipped, receivedAt) in read.Bad)
@@ -48,7 +48,7 @@ internal static partial class StatusExpander
                 await db.SaveChangesAsync(ct);
             }
 
-            if (await db.WebhookInbox.Where(p => ids.Contains(p.Id)).ExecuteDeleteAsync(ct) != rows.Count)
+            if (await db.WebhookInbox.Where(p => EF.Parameter(ids).Contains(p.Id)).ExecuteDeleteAsync(ct) != rows.Count)
             {
                 throw new DbUpdateConcurrencyException("Another worker expanded some of these webhook posts first.");
             }

@@ -2,6 +2,7 @@ using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Notifications;
 using Kabar.Tests.Infrastructure;
+using Kabar.WhatsApp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -205,6 +206,75 @@ public abstract class BatchSaveTests(Db provider, PostgresServer postgres) : IAs
         Assert.Null(stored.CurrentAttemptId);
         Assert.Equal(notice.Version + 1, stored.Version);
         Assert.False(await app.WithDbAsync(db => db.DeliveryAttempts.AnyAsync(x => x.Id == attempt.Id)));
+    }
+
+    [Fact]
+    public async Task SetBasedWriteInTheTurn_CommitsWithTheUnit_OrIsTakenBackWithIt()
+    {
+        // The status worker marks its batch applied with one UPDATE in the save's transaction: a
+        // status must never show as applied while the attempt it moved was not written.
+        var notice = NewNotice();
+        var status = new WhatsAppStatusEvent { Wamid = "wamid.HBgN", Status = "delivered", OccurredAt = At, ReceivedAt = At };
+        await app.WithDbAsync(async db =>
+        {
+            db.Notifications.Add(notice);
+            db.WhatsAppStatusEvents.Add(status);
+            return await db.SaveChangesAsync();
+        });
+
+        var gate = app.Services.GetRequiredService<WriteGate>();
+        Func<KabarDbContext, Func<CancellationToken, Task>> markApplied = db => async ct =>
+            await db.WhatsAppStatusEvents.Where(e => e.Id == status.Id).ExecuteUpdateAsync(set => set.SetProperty(e => e.AppliedAt, At), ct);
+        await using (var first = app.Services.CreateAsyncScope())
+        await using (var second = app.Services.CreateAsyncScope())
+        {
+            var a = first.ServiceProvider.GetRequiredService<KabarDbContext>();
+            var b = second.ServiceProvider.GetRequiredService<KabarDbContext>();
+            var mine = await a.Notifications.SingleAsync(n => n.Id == notice.Id);
+            var theirs = await b.Notifications.SingleAsync(n => n.Id == notice.Id);
+            theirs.State = NotificationState.Failed;
+            await b.SaveChangesInTurnAsync(gate, CancellationToken.None);
+
+            mine.State = NotificationState.Delivered;
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => a.SaveChangesInTurnAsync(gate, CancellationToken.None, alsoInTurn: markApplied(a)));
+        }
+
+        Assert.Null(await app.WithDbAsync(db => db.WhatsAppStatusEvents.Where(e => e.Id == status.Id).Select(e => e.AppliedAt).SingleAsync()));
+
+        // A failure after both were written takes both back.
+        await using (var failing = app.Services.CreateAsyncScope())
+        {
+            var db = failing.ServiceProvider.GetRequiredService<KabarDbContext>();
+            (await db.Notifications.SingleAsync(n => n.Id == notice.Id)).State = NotificationState.Delivered;
+            await Assert.ThrowsAsync<TimeoutException>(() => db.SaveChangesInTurnAsync(gate, CancellationToken.None, alsoInTurn: async ct =>
+            {
+                await markApplied(db)(ct);
+                throw new TimeoutException("the connection dropped before the commit");
+            }));
+        }
+
+        Assert.Equal(NotificationState.Failed, (await app.WithDbAsync(db => db.Notifications.AsNoTracking().SingleAsync(n => n.Id == notice.Id))).State);
+        Assert.Null(await app.WithDbAsync(db => db.WhatsAppStatusEvents.Where(e => e.Id == status.Id).Select(e => e.AppliedAt).SingleAsync()));
+
+        // Worked out again, it commits both; with nothing tracked to save, the write alone.
+        await using (var retry = app.Services.CreateAsyncScope())
+        {
+            var db = retry.ServiceProvider.GetRequiredService<KabarDbContext>();
+            (await db.Notifications.SingleAsync(n => n.Id == notice.Id)).State = NotificationState.Delivered;
+            await db.SaveChangesInTurnAsync(gate, CancellationToken.None, alsoInTurn: markApplied(db));
+        }
+
+        Assert.Equal(NotificationState.Delivered, (await app.WithDbAsync(db => db.Notifications.AsNoTracking().SingleAsync(n => n.Id == notice.Id))).State);
+        Assert.Equal(At, await app.WithDbAsync(db => db.WhatsAppStatusEvents.Where(e => e.Id == status.Id).Select(e => e.AppliedAt).SingleAsync()));
+        await app.WithDbAsync(async db => await db.WhatsAppStatusEvents.Where(e => e.Id == status.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(e => e.AppliedAt, (DateTime?)null)));
+        await using (var alone = app.Services.CreateAsyncScope())
+        {
+            var db = alone.ServiceProvider.GetRequiredService<KabarDbContext>();
+            await db.SaveChangesInTurnAsync(gate, CancellationToken.None, alsoInTurn: markApplied(db));
+        }
+
+        Assert.Equal(At, await app.WithDbAsync(db => db.WhatsAppStatusEvents.Where(e => e.Id == status.Id).Select(e => e.AppliedAt).SingleAsync()));
     }
 }
 

@@ -103,10 +103,10 @@ internal sealed partial class DispatchSender(
                         }
 
                         // The slot is held from here: Meta counts the request when it arrives,
-                        // a network delay after this, not when its answer comes back.
+                        // a network delay after it is written, not when its answer comes back.
                         leftAt = Now;
                         limiter.Depart(leftAt.Value);
-                        var answer = await client.SendAsync(plan.WhatsApp!, ct);
+                        var answer = await client.SendAsync(plan.WhatsApp!, ct, () => leftAt = limiter.Written(leftAt.Value, Now));
                         if (answer is { Outcome: SendOutcome.Failed, ErrorCode: ThroughputReached })
                         {
                             limiter.Throttled(Now);

@@ -14,7 +14,8 @@ namespace Kabar.Notifications;
 /// the answer. The arrival lay before it, so this is exact; a nearby server (the simulator, a test)
 /// is held to it whatever queues in front of it;</item>
 /// <item>while every recent answer took longer, as Meta's do: one second and <see cref="Spread"/>
-/// after the send <em>left</em>. Meta's processing, most of the round trip, follows the arrival; as
+/// after the send <em>left</em>, that is, after its request was written to the connection
+/// (<see cref="Written"/>). Meta's processing, most of the round trip, follows the arrival; as
 /// long as the delays on the way there differ by no more than the spread, no second of arrivals
 /// holds more than the rate, and the round trip does not cost the number its rate. A send that
 /// leaves before the first answer, or on a connection opened for it (a handshake late), is held by
@@ -207,6 +208,37 @@ internal sealed class SendLimiter
             held.Add(new Held(now, Evenly: Distant && !opens));
             Count(now);
             minuteSends++;
+        }
+    }
+
+    /// <summary>
+    /// The request of the send that left at <paramref name="leftAt"/> (<see cref="Depart"/>) was
+    /// written to its connection at <paramref name="now"/>; returns when the send now counts as
+    /// having left. Between the two the process may have paused (a collection, a descheduled
+    /// thread): sends stamped during the pause go out together after it, later than they left,
+    /// and by more than the spread allows. Counted from the write, their slots are held as long
+    /// as the rule needs; a stamp taken late errs on the safe side.
+    /// </summary>
+    public DateTime Written(DateTime leftAt, DateTime now)
+    {
+        if (now <= leftAt)
+        {
+            return leftAt;
+        }
+
+        lock (gate)
+        {
+            // From the newest: the send left a moment ago.
+            for (var i = held.Count - 1; i >= 0; i--)
+            {
+                if (held[i] is { AnsweredAt: null, Until: null } h && h.Left == leftAt)
+                {
+                    held[i] = h with { Left = now };
+                    return now;
+                }
+            }
+
+            return leftAt;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -35,14 +36,14 @@ public sealed partial class CloudApiClient(
     private const string TemplateFields = "name,language,status,category,parameter_format,components";
     private const int MaxTemplatePages = 1000;
 
-    public async Task<WhatsAppSendResult> SendAsync(WhatsAppSendRequest request, CancellationToken ct)
+    public async Task<WhatsAppSendResult> SendAsync(WhatsAppSendRequest request, CancellationToken ct, Action? written = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var o = options.Value;
         var url = $"{endpoint.BaseUrl}/{o.GraphApiVersion}/{Uri.EscapeDataString(request.PhoneNumberId)}/messages";
         using var message = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new ByteArrayContent(WriteSendBody(request))
+            Content = new WrittenContent(WriteSendBody(request), written)
             {
                 Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
             },
@@ -380,4 +381,27 @@ public sealed partial class CloudApiClient(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp send to {Recipient} has an unknown outcome ({Reason}); waiting for a status webhook")]
     private static partial void LogSendUnknown(ILogger logger, string recipient, string reason);
+
+    /// <summary>A request body that says when the client has written it to the connection.</summary>
+    private sealed class WrittenContent : ByteArrayContent
+    {
+        private readonly byte[] body;
+        private readonly Action? written;
+
+        public WrittenContent(byte[] body, Action? written)
+            : base(body)
+        {
+            this.body = body;
+            this.written = written;
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            await stream.WriteAsync(body, cancellationToken);
+            written?.Invoke();
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+    }
 }

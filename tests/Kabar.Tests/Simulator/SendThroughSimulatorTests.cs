@@ -40,6 +40,17 @@ public sealed class SendThroughSimulatorTests : SimulatorOverSockets
     }
 
     [Fact]
+    public async Task Send_SaysWhenItsRequestIsWritten_BeforeTheAnswer()
+    {
+        // The send limiter counts a send's slot from when its request went out on the connection.
+        var writes = 0;
+        var result = await Client.SendAsync(Template("+6281277770002", "attempt-written"), CancellationToken.None, () => writes++);
+
+        Assert.Equal(SendOutcome.Accepted, result.Outcome);
+        Assert.Equal(1, writes);
+    }
+
+    [Fact]
     public async Task SendText_AfterCitizenWrote_IsDelivered()
     {
         using var inbound = await Control.PostAsJsonAsync("inbound", new { from = "+6281277770002", text = "Halo", name = "Rina" });

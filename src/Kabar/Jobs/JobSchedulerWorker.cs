@@ -2,15 +2,37 @@ using Microsoft.Extensions.Options;
 
 namespace Kabar.Jobs;
 
-/// <summary>Checks for due jobs at start (catching up missed runs) and then every poll interval.</summary>
+/// <summary>
+/// Checks for due jobs once the web server is listening (catching up missed runs) and then every
+/// poll interval.
+/// </summary>
 internal sealed partial class JobSchedulerWorker(JobRunner runner, IOptions<JobsOptions> options, TimeProvider time,
-    ILogger<JobSchedulerWorker> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, ILogger<JobSchedulerWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.SchedulerEnabled)
         {
             return;
+        }
+
+        // Hosted services start before the web server listens. A job may read this process's own
+        // simulators (SiCantik's and Meta's in sandbox mode, at Kabar's own address); run at once
+        // on a new database, it found the port closed and failed with an error in the log.
+        using (var started = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStarted))
+        {
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, started.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Started.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
 
         while (!stoppingToken.IsCancellationRequested)

@@ -204,6 +204,12 @@ public static class DispatchBench
 
         var drained = clock.Elapsed;
         var messages = sim.Messages(null);
+        if (Environment.GetEnvironmentVariable("KABAR_BENCH_DUMP") is { } dumpPath)
+        {
+            // Every accepted message, for counting a number's sends second by second (docs/benchmarks.md).
+            File.AppendAllLines(dumpPath, messages.Select(m => $"{(paced ? "p" : "b")},{m.PhoneNumberId},{m.ReceivedAt.UtcTicks}"));
+        }
+
         var latencies = Array.Empty<double>();
         if (paced)
         {

@@ -75,6 +75,16 @@ internal sealed partial class Dispatcher(
     {
         await composer.EnsureReadyAsync(ct);
         var now = Now;
+        var limiter = LimiterFor(number);
+        if (limiter.PreparedUntil(now) is { } prepared && prepared - now > O.SendLookahead / 2)
+        {
+            // The sends prepared already leave over more than half the look-ahead. A pass now
+            // would claim only the few slots freed since the last one and pay a pass's database
+            // work for each few. It starts with half the look-ahead left: time to prepare the
+            // next sends before these run out (docs/pipeline.md, "Limits").
+            return new DispatchPass(0, 0, prepared - (O.SendLookahead / 2));
+        }
+
         // The mark is taken before the row is read: an account-level error met by a pass still
         // under way is not in the row yet, and this read must not lift its pause.
         var breaker = breakers.For(Channel.WhatsApp, number.PhoneNumberId);
@@ -90,7 +100,6 @@ internal sealed partial class Dispatcher(
             breaker.Resumed(mark);
         }
 
-        var limiter = LimiterFor(number);
         var (claimed, plans) = await ClaimAndPlanAsync(number, sender, limiter, breaker, now, ct);
         if (plans is null)
         {

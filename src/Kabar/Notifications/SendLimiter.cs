@@ -56,6 +56,9 @@ internal sealed class SendLimiter
     /// <summary>When the next send would leave if sends left one <see cref="Gap"/> apart (GCRA's theoretical arrival time).</summary>
     private DateTime paced;
 
+    /// <summary>When the last send reserved so far may leave.</summary>
+    private DateTime lastReady;
+
     /// <summary>The quickest round trip in the current and the previous <see cref="RoundTripBucket"/>; null before the first answer.</summary>
     private TimeSpan? quickestNow, quickestBefore;
     private DateTime quickestSince;
@@ -126,6 +129,24 @@ internal sealed class SendLimiter
     public bool TryAcquire(DateTime now) => TryReserve(now, now, out _);
 
     /// <summary>
+    /// With a distant provider, when the last send reserved and not yet left may leave; null when
+    /// none waits, or while the provider is not known to be distant (sends are then not paced,
+    /// and a reservation waits for a slot, not for its turn).
+    /// </summary>
+    public DateTime? PreparedUntil(DateTime now)
+    {
+        lock (gate)
+        {
+            if (!Distant || reserved == 0)
+            {
+                return null;
+            }
+
+            return lastReady > now ? lastReady : null;
+        }
+    }
+
+    /// <summary>
     /// Takes a slot that is free now, or that frees up by <paramref name="horizon"/>; the send
     /// must not leave before <paramref name="readyAt"/>. Reserving ahead lets the dispatcher do
     /// its database work while the previous second's slots run out, instead of after.
@@ -155,6 +176,7 @@ internal sealed class SendLimiter
     private bool Reserve(DateTime ready, out DateTime readyAt)
     {
         reserved++;
+        lastReady = Later(lastReady, ready);
         if (Distant)
         {
             paced = Later(paced, ready) + Gap;

@@ -180,6 +180,49 @@ public sealed class SendLimiterTests
     }
 
     [Fact]
+    public void ADistantProvider_SendsReservedAhead_TellWhenTheLastOfThemLeaves_UntilTheyHaveAllLeft()
+    {
+        var limiter = new SendLimiter(100, Spread);
+        Assert.True(limiter.TryAcquire(Start));
+        limiter.Depart(Start);
+        limiter.Answered(Start, Start.AddMilliseconds(300)); // distant
+        var now = Start.AddMilliseconds(300);
+        Assert.Null(limiter.PreparedUntil(now));
+
+        // A burst of ten, then one (1 s + 25 ms) / 100 apart: the fiftieth leaves 40 gaps after the first.
+        var ready = new List<DateTime>();
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.True(limiter.TryReserve(now, now.AddMilliseconds(800), out var at));
+            ready.Add(at);
+        }
+
+        Assert.Equal(now.AddTicks(TimeSpan.FromMilliseconds(1025).Ticks / 100 * 40), ready[^1]);
+        Assert.Equal(ready[^1], limiter.PreparedUntil(now));
+
+        foreach (var at in ready.SkipLast(1))
+        {
+            limiter.Depart(at);
+        }
+
+        Assert.Equal(ready[^1], limiter.PreparedUntil(ready[^2]));
+        limiter.Depart(ready[^1]);
+        Assert.Null(limiter.PreparedUntil(ready[^1]));
+    }
+
+    [Fact]
+    public void ANearbyProvider_SendsAreNotPaced_AndNothingIsPreparedAhead()
+    {
+        var limiter = new SendLimiter(100, Spread);
+        Assert.True(limiter.TryAcquire(Start));
+        limiter.Depart(Start);
+        limiter.Answered(Start, Start.AddMilliseconds(2));
+
+        Assert.True(limiter.TryReserve(Start.AddMilliseconds(2), Start.AddMilliseconds(802), out _));
+        Assert.Null(limiter.PreparedUntil(Start.AddMilliseconds(2)));
+    }
+
+    [Fact]
     public void AReservationAheadHandedBack_FreesItsSlotOnlyWhenItWouldHaveLeft()
     {
         var limiter = new SendLimiter(1, Spread);

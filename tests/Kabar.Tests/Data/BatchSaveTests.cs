@@ -42,6 +42,33 @@ public abstract class BatchSaveTests(Db provider, PostgresServer postgres) : IAs
         WhatsAppTries = 1,
     };
 
+    /// <summary>A unit of work holding <see cref="Mine"/>, a notice another unit has changed and saved since it was read.</summary>
+    private sealed class Race(AsyncServiceScope mine, AsyncServiceScope theirs) : IAsyncDisposable
+    {
+        public KabarDbContext Db { get; } = mine.ServiceProvider.GetRequiredService<KabarDbContext>();
+
+        public Notification Mine { get; set; } = null!;
+
+        public async ValueTask DisposeAsync()
+        {
+            await theirs.DisposeAsync();
+            await mine.DisposeAsync();
+        }
+    }
+
+    /// <summary>Two units of work read the notice, as two passes racing for it do; the other saves <paramref name="theirState"/> first.</summary>
+    private async Task<Race> LoseRaceAsync(Guid noticeId, NotificationState theirState, WriteGate gate)
+    {
+        var theirScope = app.Services.CreateAsyncScope();
+        var race = new Race(app.Services.CreateAsyncScope(), theirScope);
+        race.Mine = await race.Db.Notifications.SingleAsync(n => n.Id == noticeId);
+        var b = theirScope.ServiceProvider.GetRequiredService<KabarDbContext>();
+        var theirs = await b.Notifications.SingleAsync(n => n.Id == noticeId);
+        theirs.State = theirState;
+        await b.SaveChangesInTurnAsync(gate, CancellationToken.None);
+        return race;
+    }
+
     [Fact]
     public async Task NewRows_ReadBackAsEfCoreWritesThem_KeysMadeByTheDatabaseIncluded()
     {
@@ -182,16 +209,9 @@ public abstract class BatchSaveTests(Db provider, PostgresServer postgres) : IAs
             return await db.SaveChangesAsync();
         });
 
-        await using var first = app.Services.CreateAsyncScope();
-        await using var second = app.Services.CreateAsyncScope();
         var gate = app.Services.GetRequiredService<WriteGate>();
-        var a = first.ServiceProvider.GetRequiredService<KabarDbContext>();
-        var b = second.ServiceProvider.GetRequiredService<KabarDbContext>();
-        var mine = await a.Notifications.SingleAsync(n => n.Id == notice.Id);
-        var theirs = await b.Notifications.SingleAsync(n => n.Id == notice.Id);
-
-        theirs.State = NotificationState.Delivered;
-        await b.SaveChangesInTurnAsync(gate, CancellationToken.None);
+        await using var race = await LoseRaceAsync(notice.Id, NotificationState.Delivered, gate);
+        var (a, mine) = (race.Db, race.Mine);
 
         // A new row first, then the stale update: the conflict must take the new row back with it.
         var attempt = new DeliveryAttempt { Id = Guid.CreateVersion7(), NotificationId = notice.Id, Channel = Channel.Sms, Status = AttemptStatus.Pending, CreatedAt = At, UpdatedAt = At };
@@ -225,18 +245,11 @@ public abstract class BatchSaveTests(Db provider, PostgresServer postgres) : IAs
         var gate = app.Services.GetRequiredService<WriteGate>();
         Func<KabarDbContext, Func<CancellationToken, Task>> markApplied = db => async ct =>
             await db.WhatsAppStatusEvents.Where(e => e.Id == status.Id).ExecuteUpdateAsync(set => set.SetProperty(e => e.AppliedAt, At), ct);
-        await using (var first = app.Services.CreateAsyncScope())
-        await using (var second = app.Services.CreateAsyncScope())
+        await using (var race = await LoseRaceAsync(notice.Id, NotificationState.Failed, gate))
         {
-            var a = first.ServiceProvider.GetRequiredService<KabarDbContext>();
-            var b = second.ServiceProvider.GetRequiredService<KabarDbContext>();
-            var mine = await a.Notifications.SingleAsync(n => n.Id == notice.Id);
-            var theirs = await b.Notifications.SingleAsync(n => n.Id == notice.Id);
-            theirs.State = NotificationState.Failed;
-            await b.SaveChangesInTurnAsync(gate, CancellationToken.None);
-
-            mine.State = NotificationState.Delivered;
-            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => a.SaveChangesInTurnAsync(gate, CancellationToken.None, alsoInTurn: markApplied(a)));
+            race.Mine.State = NotificationState.Delivered;
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() =>
+                race.Db.SaveChangesInTurnAsync(gate, CancellationToken.None, alsoInTurn: markApplied(race.Db)));
         }
 
         Assert.Null(await app.WithDbAsync(db => db.WhatsAppStatusEvents.Where(e => e.Id == status.Id).Select(e => e.AppliedAt).SingleAsync()));

@@ -106,10 +106,7 @@ public sealed class SendLimiterTests
     [Fact]
     public void AWriteAfterTheStamp_HoldsTheSlotASecondAndTheSpreadFromTheWrite()
     {
-        var limiter = new SendLimiter(1, Spread);
-        Assert.True(limiter.TryAcquire(Start));
-        limiter.Depart(Start);
-        limiter.Answered(Start, Start.AddMilliseconds(300)); // distant; one connection open
+        var limiter = AfterFirstAnswer(1, 300); // distant; one connection open
         var stamped = Start.AddMilliseconds(1300);
         Assert.True(limiter.TryAcquire(stamped));
         limiter.Depart(stamped);
@@ -128,10 +125,7 @@ public sealed class SendLimiterTests
     public void AQuickAnswer_FreesItsSlotOneSecondAfterTheAnswer()
     {
         // The request arrived before its answer: a second after the answer is exact.
-        var limiter = new SendLimiter(2, Spread);
-        Assert.True(limiter.TryAcquire(Start));
-        limiter.Depart(Start);
-        limiter.Answered(Start, Start.AddMilliseconds(1));
+        var limiter = AfterFirstAnswer(2, 1);
         Assert.True(limiter.TryAcquire(Start.AddMilliseconds(1)));
         limiter.Depart(Start.AddMilliseconds(1));
         limiter.Answered(Start.AddMilliseconds(1), Start.AddMilliseconds(40));
@@ -144,10 +138,7 @@ public sealed class SendLimiterTests
     [Fact]
     public void ANearbyProvider_HoldsASlotUntilASecondAfterItsAnswer_HoweverLateItComes()
     {
-        var limiter = new SendLimiter(1, Spread);
-        Assert.True(limiter.TryAcquire(Start));
-        limiter.Depart(Start);
-        limiter.Answered(Start, Start.AddMilliseconds(1));
+        var limiter = AfterFirstAnswer(1, 1);
         Assert.True(limiter.TryAcquire(Start.AddMilliseconds(1001)));
         limiter.Depart(Start.AddMilliseconds(1001));
 
@@ -161,10 +152,7 @@ public sealed class SendLimiterTests
     [Fact]
     public void ADistantProvider_ASlowSendHoldsItsSlotOneSecondAndTheSpreadAfterItLeft()
     {
-        var limiter = new SendLimiter(1, Spread);
-        Assert.True(limiter.TryAcquire(Start));
-        limiter.Depart(Start);
-        limiter.Answered(Start, Start.AddMilliseconds(300));
+        var limiter = AfterFirstAnswer(1, 300);
 
         // The first send left before Kabar knew the provider's distance: a second after its answer.
         Assert.False(limiter.TryAcquire(Start.AddMilliseconds(1299)));
@@ -182,10 +170,7 @@ public sealed class SendLimiterTests
     [Fact]
     public void ADistantProvider_SendsReservedAhead_TellWhenTheLastOfThemLeaves_UntilTheyHaveAllLeft()
     {
-        var limiter = new SendLimiter(100, Spread);
-        Assert.True(limiter.TryAcquire(Start));
-        limiter.Depart(Start);
-        limiter.Answered(Start, Start.AddMilliseconds(300)); // distant
+        var limiter = AfterFirstAnswer(100, 300); // distant
         var now = Start.AddMilliseconds(300);
         Assert.Null(limiter.PreparedUntil(now));
 
@@ -213,10 +198,7 @@ public sealed class SendLimiterTests
     [Fact]
     public void ANearbyProvider_SendsAreNotPaced_AndNothingIsPreparedAhead()
     {
-        var limiter = new SendLimiter(100, Spread);
-        Assert.True(limiter.TryAcquire(Start));
-        limiter.Depart(Start);
-        limiter.Answered(Start, Start.AddMilliseconds(2));
+        var limiter = AfterFirstAnswer(100, 2);
 
         Assert.True(limiter.TryReserve(Start.AddMilliseconds(2), Start.AddMilliseconds(802), out _));
         Assert.Null(limiter.PreparedUntil(Start.AddMilliseconds(2)));
@@ -225,10 +207,7 @@ public sealed class SendLimiterTests
     [Fact]
     public void AReservationAheadHandedBack_FreesItsSlotOnlyWhenItWouldHaveLeft()
     {
-        var limiter = new SendLimiter(1, Spread);
-        Assert.True(limiter.TryAcquire(Start));
-        limiter.Depart(Start);
-        limiter.Answered(Start, Start.AddMilliseconds(300));
+        var limiter = AfterFirstAnswer(1, 300);
         var left = Start.AddMilliseconds(1300);
         Assert.True(limiter.TryAcquire(left));
         limiter.Depart(left);
@@ -245,10 +224,7 @@ public sealed class SendLimiterTests
     [Fact]
     public void ASendThatOpensAConnection_HoldsItsSlotUntilASecondAfterItsAnswer()
     {
-        var limiter = new SendLimiter(2, Spread);
-        Assert.True(limiter.TryAcquire(Start));
-        limiter.Depart(Start);
-        limiter.Answered(Start, Start.AddMilliseconds(300)); // distant; one connection open
+        var limiter = AfterFirstAnswer(2, 300); // distant; one connection open
 
         var first = Start.AddMilliseconds(1300);
         Assert.True(limiter.TryAcquire(first));
@@ -281,6 +257,19 @@ public sealed class SendLimiterTests
         limiter.Throttled(Start.AddMilliseconds(6));
 
         Assert.Equal(TimeSpan.FromMilliseconds(100), limiter.Spread);
+    }
+
+    /// <summary>
+    /// A limiter whose first send left at <see cref="Start"/> and was answered after
+    /// <paramref name="roundTripMs"/>: the provider is distant when that is longer than the spread.
+    /// </summary>
+    private static SendLimiter AfterFirstAnswer(int rate, int roundTripMs)
+    {
+        var limiter = new SendLimiter(rate, Spread);
+        Assert.True(limiter.TryAcquire(Start));
+        limiter.Depart(Start);
+        limiter.Answered(Start, Start.AddMilliseconds(roundTripMs));
+        return limiter;
     }
 
     /// <summary>

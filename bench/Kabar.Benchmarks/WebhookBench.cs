@@ -137,7 +137,7 @@ public static class WebhookBench
               bare:     {bareRate:0} updates/s (fastest of {string.Join(", ", barePasses.Select(r => (updates / r.Elapsed.TotalSeconds).ToString("0", CultureInfo.InvariantCulture)))}) verified and parsed by a bare ASP.NET Core endpoint (p50 {bare.P(0.5):0} ms, p99 {bare.P(0.99):0} ms, {barePasses.Sum(r => r.Failures)} non-200)
               ratio:    {rate / bareRate:0.000} of the bare ceiling
               applied:  {applied} of {updates} status events applied to attempts {endToEnd.TotalSeconds:0.0} s after the first POST ({applied / endToEnd.TotalSeconds:0} updates/s end to end), {read} of {o.Count} attempts at 'read'; {repeatsApplied} status rows after the repeats
-              cpu:      Kabar's processor time {cpuApplied.TotalMilliseconds / updates:0.000} ms per status from the first POST to applied, {cpuRepeats.TotalMilliseconds / (updates * (Passes - 1)):0.000} ms per repeated status (stored and expanded)
+              cpu:      Kabar's processor time {cpuApplied.TotalMilliseconds / updates:0.000} ms per status from the first POST to applied, {cpuRepeats.TotalMilliseconds / (updates * (Passes - 1)):0.000} ms per repeated status (the door, the commit and any expansion)
             """), figures);
     }
 

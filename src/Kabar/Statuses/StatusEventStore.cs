@@ -15,7 +15,7 @@ namespace Kabar.Statuses;
 internal static class StatusEventStore
 {
     /// <summary>The columns a new status is inserted with, in the order of <see cref="Row"/>.</summary>
-    private static readonly string[] Columns =
+    internal static readonly string[] Columns =
     [
         nameof(WhatsAppStatusEvent.Wamid), nameof(WhatsAppStatusEvent.Status), nameof(WhatsAppStatusEvent.OccurredAt),
         nameof(WhatsAppStatusEvent.RecipientId), nameof(WhatsAppStatusEvent.RecipientUserId), nameof(WhatsAppStatusEvent.BizOpaqueCallbackData),
@@ -144,7 +144,14 @@ internal static class StatusEventStore
         return fresh;
     }
 
-    private static object?[] Row(WhatsAppStatusEvent e) =>
+    /// <summary>Orders rows of <see cref="Row"/> by (wamid, status), the unique index's order.</summary>
+    internal static int KeyOrder(object?[] a, object?[] b)
+    {
+        var wamid = string.CompareOrdinal((string)a[0]!, (string)b[0]!);
+        return wamid != 0 ? wamid : string.CompareOrdinal((string)a[1]!, (string)b[1]!);
+    }
+
+    internal static object?[] Row(WhatsAppStatusEvent e) =>
         [e.Wamid, e.Status, e.OccurredAt, e.RecipientId, e.RecipientUserId, e.BizOpaqueCallbackData,
             e.ErrorCode, e.ErrorTitle, e.PricingCategory, e.PricingType, e.Billable, e.ReceivedAt];
 

@@ -19,6 +19,10 @@ public sealed class StatusInbox
     public Task StoreAsync(byte[] body, int statuses, DateTime receivedAt, CancellationToken ct) =>
         intake.StoreAsync(body, statuses, receivedAt, ct);
 
+    /// <summary>Stores the one status of a post as its status row, received <paramref name="receivedAt"/>; returns once it is committed.</summary>
+    public Task StoreAsync(StatusItem status, DateTime receivedAt, CancellationToken ct) =>
+        intake.StoreAsync(StatusEventStore.Events([status], receivedAt)[0], ct);
+
     /// <summary>
     /// Records statuses in <paramref name="db"/>'s open transaction, each (wamid, status) once
     /// and none already stored; returns how many were new. The status worker applies them.

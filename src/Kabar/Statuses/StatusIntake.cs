@@ -10,15 +10,16 @@ namespace Kabar.Statuses;
 
 /// <summary>
 /// Stores webhook posts that carry statuses and nothing else (most of Meta's traffic: sent,
-/// delivered and read for every message) as they came, one row per post in the webhook inbox,
-/// compressed without loss when they carry several statuses (the one writer commits a fifth of
-/// the bytes; a post of one status is stored as it is, <see cref="OneStatusAsItCame"/>), with group commit:
-/// posts that arrive while a commit is under way wait for the next one, and that one stores all
-/// of them with one statement (on SQLite, in one write turn). Each post gets its 200 only after
-/// its body is committed; a failed commit fails every post in it, and Meta delivers them again.
-/// Expanding a post into its status rows (<see cref="StatusExpander"/>) and applying them
-/// (<see cref="StatusApplier"/>) are the <see cref="StatusWorker"/>'s job, after the
-/// acknowledgement; while posts keep arriving the worker gives way for a moment
+/// delivered and read for every message), with group commit: posts that arrive while a commit is
+/// under way wait for the next one, and that one stores all of them in one transaction and one
+/// write turn (<see cref="InboxWriter"/>). A post of one status (Meta's usual shape) is stored
+/// as its status row, read at the door; a larger post as it came, one row in the webhook inbox,
+/// compressed without loss (the one writer commits a fifth of the bytes; a one-status post whose
+/// status cannot be read is kept as it is, <see cref="OneStatusAsItCame"/>). Each post gets its
+/// 200 only after it is committed; a failed commit fails every post in it, and Meta delivers them
+/// again. Expanding an inbox post into its status rows (<see cref="StatusExpander"/>) and
+/// applying the rows (<see cref="StatusApplier"/>) are the <see cref="StatusWorker"/>'s job,
+/// after the acknowledgement; while posts keep arriving the worker gives way for a moment
 /// (<see cref="GiveWayAsync"/>), so a burst is acknowledged first and applied right after.
 /// </summary>
 internal sealed partial class StatusIntake(
@@ -56,19 +57,29 @@ internal sealed partial class StatusIntake(
     /// statuses is compressed here, on the request's own thread, so that the commit, which all
     /// posts wait for in turn, writes a fifth of the bytes.
     /// </summary>
-    public async Task StoreAsync(byte[] body, int statuses, DateTime receivedAt, CancellationToken ct)
+    public Task StoreAsync(byte[] body, int statuses, DateTime receivedAt, CancellationToken ct)
+    {
+        var asItCame = statuses == 1 && body.Length <= OneStatusAsItCame;
+        return CommittedAsync(new Post(new WebhookInboxPost
+        {
+            Body = asItCame ? body : Compress(body),
+            BodyEncoding = asItCame ? null : WebhookInboxPost.Zlib,
+            Statuses = statuses,
+            ReceivedAt = receivedAt,
+        }, null), ct);
+    }
+
+    /// <summary>
+    /// Stores the one status of a post (Meta's usual shape), read at the door, as its status row;
+    /// returns once it is committed. Meta delivering it again changes nothing.
+    /// </summary>
+    public Task StoreAsync(WhatsAppStatusEvent status, CancellationToken ct) => CommittedAsync(new Post(null, status), ct);
+
+    private async Task CommittedAsync(Post post, CancellationToken ct)
     {
         Interlocked.Increment(ref waiting);
         try
         {
-            var asItCame = statuses == 1 && body.Length <= OneStatusAsItCame;
-            var post = new Post(new WebhookInboxPost
-            {
-                Body = asItCame ? body : Compress(body),
-                BodyEncoding = asItCame ? null : WebhookInboxPost.Zlib,
-                Statuses = statuses,
-                ReceivedAt = receivedAt,
-            });
             if (!queue.Writer.TryWrite(post))
             {
                 throw new OperationCanceledException("Kabar is stopping; the webhook was not stored.");
@@ -146,7 +157,7 @@ internal sealed partial class StatusIntake(
                 while (statuses < MaxStatusesPerCommit && queue.Reader.TryRead(out var post))
                 {
                     group.Add(post);
-                    statuses += post.Row.Statuses;
+                    statuses += post.Statuses;
                 }
 
                 await CommitAsync(group, stoppingToken);
@@ -233,8 +244,10 @@ internal sealed partial class StatusIntake(
     }
 
     /// <summary>A post waiting for its commit.</summary>
-    internal sealed record Post(WebhookInboxPost Row)
+    internal sealed record Post(WebhookInboxPost? Row, WhatsAppStatusEvent? Status)
     {
+        public int Statuses => Row?.Statuses ?? 1;
+
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

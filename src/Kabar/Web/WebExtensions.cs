@@ -96,9 +96,7 @@ public static class WebExtensions
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.XFrameOptions = "DENY";
+            SetSecurityHeaders(headers);
             context.Response.OnStarting(() =>
             {
                 if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
@@ -119,6 +117,14 @@ public static class WebExtensions
         app.UseStaticFiles();
         app.UseRateLimiter();
         return app;
+    }
+
+    /// <summary>The headers every answer carries (a short-circuited endpoint sets them itself).</summary>
+    public static void SetSecurityHeaders(IHeaderDictionary headers)
+    {
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XFrameOptions = "DENY";
     }
 
     public static WebApplication MapKabarPages(this WebApplication app)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Kabar.Data;
 using Kabar.Operations;
 using Kabar.Statuses;
+using Kabar.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Kabar.WhatsApp;
@@ -18,7 +19,12 @@ public static partial class WebhookApi
     {
         var group = app.MapGroup("/webhooks/whatsapp").WithTags("Webhooks").AllowAnonymous();
         group.MapGet("/", Verify);
-        group.MapPost("/", Receive);
+        // Meta's posts, up to thousands a second, go from routing straight to the endpoint: the
+        // middleware after it is for people and API clients (error pages, static files, sign-in,
+        // rate limits per address, security headers for browsers), and the signature is what
+        // refuses strangers here. Host filtering runs before routing, so a wrong Host is still
+        // refused. The endpoint answers its own failures (NotStored) and sets the headers.
+        group.MapPost("/", Receive).ShortCircuit();
         return app;
     }
 
@@ -43,6 +49,7 @@ public static partial class WebhookApi
     private static async Task<IResult> Receive(HttpContext http, WebhookSecrets secrets,
         IServiceScopeFactory scopes, KabarMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
     {
+        WebExtensions.SetSecurityHeaders(http.Response.Headers);
         var logger = loggers.CreateLogger("Kabar.WhatsApp.Webhook");
         var appSecret = await secrets.GetAppSecretAsync(ct);
         if (appSecret is null)
@@ -81,13 +88,21 @@ public static partial class WebhookApi
                 return TypedResults.Ok();
             }
 
-            if (envelope == EnvelopeKind.WhatsApp && WebhookPayload.StatusesOnly(document.RootElement) is var statuses and > 0)
+            var statuses = envelope == EnvelopeKind.WhatsApp ? WebhookPayload.StatusesOnly(document.RootElement) : 0;
+            if (statuses > 1)
             {
-                await StoreStatusesAsync(http.RequestServices, body, statuses, metrics, ct);
-                return TypedResults.Ok();
+                return await StoreStatusesAsync(http.RequestServices, logger, body, null, statuses, metrics, ct);
             }
 
             batch = WebhookPayload.Parse(document.RootElement);
+            if (statuses == 1)
+            {
+                // Meta's usual shape: its status row is what is stored. A status that cannot be
+                // read sends the post to the inbox as it came, where the expansion counts it.
+                var one = batch is { Malformed: 0, Skipped.Count: 0, Statuses.Count: 1 } ? batch.Statuses[0] : null;
+                return await StoreStatusesAsync(http.RequestServices, logger, body, one, statuses, metrics, ct);
+            }
+
             if (envelope == EnvelopeKind.Unreadable)
             {
                 // Whatever of it can be read is applied; the post is quarantined for a look.
@@ -137,29 +152,45 @@ public static partial class WebhookApi
     }
 
     /// <summary>
-    /// A post of statuses alone goes to the intake as it came, which commits concurrent posts
-    /// together; the status worker expands and applies it after the 200.
+    /// A post of statuses alone goes to the intake, as its one status row (<paramref name="one"/>)
+    /// or as it came; the intake commits concurrent posts together, and the status worker expands
+    /// and applies them after the 200. A post that could not be stored is answered 503.
     /// </summary>
-    private static async Task StoreStatusesAsync(IServiceProvider services, byte[] body, int statuses,
-        KabarMetrics metrics, CancellationToken ct)
+    private static async Task<IResult> StoreStatusesAsync(IServiceProvider services, ILogger logger, byte[] body,
+        StatusItem? one, int statuses, KabarMetrics metrics, CancellationToken ct)
     {
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         try
         {
-            await services.GetRequiredService<StatusInbox>().StoreAsync(body, statuses, now, ct);
+            var inbox = services.GetRequiredService<StatusInbox>();
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            if (one is not null)
+            {
+                await inbox.StoreAsync(one, now, ct);
+            }
+            else
+            {
+                await inbox.StoreAsync(body, statuses, now, ct);
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            // Nothing of the post was stored; Meta retries it.
+            // The intake has logged why (or Kabar is stopping); Meta delivers the post again.
+            LogNotStored(logger, ex.GetType().Name, statuses);
             metrics.WebhookEvents("status", "failed", statuses);
             metrics.WebhookRequest("failed");
-            throw;
+            return NotStored();
         }
 
         metrics.WebhookEvents("status", "accepted", statuses);
         metrics.WebhookRequest("accepted");
         services.GetRequiredService<Notifications.StatusSignal>().Wake();
+        return TypedResults.Ok();
     }
+
+    /// <summary>A post that could not be stored: nothing of it was kept, and Meta delivers it again on any answer but 200.</summary>
+    private static ProblemHttpResult NotStored() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Webhook not stored",
+            detail: "Nothing of this post was stored (the database is unavailable or Kabar is stopping); deliver it again.");
 
     /// <summary>Applies a post that is not statuses alone, counts what it carried and wakes the workers it gave work.</summary>
     private static async Task<IResult> ApplyAsync(HttpContext http, IServiceScopeFactory scopes, KabarMetrics metrics,
@@ -170,12 +201,13 @@ public static partial class WebhookApi
         {
             outcome = await StoreAsync(scopes, http.RequestServices, batch, body, ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // Nothing of the batch was stored; Meta retries the post.
+            LogApplyFailed(logger, ex);
             CountEvents(metrics, batch, "failed");
             metrics.WebhookRequest("failed");
-            throw;
+            return NotStored();
         }
 
         CountEvents(metrics, batch, "accepted");
@@ -258,6 +290,12 @@ public static partial class WebhookApi
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook refused: bad signature on a {Length}-byte body")]
     private static partial void LogBadSignature(ILogger logger, int length);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook of {Statuses} status(es) answered 503, not stored ({Reason}); Meta delivers it again")]
+    private static partial void LogNotStored(ILogger logger, string reason, int statuses);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "WhatsApp webhook could not be applied; answered 503, and Meta delivers it again")]
+    private static partial void LogApplyFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "WhatsApp webhook: {Messages} new message(s), {Duplicates} duplicate(s), {Statuses} status(es), {ConsentChanges} consent change(s)")]
     private static partial void LogReceived(ILogger logger, int messages, int duplicates, int statuses, int consentChanges);

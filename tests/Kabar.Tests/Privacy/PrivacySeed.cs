@@ -90,11 +90,13 @@ public static class PrivacySeed
         await app.AdvanceAsync(TimeSpan.FromMinutes(1));
 
         // A status post for the person's WhatsApp message that is still in the webhook inbox, as
-        // Meta sent it (the status worker has not expanded it yet).
+        // Meta sent it (the status worker has not expanded it yet). A post of one status goes
+        // straight to its status row; one of two is kept as it came.
         var wamid = await app.WithDbAsync(d => d.DeliveryAttempts
             .Where(a => a.ContactId == contactId && a.Channel == Channel.WhatsApp && a.ProviderMessageId != null)
             .Select(a => a.ProviderMessageId!).FirstAsync());
-        using (var pending = await app.PostWebhookAsync(Meta.Envelope(Meta.Statuses(Meta.Status(wamid, "read", app.Time.GetUtcNow(), WaId)))))
+        using (var pending = await app.PostWebhookAsync(Meta.Envelope(Meta.Statuses(
+            Meta.Status(wamid, "delivered", app.Time.GetUtcNow(), WaId), Meta.Status(wamid, "read", app.Time.GetUtcNow(), WaId)))))
         {
             Assert.Equal(HttpStatusCode.OK, pending.StatusCode);
         }

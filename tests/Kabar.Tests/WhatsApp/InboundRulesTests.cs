@@ -270,6 +270,54 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
     }
 
     /// <summary>
+    /// A post of one status (Meta's usual shape) is committed as its status row before the 200,
+    /// with nothing left for the expansion; Meta delivering it again changes nothing. One whose
+    /// status cannot be read goes to the inbox as it came, where the expansion counts it. Posts of
+    /// both kinds arriving together are committed together, each kind where it belongs.
+    /// </summary>
+    [Fact]
+    public async Task OneStatusPost_CommittedAsItsRowBeforeThe200_AgainChangesNothing()
+    {
+        var postedAt = app.Time.GetUtcNow().UtcDateTime;
+        var one = Envelope(Meta.Statuses(Status("wamid.ONE1", "delivered", Now.AddMinutes(-1), Rina, "attempt-one-1")));
+        for (var delivery = 0; delivery < 2; delivery++)
+        {
+            using var response = await app.PostWebhookAsync(one);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(0, await app.WithDbAsync(d => d.WebhookInbox.CountAsync()));
+        var row = Assert.Single(await app.WithDbAsync(d => d.WhatsAppStatusEvents.AsNoTracking().ToListAsync()));
+        Assert.Equal(("wamid.ONE1", "delivered", "attempt-one-1", Rina, postedAt, (DateTime?)null),
+            (row.Wamid, row.Status, row.BizOpaqueCallbackData, row.RecipientId, row.ReceivedAt, row.AppliedAt));
+        Assert.Equal(Now.AddMinutes(-1).UtcDateTime, row.OccurredAt, TimeSpan.FromSeconds(1));
+
+        var broken = Status("wamid.ONE2", "delivered", Now, Rina);
+        broken.Remove("id");
+        using (var response = await app.PostWebhookAsync(Envelope(Meta.Statuses(broken))))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(1, (await app.WithDbAsync(d => d.WebhookInbox.AsNoTracking().SingleAsync())).Statuses);
+
+        var singles = Enumerable.Range(0, 24).Select(i => Envelope(Meta.Statuses(Status($"wamid.MIX{i}", "sent", Now, Rina))));
+        var pairs = Enumerable.Range(0, 6).Select(i => Envelope(Meta.Statuses(
+            Status($"wamid.PAIR{i}", "sent", Now, Rina), Status($"wamid.PAIR{i}", "delivered", Now, Rina))));
+        var answers = await Task.WhenAll(singles.Concat(pairs).Concat(singles).Select(async b =>
+        {
+            using var response = await app.PostWebhookAsync(b);
+            return response.StatusCode;
+        }));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a));
+        await app.ExpandStatusesAsync();
+
+        Assert.Equal(0, await app.WithDbAsync(d => d.WebhookInbox.CountAsync()));
+        Assert.Equal(24, await app.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync(e => e.Wamid.StartsWith("wamid.MIX"))));
+        Assert.Equal(12, await app.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync(e => e.Wamid.StartsWith("wamid.PAIR"))));
+    }
+
+    /// <summary>
     /// A post stored as it came, before bodies were compressed (an inbox left over from an
     /// upgrade), expands like any other; a body whose encoding Kabar does not know is reported
     /// and skipped without holding the next post up.

@@ -56,6 +56,9 @@ public sealed class Notification : IVersioned
     /// <summary>Unique when set: <c>api:{client key}</c>, a campaign's <c>campaign:{campaign}:{contact}</c> (<see cref="Campaigns.CampaignRunner.AskKey"/>) or a natural key (<c>keyword-reply:{wamid}</c>).</summary>
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>The longest <see cref="IdempotencyKey"/> the column holds.</summary>
+    public const int MaxIdempotencyKeyLength = 200;
+
     /// <summary>The opt-in campaign that queued it; such a request's cooldown was reserved when it was queued.</summary>
     public Guid? CampaignId { get; set; }
 

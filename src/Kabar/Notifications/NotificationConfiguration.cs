@@ -13,7 +13,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         b.HasKey(n => n.Id);
         b.Property(n => n.Type).HasMaxLength(64);
         b.Property(n => n.Body).HasMaxLength(4096);
-        b.Property(n => n.IdempotencyKey).HasMaxLength(200);
+        b.Property(n => n.IdempotencyKey).HasMaxLength(Notification.MaxIdempotencyKeyLength);
         b.HasIndex(n => n.IdempotencyKey).IsUnique();
         b.Property(n => n.RequestHash).HasMaxLength(64);
         b.Property(n => n.PhoneNumberId).HasMaxLength(64);

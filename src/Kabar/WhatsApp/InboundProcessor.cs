@@ -263,8 +263,21 @@ internal sealed partial class InboundProcessor(
             _ => SystemNotificationTypes.OptInConfirmation,
         };
         writer.AddReply(db, contact, type, confirmations.For(type, contact.Language), message.PhoneNumberId,
-            $"keyword-reply:{message.Wamid}", now);
+            ReplyKey(message.Wamid), now);
         return true;
+    }
+
+    /// <summary>
+    /// One answer per message: its idempotency key names the wamid. A wamid too long for the
+    /// key's column (Meta's are about 60 characters; a message id may be up to 200) is named by
+    /// its SHA-256, so the post is stored instead of refused by the database again and again.
+    /// </summary>
+    internal static string ReplyKey(string wamid)
+    {
+        const string prefix = "keyword-reply:";
+        return prefix.Length + wamid.Length <= Notification.MaxIdempotencyKeyLength
+            ? prefix + wamid
+            : prefix + "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(wamid)));
     }
 
     /// <summary>WhatsApp's in-app "stop/resume marketing" (SPEC §4 step 6).</summary>

@@ -65,6 +65,28 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
         Assert.Contains("SMS", reply.Body);
     }
 
+    /// <summary>
+    /// Found by the byte fuzzer on PostgreSQL: a STOP whose id is as long as the column allows
+    /// (200) made the answer's idempotency key longer than its column, and every delivery of the
+    /// post was refused. Now it is stored, withdraws and is answered once however often it comes.
+    /// </summary>
+    [Fact]
+    public async Task Stop_WithTheLongestId_IsStoredAndAnsweredOnce()
+    {
+        var wamid = "wamid." + new string('A', 194);
+        for (var delivery = 0; delivery < 2; delivery++)
+        {
+            await app.PostWebhookOkAsync(Envelope(Messages(Text(Rina, wamid, Now.AddMinutes(-1), "STOP"))));
+        }
+
+        var contact = (await ContactAsync(Rina))!;
+        Assert.Equal(ConsentState.Withdrawn, contact.WhatsAppConsent);
+        Assert.Equal(wamid, Assert.Single(await LedgerAsync(contact.Id)).WhatsAppMessageId);
+        var reply = Assert.Single(await RepliesAsync(contact.Id));
+        Assert.StartsWith("keyword-reply:sha256:", reply.IdempotencyKey, StringComparison.Ordinal);
+        Assert.True(reply.IdempotencyKey!.Length <= Notification.MaxIdempotencyKeyLength);
+    }
+
     [Fact]
     public async Task StopThenOrdinaryMessage_StaysWithdrawnButOpensWindow()
     {

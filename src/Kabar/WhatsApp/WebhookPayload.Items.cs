@@ -199,8 +199,9 @@ public static partial class WebhookPayload
                 {
                     systemType = Str(system, "type", f);
                     text = Text(system, "body", f);
-                    newWaId = Str(system, "wa_id", f) ?? Str(system, "new_wa_id", f);
-                    newUserId = Str(system, "user_id", f) ?? Str(system, "new_user_id", f);
+                    // Each becomes the contact's, in columns of 20 and 160 characters.
+                    newWaId = Str(system, "wa_id", f, 20) ?? Str(system, "new_wa_id", f, 20);
+                    newUserId = Str(system, "user_id", f, 160) ?? Str(system, "new_user_id", f, 160);
                 }
 
                 break;

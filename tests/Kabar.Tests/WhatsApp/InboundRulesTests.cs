@@ -474,6 +474,36 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
         Assert.Equal(Now.AddHours(-30).UtcDateTime, contact.LastInboundAt);
     }
 
+    /// <summary>
+    /// A new number or user id longer than the contact's column cannot be the one Meta meant:
+    /// the system message is skipped and its post quarantined, where before PostgreSQL refused
+    /// the whole post on every delivery.
+    /// </summary>
+    [Fact]
+    public async Task SystemMessage_WithANewIdTooLongForItsColumn_IsQuarantined_AndThePostIsStored()
+    {
+        await app.PostWebhookOkAsync(Envelope(Messages(Text(Rina, "wamid.LONG0", Now.AddMinutes(-2), "halo"))));
+        var userId = Message(Rina, "wamid.LONG1", Now.AddMinutes(-1), "system", new()
+        {
+            ["body"] = "User Rina changed their user id",
+            ["user_id"] = "ID." + new string('7', 158),
+            ["type"] = "user_changed_user_id",
+        });
+        var number = Message(Rina, "wamid.LONG2", Now.AddMinutes(-1), "system", new()
+        {
+            ["body"] = "User Rina changed from 6281277770001 to 6281277779999",
+            ["wa_id"] = "00000000" + "6281277779999",
+            ["type"] = "user_changed_number",
+        });
+        await app.PostWebhookOkAsync(Envelope(Messages(userId, number)));
+
+        var contact = (await ContactAsync(Rina))!;
+        Assert.Equal(("+6281277770001", (string?)null), (contact.Phone, contact.BusinessScopedUserId));
+        var quarantined = Assert.Single(await app.WithDbAsync(d => d.WebhookQuarantine.AsNoTracking().ToListAsync()));
+        Assert.Contains("longer than 160 characters", quarantined.Reasons, StringComparison.Ordinal);
+        Assert.Contains("longer than 20 characters", quarantined.Reasons, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Logs_NeverCarryTheRawNumber()
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Notifications;
 using Kabar.WhatsApp;
@@ -71,8 +72,7 @@ public static class WebhookBench
 
         await WarmUpAsync(client, warmBodies, o.Concurrency);
         await using var context = db.Open();
-        await UntilAsync(async () => await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null) >= warmUpdates
-            && !await context.WebhookInbox.AnyAsync(), TimeSpan.FromMinutes(1));
+        await UntilAsync(() => AllAppliedAsync(context), TimeSpan.FromMinutes(1));
 
         // Kabar's processor time (every thread) per status: from the first POST until every new
         // status is applied, and over the repeat passes (the door and the expansion alone). It
@@ -82,11 +82,10 @@ public static class WebhookBench
         var passes = new List<Run> { await PostAllAsync(client, bodies, o.Concurrency) };
 
         // Applying to attempts follows the acknowledgement; wait for it to finish.
-        var applied = 0;
-        await UntilAsync(async () => (applied = await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null) - warmUpdates) >= updates,
-            TimeSpan.FromMinutes(3));
+        await UntilAsync(() => AllAppliedAsync(context), TimeSpan.FromMinutes(3));
         var endToEnd = clock.Elapsed;
         var cpuApplied = kabar.ProcessorTime() - cpuStart;
+        var applied = await context.WhatsAppStatusEvents.CountAsync(e => e.AppliedAt != null) - warmUpdates;
         var cpuRepeatsStart = kabar.ProcessorTime();
         for (var pass = 1; pass < Passes; pass++)
         {
@@ -220,6 +219,14 @@ public static class WebhookBench
 
     /// <summary>How long each server is warmed up before it is timed.</summary>
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Every status acknowledged so far is applied: no post waits in the webhook inbox and no
+    /// status row waits for its attempt. Both are index lookups. Counting the applied rows every
+    /// 50 ms instead read every status row each time, on the two cores Kabar is measured on.
+    /// </summary>
+    private static async Task<bool> AllAppliedAsync(KabarDbContext context) =>
+        !await context.WebhookInbox.AnyAsync() && !await context.WhatsAppStatusEvents.AnyAsync(e => e.AppliedAt == null);
 
     private static async Task UntilAsync(Func<Task<bool>> done, TimeSpan limit)
     {

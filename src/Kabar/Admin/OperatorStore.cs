@@ -43,7 +43,12 @@ public sealed class OperatorStore(KabarDbContext db, IDataProtectionProvider pro
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    public static string Normalize(string email) => email.Trim().ToLowerInvariant();
+    /// <summary>
+    /// An address as it is stored and looked up: trimmed, lower case, and a NUL (which no address
+    /// holds, and which PostgreSQL refuses in any text it is given) as U+FFFD, so a sign-in with one
+    /// is a wrong address, not an error.
+    /// </summary>
+    public static string Normalize(string email) => email.Trim().ToLowerInvariant().Replace('\0', '\uFFFD');
 
     /// <summary>What <see cref="PasswordProblem"/> says of a password shorter than 12 characters.</summary>
     public const string TooShort = "at least 12 characters";

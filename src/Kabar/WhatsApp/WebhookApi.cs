@@ -5,6 +5,7 @@ using Kabar.Data;
 using Kabar.Operations;
 using Kabar.Statuses;
 using Kabar.Web;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Kabar.WhatsApp;
@@ -46,11 +47,41 @@ public static partial class WebhookApi
             detail: "hub.mode must be 'subscribe' and hub.verify_token must match Kabar:WhatsApp:VerifyToken.");
     }
 
+    /// <summary>
+    /// Short-circuited, the endpoint runs before the exception handler middleware, so it hands its
+    /// exceptions to the same handlers itself: a body cut off or sent too slowly is the client's
+    /// 4xx, a client that left is nobody's, and anything else is a 503 (nothing was stored; Meta
+    /// delivers the post again), never a bare 500.
+    /// </summary>
     private static async Task<IResult> Receive(HttpContext http, WebhookSecrets secrets,
         IServiceScopeFactory scopes, KabarMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
     {
         WebExtensions.SetSecurityHeaders(http.Response.Headers);
         var logger = loggers.CreateLogger("Kabar.WhatsApp.Webhook");
+        try
+        {
+            return await ReceiveAsync(http, secrets, scopes, metrics, logger, ct);
+        }
+        catch (Exception ex)
+        {
+            foreach (var handler in http.RequestServices.GetServices<IExceptionHandler>())
+            {
+                if (await handler.TryHandleAsync(http, ex, ct))
+                {
+                    metrics.WebhookRequest("unreadable");
+                    return Results.Empty;
+                }
+            }
+
+            LogApplyFailed(logger, ex);
+            metrics.WebhookRequest("failed");
+            return NotStored();
+        }
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpContext http, WebhookSecrets secrets,
+        IServiceScopeFactory scopes, KabarMetrics metrics, ILogger logger, CancellationToken ct)
+    {
         var appSecret = await secrets.GetAppSecretAsync(ct);
         if (appSecret is null)
         {

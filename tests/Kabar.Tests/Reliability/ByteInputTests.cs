@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Kabar.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Kabar.Tests.Reliability;
@@ -181,6 +182,7 @@ public sealed class ByteInputTests(PostgresServer postgres) : IAsyncLifetime
             ($"POST /api/imports/permits HTTP/1.1\r\n{auth}Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 5000\r\n",
                 "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\nContent-Type: text/csv\r\n\r\nexternal_ref,permit_number\n"),
             ($"POST /webhooks/sms/http HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n", "8\r\n{ \"refer"),
+            ($"POST /webhooks/whatsapp HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n", """{ "object": "whatsapp_business_account", "entry": ["""),
             ($"POST /daftar HTTP/1.1\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 2000\r\n", form),
             ($"POST {optOut} HTTP/1.1\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n", $"{form.Length:x}\r\n{form}\r\n"),
             ($"POST /admin/login HTTP/1.1\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 2000\r\n", form),
@@ -212,6 +214,36 @@ public sealed class ByteInputTests(PostgresServer postgres) : IAsyncLifetime
         using var next = await api.PostAsync("/api/contacts", Json("""{ "phone": "0812-7700-3009", "name": "Siti" }"""));
         Assert.True(next.IsSuccessStatusCode, await next.Content.ReadAsStringAsync());
         var errors = live.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(3)));
+    }
+
+    /// <summary>
+    /// A webhook whose body the server cannot read (a chunk size that is no number, as a broken
+    /// proxy may send): a 400 problem that says so, nothing stored, nothing logged as an error.
+    /// Meta's posts go from routing straight to the endpoint, past the exception handler
+    /// middleware, so the endpoint hands the exception to the handlers itself.
+    /// </summary>
+    [Fact]
+    public async Task Webhook_WithABodyTheServerCannotRead_Is400WithAProblem_AndNoErrorIsLogged()
+    {
+        await using var live = await KabarApp.StartAsync(Db.Sqlite, postgres, new(), kestrel: true);
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(IPAddress.Loopback, new Uri(live.BaseUrl).Port, TestContext.Current.CancellationToken);
+        var stream = socket.GetStream();
+        var request = "POST /webhooks/whatsapp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n8\r\n{ \"objec\r\nzz\r\nt\": 1 }\r\n0\r\n\r\n";
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request), TestContext.Current.CancellationToken);
+
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var answer = await reader.ReadToEndAsync(TestContext.Current.CancellationToken);
+
+        Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
+        Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
+        Assert.Contains("chunk", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, await live.WithDbAsync(d => d.WebhookInbox.CountAsync()));
+        Assert.Equal(0, await live.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync()));
+        var errors = live.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)
+            || l.Contains("unhandled exception", StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.True(errors.Count == 0, string.Join("\n", errors.Take(3)));
     }
 

@@ -12,7 +12,8 @@ namespace Kabar.Tests.Reliability;
 /// Signed webhook bodies mutated byte by byte (docs/reliability.md, "Webhook bodies byte by
 /// byte"): bytes that are no UTF-8 put into or over string values and anywhere else, escaped
 /// half surrogates, NULs raw and escaped, truncation, deep nesting, huge numbers and duplicate
-/// keys, on a post of messages, of statuses, of user preferences and of a template event. Every
+/// keys, on a post of messages, of statuses, of one status, of user preferences and of a template
+/// event. Every
 /// answer is below 500, nothing is logged as an error, the status worker expands what was
 /// stored, and a valid post right after is handled. The seed is random unless
 /// <c>KABAR_FUZZ_SEED</c> gives one, and every failure names it. CI: 300 bodies of each kind;
@@ -37,6 +38,9 @@ public abstract class WebhookByteFuzzTests(Db db, PostgresServer postgres, ITest
             Meta.Status("wamid.BYTE4", "delivered", At, "6281277001001"),
             Meta.Status("wamid.BYTE5", "failed", At, "6281277001002", errorCode: 131026),
             Meta.Status("wamid.BYTE6", "read", At, "6281277001001", callbackData: "0193a0b4-0000-7000-8000-000000000001"))),
+        // One status, Meta's usual shape: read at the door and committed as its status row.
+        Meta.Envelope(Meta.Statuses(
+            Meta.Status("wamid.BYTE7", "failed", At, "6281277001002", callbackData: "0193a0b4-0000-7000-8000-000000000002", errorCode: 131026))),
         Meta.Envelope(Meta.UserPreference("6281277001005", "stop", At), Meta.UserPreference("6281277001006", "resume", At)),
         Meta.Envelope(Meta.Change("message_template_status_update", new JsonObject
         {

@@ -332,6 +332,12 @@ public abstract class InboundRulesTests(Db db, PostgresServer postgres) : IAsync
             return response.StatusCode;
         }));
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a));
+
+        // Before the worker's turn each kind is where it belongs: the single statuses as their
+        // rows, the pairs as posts beside the unreadable one.
+        Assert.Equal(24, await app.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync(e => e.Wamid.StartsWith("wamid.MIX"))));
+        Assert.Equal(0, await app.WithDbAsync(d => d.WhatsAppStatusEvents.CountAsync(e => e.Wamid.StartsWith("wamid.PAIR"))));
+        Assert.Equal([1, 2, 2, 2, 2, 2, 2], await app.WithDbAsync(d => d.WebhookInbox.OrderBy(p => p.Statuses).Select(p => p.Statuses).ToListAsync()));
         await app.ExpandStatusesAsync();
 
         Assert.Equal(0, await app.WithDbAsync(d => d.WebhookInbox.CountAsync()));

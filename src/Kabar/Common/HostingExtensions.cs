@@ -65,8 +65,8 @@ public static class HostingExtensions
 
     /// <summary>
     /// Unhandled errors become a 500 problem without internals; bad requests become 400 problems;
-    /// bodies that are cut off or cannot be read are answered by <see cref="RequestInputExceptions"/>
-    /// without an error line.
+    /// bodies that are cut off or cannot be read, and queries holding a NUL, are answered by
+    /// <see cref="RequestInputExceptions"/> without an error line.
     /// </summary>
     public static WebApplication UseKabarDefaults(this WebApplication app)
     {
@@ -77,6 +77,21 @@ public static class HostingExtensions
             SuppressDiagnosticsCallback = c => c.ExceptionHandledBy == Microsoft.AspNetCore.Diagnostics.ExceptionHandledType.ExceptionHandlerService,
         });
         app.UseStatusCodePages();
+        // No value Kabar reads may hold a NUL, and PostgreSQL refuses one in any text it is given:
+        // a query that decodes to one is the client's mistake, answered like a body that cannot
+        // be read (a 400 page or problem naming the parameter), before any page or API sees it.
+        app.Use((context, next) =>
+        {
+            if (context.Request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) == true
+                && context.Request.Query.FirstOrDefault(p => p.Value.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true)).Key is { } name)
+            {
+                throw new BadHttpRequestException(
+                    $"The query parameter '{RequestBodies.Printable(name)}' holds a NUL character (%00), which no value Kabar reads may hold.",
+                    StatusCodes.Status400BadRequest);
+            }
+
+            return next(context);
+        });
         return app;
     }
 }

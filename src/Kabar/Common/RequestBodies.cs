@@ -195,7 +195,7 @@ public static class RequestBodies
     }
 
     /// <summary>A property name as it may be echoed in a problem: at most 64 characters, controls shown as '?'.</summary>
-    private static string Printable(string name)
+    internal static string Printable(string name)
     {
         var cut = name.Length > 64 ? name[..64] + "…" : name;
         return string.Create(cut.Length, cut, (span, s) =>
@@ -245,10 +245,11 @@ public static class RequestBodies
                 : $"Peramban Anda mengirim formulir ini dengan pengodean karakter “{encoded}”. Kabar hanya membaca UTF-8. Tidak ada yang disimpan. <a href=\"{back}\">Buka formulir lagi</a> lalu kirim sekali lagi; jika terulang, coba peramban lain.");
     }
 
-    /// <summary>Forms posted to the server-rendered pages get a page back; the API and webhooks get problem details.</summary>
+    /// <summary>Forms posted to the server-rendered pages, and pages a browser asks for, get a page back; the API and webhooks get problem details.</summary>
     internal static bool WantsPage(HttpContext context) =>
         !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/webhooks")
-        && context.Request.HasFormContentType;
+        && (context.Request.HasFormContentType
+            || context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase)));
 
     internal static async Task WriteProblemAsync(HttpContext context, IResult problem)
     {

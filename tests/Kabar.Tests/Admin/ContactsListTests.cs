@@ -84,6 +84,31 @@ public abstract partial class ContactsListTests(Db provider, PostgresServer post
         Assert.Contains(found == 0 ? "Tidak ada kontak yang cocok." : $"1–{found} dari {found} kontak", html, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A search (or any query) holding a NUL, which PostgreSQL refuses in any text it is given:
+    /// a 400 page that says the request could not be read, never a 500.
+    /// </summary>
+    [Fact]
+    public async Task Search_WithANulInTheQuery_IsA400Page_NotAnError()
+    {
+        await using var app = await KabarApp.StartAsync(provider, postgres);
+        using var client = await Console.SignedInClientAsync(app, "viewer@karokab.go.id", OperatorRoles.Viewer);
+
+        foreach (var query in new[] { "/admin/contacts?q=Budi%00", "/admin/notifications?type=permit_ready%00" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, query) { Headers = { { "Accept", "text/html,application/xhtml+xml" } } };
+            using var response = await client.SendAsync(request); // as a browser asks
+            var html = await response.Content.ReadAsStringAsync();
+
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} for {query}: {html[..Math.Min(300, html.Length)]}");
+            Assert.Contains("text/html", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+            Assert.Contains("tidak dapat dibaca", html, StringComparison.Ordinal);
+        }
+
+        var errors = app.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(2)));
+    }
+
     [Fact]
     public async Task ContactPage_ListsThePermitsThePersonHolds_WithTheirStateInWords()
     {

@@ -110,6 +110,22 @@ public sealed class ByteInputTests(PostgresServer postgres) : IAsyncLifetime
 
     /// <summary>Found by the byte fuzzing: "utf8", a common spelling .NET does not know, was a 500; it is read as utf-8.</summary>
     [Fact]
+    public async Task ApiQuery_WithANul_Is400NamingTheParameter()
+    {
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KabarApp.ApiKey);
+
+        using var response = await client.GetAsync("/api/notifications?type=permit_ready%00");
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("'type'", text, StringComparison.Ordinal);
+        Assert.Contains("NUL", text, StringComparison.Ordinal);
+        AssertNoErrorLogged();
+    }
+
+    [Fact]
     public async Task JsonBody_DeclaredAsUtf8WithoutTheHyphen_IsReadAsUtf8()
     {
         using var api = app.Api();

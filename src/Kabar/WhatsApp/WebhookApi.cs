@@ -49,8 +49,8 @@ public static partial class WebhookApi
 
     /// <summary>
     /// Short-circuited, the endpoint runs before the exception handler middleware, so it hands its
-    /// exceptions to the same handlers itself: a body cut off or sent too slowly is the client's
-    /// 4xx, a client that left is nobody's, and anything else is a 503 (nothing was stored; Meta
+    /// exceptions to the same handlers itself: a body the server cannot read is the client's 4xx,
+    /// a client that left is nobody's, and anything else is a 503 (nothing was stored; Meta
     /// delivers the post again), never a bare 500.
     /// </summary>
     private static async Task<IResult> Receive(HttpContext http, WebhookSecrets secrets,

@@ -6,21 +6,24 @@ namespace Kabar.Data;
 /// SQLite has one writer at a time; when several of Kabar's own writers (webhook intake, the
 /// status worker, the dispatcher) collide, SQLite's busy handler makes the losers sleep and
 /// retry, and a few wait far longer than the work takes. Queuing them here, first come first
-/// served, keeps every wait about as long as the writes ahead of it. PostgreSQL needs no such
+/// served (a departure mark ahead of the rest, <see cref="EnterFirstAsync"/>), keeps every wait
+/// about as long as the writes ahead of it. PostgreSQL needs no such
 /// queue: there the gate is open.
 /// </summary>
 public sealed class WriteGate : IDisposable
 {
-    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Lock sync = new();
+    private readonly LinkedList<TaskCompletionSource<IDisposable>> first = new();
+    private readonly LinkedList<TaskCompletionSource<IDisposable>> rest = new();
     private readonly bool enabled;
+    private bool held;
+    private int urgentWaiting;
 
     public WriteGate(IServiceScopeFactory scopes)
     {
         using var scope = scopes.CreateScope();
         enabled = scope.ServiceProvider.GetRequiredService<KabarDbContext>().Database.IsSqlite();
     }
-
-    private int urgentWaiting;
 
     /// <summary>
     /// Waits for the write turn. Background work (<paramref name="urgent"/> false: applying
@@ -39,32 +42,103 @@ public sealed class WriteGate : IDisposable
             Interlocked.Increment(ref urgentWaiting);
             try
             {
-                await gate.WaitAsync(ct);
+                return await WaitTurnAsync(rest, ct);
             }
             finally
             {
                 Interlocked.Decrement(ref urgentWaiting);
             }
-
-            return new Release(gate);
         }
 
         while (true)
         {
-            await gate.WaitAsync(ct);
+            var turn = await WaitTurnAsync(rest, ct);
             if (Volatile.Read(ref urgentWaiting) == 0)
             {
-                return new Release(gate);
+                return turn;
             }
 
-            gate.Release();
+            turn.Dispose();
             await Task.Delay(1, ct);
         }
     }
 
-    public void Dispose() => gate.Dispose();
+    /// <summary>
+    /// Waits for the next write turn ahead of every other writer: for a one-row write that sends
+    /// wait on (a number's departure mark, docs/pipeline.md "Exactly once"), which then waits only
+    /// for the write under way.
+    /// </summary>
+    public async Task<IDisposable> EnterFirstAsync(CancellationToken ct)
+    {
+        if (!enabled)
+        {
+            return Open.Instance;
+        }
 
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
+        Interlocked.Increment(ref urgentWaiting);
+        try
+        {
+            return await WaitTurnAsync(first, ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref urgentWaiting);
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private async Task<IDisposable> WaitTurnAsync(LinkedList<TaskCompletionSource<IDisposable>> queue, CancellationToken ct)
+    {
+        TaskCompletionSource<IDisposable> waiter;
+        LinkedListNode<TaskCompletionSource<IDisposable>> node;
+        lock (sync)
+        {
+            if (!held)
+            {
+                held = true;
+                return new Release(this);
+            }
+
+            waiter = new TaskCompletionSource<IDisposable>(TaskCreationOptions.RunContinuationsAsynchronously);
+            node = queue.AddLast(waiter);
+        }
+
+        // A waiter leaves its queue, or is handed the turn, under the lock: never both.
+        await using var cancel = ct.Register(() =>
+        {
+            lock (sync)
+            {
+                if (node.List is not null)
+                {
+                    queue.Remove(node);
+                    waiter.TrySetCanceled(ct);
+                }
+            }
+        });
+        return await waiter.Task;
+    }
+
+    /// <summary>Hands the turn to the next waiter, those of <see cref="EnterFirstAsync"/> first, or frees it.</summary>
+    private void Pass()
+    {
+        lock (sync)
+        {
+            var next = first.First ?? rest.First;
+            if (next is null)
+            {
+                held = false;
+                return;
+            }
+
+            next.List!.Remove(next);
+            next.Value.SetResult(new Release(this)); // continuations run elsewhere, not under the lock
+        }
+    }
+
+    private sealed class Release(WriteGate gate) : IDisposable
     {
         private int done;
 
@@ -72,7 +146,7 @@ public sealed class WriteGate : IDisposable
         {
             if (Interlocked.Exchange(ref done, 1) == 0)
             {
-                gate.Release();
+                gate.Pass();
             }
         }
     }

@@ -61,6 +61,13 @@ public sealed class DeliveryAttempt : IVersioned
     public bool Ambiguous { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// A WhatsApp try's reserved time to leave (its slot in the number's rate). Past the number's
+    /// <see cref="SenderNumber.ReleasedUntil"/> it had not left when its process stopped.
+    /// </summary>
+    public DateTime? LeavesAt { get; set; }
+
     public DateTime UpdatedAt { get; set; }
     public int Version { get; set; }
 

@@ -13,9 +13,11 @@ using Microsoft.Extensions.Options;
 namespace Kabar.Notifications;
 
 /// <summary>One send to make; <paramref name="DueAt"/> (when the notification became due) starts its send latency;
-/// <paramref name="Probe"/>: the one send that finds out whether a failing provider is back.</summary>
+/// <paramref name="Probe"/>: the one send that finds out whether a failing provider is back; <paramref name="LeavesAt"/>: a
+/// WhatsApp send's reserved time to leave, which the number's departure mark must cover before it does.</summary>
 internal sealed record PlannedSend(Guid NotificationId, DateTime DueAt, Guid AttemptId, Channel Channel, OutageBreaker Breaker,
-    WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime? ReadyAt = null, bool Probe = false);
+    WhatsAppSendRequest? WhatsApp, SmsMessage? Sms, EmailMessage? Email, DateTime? ReadyAt = null, bool Probe = false,
+    DateTime LeavesAt = default);
 
 /// <summary>
 /// Plans a pass's claimed notifications at claim time: routes each one (<see cref="DispatchRoute"/>),
@@ -270,6 +272,7 @@ internal sealed class DispatchPlanner(
         pass.LastWhatsApp[contact.Id] = now;
         var attempt = NewAttempt(n, contact, Channel.WhatsApp, now);
         attempt.PhoneNumberId = pass.Number.PhoneNumberId;
+        attempt.LeavesAt = readyAt > now ? readyAt : now;
         attempt.WindowOpen = windowOpen;
         attempt.CountsAgainstLimit = counts;
         attempt.Billable = decision?.Billable ?? false;
@@ -287,7 +290,7 @@ internal sealed class DispatchPlanner(
 
         var plan = new PlannedSend(n.Id, n.DueAt, attempt.Id, Channel.WhatsApp, pass.WhatsAppBreaker,
             new WhatsAppSendRequest(pass.Number.PhoneNumberId, pass.Number.AccessToken, to, userId, attempt.Id.ToString(),
-                template, template is null ? n.Body : null), null, null, readyAt > now ? readyAt : null, probe);
+                template, template is null ? n.Body : null), null, null, readyAt > now ? readyAt : null, probe, attempt.LeavesAt.Value);
         n.WhatsAppTries++;
         return (attempt, plan);
     }

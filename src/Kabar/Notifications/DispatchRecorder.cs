@@ -27,7 +27,11 @@ internal sealed class DispatchRecorder(IServiceScopeFactory scopes, WriteGate ga
             var n = notifications[r.Plan.NotificationId];
             var a = attempts[r.Plan.AttemptId];
             var heldUntil = r.Plan.Breaker.HeldUntil(r.At);
-            if (r.Held)
+            if (r.Unmarked)
+            {
+                flow.NeverLeft(n, a, r.At);
+            }
+            else if (r.Held)
             {
                 flow.HeldByOutage(n, a, null, heldUntil is null ? "Not sent: held back while the provider was failing."
                         : "Not sent: the provider is failing or the number is paused; waiting for it.",

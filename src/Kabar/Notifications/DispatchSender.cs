@@ -7,8 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace Kabar.Notifications;
 
-/// <summary>A send's answer; <paramref name="Held"/>: it never left, because its provider went down or its number was paused meanwhile.</summary>
-internal sealed record SendAnswer(PlannedSend Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At, bool Held = false);
+/// <summary>A send's answer; <paramref name="Held"/>: it never left, because its provider went down or its number was paused meanwhile,
+/// or (<paramref name="Unmarked"/>) because the number's departure mark could not be written for it.</summary>
+internal sealed record SendAnswer(PlannedSend Plan, WhatsAppSendResult? WhatsApp, ChannelSendResult? Other, DateTime At, bool Held = false,
+    bool Unmarked = false);
 
 /// <summary>
 /// Sends a pass's planned messages, several at a time, each WhatsApp send at its reserved slot;
@@ -29,7 +31,7 @@ internal sealed partial class DispatchSender(
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    public async Task<List<SendAnswer>> SendAllAsync(List<PlannedSend> plans, SendLimiter limiter, CancellationToken ct)
+    public async Task<List<SendAnswer>> SendAllAsync(List<PlannedSend> plans, SendLimiter limiter, DepartureMark mark, CancellationToken ct)
     {
         var results = new SendAnswer[plans.Count];
         using var gate = new SemaphoreSlim(options.Value.MaxConcurrentSends);
@@ -39,7 +41,7 @@ internal sealed partial class DispatchSender(
             await gate.WaitAsync(ct);
             try
             {
-                results[i] = await SendOneAsync(plan, limiter, ct);
+                results[i] = await SendOneAsync(plan, limiter, mark, ct);
                 if (results[i].WhatsApp?.Outcome == SendOutcome.Accepted || results[i].Other?.Outcome == SendOutcome.Accepted)
                 {
                     Interlocked.Increment(ref accepted);
@@ -59,9 +61,9 @@ internal sealed partial class DispatchSender(
         return [.. results];
     }
 
-    private async Task<SendAnswer> SendOneAsync(PlannedSend plan, SendLimiter limiter, CancellationToken ct)
+    private async Task<SendAnswer> SendOneAsync(PlannedSend plan, SendLimiter limiter, DepartureMark mark, CancellationToken ct)
     {
-        var result = await SendOrCrashAsync(plan, limiter, ct);
+        var result = await SendOrCrashAsync(plan, limiter, mark, ct);
         if (result.Held)
         {
             return result;
@@ -80,7 +82,7 @@ internal sealed partial class DispatchSender(
         return result;
     }
 
-    private async Task<SendAnswer> SendOrCrashAsync(PlannedSend plan, SendLimiter limiter, CancellationToken ct)
+    private async Task<SendAnswer> SendOrCrashAsync(PlannedSend plan, SendLimiter limiter, DepartureMark mark, CancellationToken ct)
     {
         try
         {
@@ -90,6 +92,19 @@ internal sealed partial class DispatchSender(
                     DateTime? leftAt = null;
                     try
                     {
+                        // The number's departure mark must cover the send before it leaves. It is
+                        // asked for ahead of the slot, so the write is usually done by then.
+                        var askAt = plan.LeavesAt - mark.AskAhead;
+                        while (Now < askAt)
+                        {
+                            await Task.Delay(askAt - Now + TimeSpan.FromMilliseconds(1), time, ct);
+                        }
+
+                        if (!await mark.CoverAsync(plan.LeavesAt, Now, ct))
+                        {
+                            return new SendAnswer(plan, null, null, Now, Held: true, Unmarked: true);
+                        }
+
                         // Timers round to whole milliseconds and may wake a little early: wait
                         // until the slot is really free, with a millisecond to spare.
                         while (plan.ReadyAt is { } readyAt && Now <= readyAt)

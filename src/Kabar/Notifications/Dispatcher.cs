@@ -36,6 +36,7 @@ internal sealed partial class Dispatcher(
     ILogger<Dispatcher> logger)
 {
     private readonly ConcurrentDictionary<string, SendLimiter> limiters = new();
+    private readonly ConcurrentDictionary<string, DepartureMark> marks = new();
     private readonly ConcurrentDictionary<string, DateTime> notBefore = new();
     private readonly OutageBreakers breakers = new(() => options.Value);
     private readonly ConcurrentDictionary<string, DateTime> lastSweep = new();
@@ -52,6 +53,36 @@ internal sealed partial class Dispatcher(
 
     private SendLimiter LimiterFor(WhatsAppNumberOptions number) =>
         limiters.GetOrAdd(number.PhoneNumberId, _ => new SendLimiter(number.MessagesPerSecond, O.ArrivalSpread));
+
+    private DepartureMark MarkFor(string phoneNumberId) =>
+        marks.GetOrAdd(phoneNumberId, id => new DepartureMark((until, ct) => WriteMarkAsync(id, until, ct), O.DepartureMarkLead));
+
+    /// <summary>Writes the number's departure mark while this process holds the number; false when it does not, or the write failed.</summary>
+    private async Task<bool> WriteMarkAsync(string phoneNumberId, DateTime until, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
+            int written;
+            using (await gate.EnterFirstAsync(ct))
+            {
+                written = await QueueStore.MarkReleasedAsync(db, phoneNumberId, Holder, until, ct);
+            }
+
+            if (written == 0)
+            {
+                LogMarkLost(phoneNumberId);
+            }
+
+            return written == 1;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogMarkFailed(ex, phoneNumberId);
+            return false;
+        }
+    }
 
     /// <summary>One pass for one business number, its answers recorded; never waits for time to pass.</summary>
     public async Task<DispatchPass> RunOnceAsync(WhatsAppNumberOptions number, CancellationToken ct)
@@ -112,13 +143,13 @@ internal sealed partial class Dispatcher(
             return new DispatchPass(claimed, 0, limiter.NextFree(Now));
         }
 
-        var sending = SendAndRecordAsync(plans, limiter, ct);
+        var sending = SendAndRecordAsync(plans, limiter, MarkFor(number.PhoneNumberId), ct);
         return new DispatchPass(claimed, plans.Count, limiter.NextFree(Now)) { Sending = sending };
     }
 
-    private async Task SendAndRecordAsync(List<PlannedSend> plans, SendLimiter limiter, CancellationToken ct)
+    private async Task SendAndRecordAsync(List<PlannedSend> plans, SendLimiter limiter, DepartureMark mark, CancellationToken ct)
     {
-        var results = await dispatchSender.SendAllAsync(plans, limiter, ct);
+        var results = await dispatchSender.SendAllAsync(plans, limiter, mark, ct);
         try
         {
             await recorder.RecordAsync(results, ct);
@@ -154,7 +185,7 @@ internal sealed partial class Dispatcher(
             {
                 if (renew)
                 {
-                    (sender, var freed) = await QueueStore.TakeSenderAsync(db, number.PhoneNumberId, Holder, now, O.SenderLease, ct);
+                    sender = await QueueStore.HoldSenderAsync(db, number.PhoneNumberId, Holder, now, O.SenderLease, ct);
                     if (sender is null)
                     {
                         return null;
@@ -162,7 +193,13 @@ internal sealed partial class Dispatcher(
 
                     if (sender is { LeaseHolder: { } gone, LeaseUntil: { } goneUntil } && gone != Holder)
                     {
-                        LogTakenOver(number.PhoneNumberId, gone, goneUntil, freed);
+                        // Taken over from a holder that let its lease run out (killed, or shut
+                        // down): its sends reserved past its departure mark never left and go
+                        // again now; its other claims are freed rather than waiting out their lease.
+                        var unsent = await ResendNeverLeftAsync(scope.ServiceProvider, db, number.PhoneNumberId, gone, now, ct);
+                        var freed = await QueueStore.FreeClaimsAsync(db, number.PhoneNumberId, gone, ct);
+                        marks.TryRemove(number.PhoneNumberId, out _); // what this process once wrote is stale
+                        LogTakenOver(number.PhoneNumberId, gone, goneUntil, freed, unsent);
                     }
                 }
 
@@ -184,6 +221,48 @@ internal sealed partial class Dispatcher(
         }
 
         return sender;
+    }
+
+    /// <summary>
+    /// The previous holder's pending WhatsApp sends reserved past its departure mark, read after
+    /// this process took the number: that holder can no longer write the mark, and it wrote the
+    /// mark past every send before the send left. Those never left: they are recorded as such and
+    /// queued again in their place (<see cref="NotificationFlow.NeverLeft"/>). The others may have
+    /// left and wait for a status. Returns how many never left.
+    /// </summary>
+    private static async Task<int> ResendNeverLeftAsync(IServiceProvider services, KabarDbContext db, string phoneNumberId, string gone,
+        DateTime now, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var released = await db.SenderNumbers.AsNoTracking().Where(s => s.PhoneNumberId == phoneNumberId)
+                    .Select(s => s.ReleasedUntil).FirstOrDefaultAsync(ct);
+                var notices = await db.Notifications.Where(n => n.PhoneNumberId == phoneNumberId && n.State == NotificationState.Sending
+                    && n.LockedBy == gone && n.CurrentAttemptId != null).ToListAsync(ct);
+                var attemptIds = notices.Select(n => n.CurrentAttemptId!.Value).ToList();
+                var unsent = await db.DeliveryAttempts.Where(a => EF.Parameter(attemptIds).Contains(a.Id) && a.Status == AttemptStatus.Pending
+                        && a.Channel == Channel.WhatsApp && a.LeavesAt != null && (released == null || a.LeavesAt > released))
+                    .ToDictionaryAsync(a => a.Id, ct);
+                var flow = services.GetRequiredService<NotificationFlow>();
+                foreach (var n in notices)
+                {
+                    if (unsent.TryGetValue(n.CurrentAttemptId!.Value, out var a))
+                    {
+                        flow.NeverLeft(n, a, now);
+                    }
+                }
+
+                await db.SaveChangesAsync(ct);
+                return unsent.Count;
+            }
+            catch (Exception ex) when (attempt < 3 && ex.IsRetryableConflict())
+            {
+                // The previous holder, only stalled, recorded an answer meanwhile: read again.
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     /// <summary>Claims and plans what the number may send now; no plans (null) when nothing was claimed.</summary>
@@ -263,6 +342,12 @@ internal sealed partial class Dispatcher(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Took business number {PhoneNumberId} over from {Previous}, whose lease ended at {LeaseUntil:o}; {Freed} of its claims freed")]
-    private partial void LogTakenOver(string phoneNumberId, string previous, DateTime leaseUntil, int freed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took business number {PhoneNumberId} over from {Previous}, whose lease ended at {LeaseUntil:o}; {Freed} of its claims freed, {Unsent} of its WhatsApp sends had not left and go again now")]
+    private partial void LogTakenOver(string phoneNumberId, string previous, DateTime leaseUntil, int freed, int unsent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Business number {PhoneNumberId} is no longer this process's: its sends that had not left stay unsent and go with the new holder")]
+    private partial void LogMarkLost(string phoneNumberId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the departure mark of business number {PhoneNumberId} failed: its sends that had not left are queued again")]
+    private partial void LogMarkFailed(Exception ex, string phoneNumberId);
 }

@@ -239,6 +239,31 @@ public sealed partial class NotificationFlow(
         }
     }
 
+    /// <summary>What a WhatsApp try that never left says, on record.</summary>
+    public const string NeverLeftError = "Not sent: the process stopped, or lost its business number, before the message's time to leave.";
+
+    /// <summary>
+    /// A WhatsApp try that never left (reserved past its number's departure mark when its process
+    /// stopped, or its mark could not be written): it failed without reaching anyone, its try is
+    /// given back and the notice goes again at once, in its place in the queue.
+    /// </summary>
+    public void NeverLeft(Notification n, DeliveryAttempt attempt, DateTime now)
+    {
+        if (attempt.Status != AttemptStatus.Pending || !Advance(attempt, AttemptStatus.Failed, now, now))
+        {
+            return;
+        }
+
+        attempt.Error = NeverLeftError;
+        if (n.CurrentAttemptId != attempt.Id || n.State != NotificationState.Sending)
+        {
+            return;
+        }
+
+        n.WhatsAppTries = Math.Max(0, n.WhatsAppTries - 1);
+        Requeue(n, n.DueAt, now);
+    }
+
     /// <summary>
     /// A probe of a failing provider (<see cref="OutageBreaker"/>) that got no answer: it measured
     /// the provider, not the message, so its try comes back and the notice goes behind the backlog

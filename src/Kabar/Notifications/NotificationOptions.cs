@@ -53,6 +53,16 @@ public sealed class NotificationOptions
     public TimeSpan ArrivalSpread { get; set; } = TimeSpan.FromMilliseconds(30);
 
     /// <summary>
+    /// How far ahead of its WhatsApp sends a number's departure mark is written
+    /// (<see cref="DepartureMark"/>): about once per lead, each write half a lead before the send
+    /// that asks for it. After a crash the sends reserved past the mark go again at once; those
+    /// within it, at most one and a half leads of sending, wait <see cref="UnknownOutcomeGrace"/>
+    /// for a status. Shorter: fewer in doubt, more writes, and less time for each.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:01")]
+    public TimeSpan DepartureMarkLead { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
     /// How long a claim holds a notification. A process that takes a business number over frees the
     /// previous holder's claims at once; this bounds a claim when nobody takes the number over.
     /// </summary>

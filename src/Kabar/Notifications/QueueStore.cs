@@ -118,19 +118,12 @@ internal static class QueueStore
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseUntil, now), ct);
 
     /// <summary>
-    /// Takes or renews the number's lease (<see cref="HoldSenderAsync"/>); when it takes the number
-    /// over from a holder that let its lease run out (killed, or shut down), frees that holder's
-    /// claims, which then need not wait out their own lease. Freed is 0 otherwise.
+    /// Writes the number's departure mark (<see cref="SenderNumber.ReleasedUntil"/>) while
+    /// <paramref name="holder"/> holds its lease: 1 when written, 0 when another process took it.
     /// </summary>
-    public static async Task<(SenderNumber? Before, int Freed)> TakeSenderAsync(KabarDbContext db, string phoneNumberId, string holder,
-        DateTime now, TimeSpan lease, CancellationToken ct)
-    {
-        var before = await HoldSenderAsync(db, phoneNumberId, holder, now, lease, ct);
-        var freed = before is { LeaseHolder: { } gone, LeaseUntil: not null } && gone != holder
-            ? await FreeClaimsAsync(db, phoneNumberId, gone, ct)
-            : 0;
-        return (before, freed);
-    }
+    public static Task<int> MarkReleasedAsync(KabarDbContext db, string phoneNumberId, string holder, DateTime until, CancellationToken ct) =>
+        db.SenderNumbers.Where(s => s.PhoneNumberId == phoneNumberId && s.LeaseHolder == holder)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ReleasedUntil, until), ct);
 
     /// <summary>Essential notices not delivered on WhatsApp in time go by SMS/e-mail (SPEC §6): queued again for the fallback.</summary>
     public static Task<int> SweepOverdueAsync(KabarDbContext db, string phoneNumberId, DateTime now, CancellationToken ct) =>

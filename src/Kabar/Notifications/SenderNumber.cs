@@ -13,4 +13,11 @@ public sealed class SenderNumber
     public DateTime? PausedAt { get; set; }
     public int? PauseCode { get; set; }
     public string? PauseReason { get; set; }
+
+    /// <summary>
+    /// The holder's departure mark: its WhatsApp sends planned to leave at or before this time may
+    /// have left; none planned later had, when it last wrote the mark. Written ahead of the sends
+    /// (<see cref="DepartureMark"/>), read by the process that takes the number over.
+    /// </summary>
+    public DateTime? ReleasedUntil { get; set; }
 }

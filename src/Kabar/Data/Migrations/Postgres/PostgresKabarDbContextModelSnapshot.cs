@@ -943,6 +943,9 @@ namespace Kabar.Data.Migrations.Postgres
                     b.Property<int?>("ErrorCode")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("LeavesAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("NotificationId")
                         .HasColumnType("uuid");
 
@@ -1162,6 +1165,9 @@ namespace Kabar.Data.Migrations.Postgres
                         .HasColumnType("character varying(512)");
 
                     b.Property<DateTime?>("PausedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ReleasedUntil")
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("PhoneNumberId");

@@ -930,6 +930,9 @@ namespace Kabar.Data.Migrations.Sqlite
                     b.Property<int?>("ErrorCode")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("LeavesAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("NotificationId")
                         .HasColumnType("TEXT");
 
@@ -1149,6 +1152,9 @@ namespace Kabar.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("PausedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReleasedUntil")
                         .HasColumnType("TEXT");
 
                     b.HasKey("PhoneNumberId");

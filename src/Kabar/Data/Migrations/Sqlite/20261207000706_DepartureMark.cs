@@ -1,0 +1,39 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Kabar.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class DepartureMark : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "ReleasedUntil",
+                table: "SenderNumbers",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "LeavesAt",
+                table: "DeliveryAttempts",
+                type: "TEXT",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ReleasedUntil",
+                table: "SenderNumbers");
+
+            migrationBuilder.DropColumn(
+                name: "LeavesAt",
+                table: "DeliveryAttempts");
+        }
+    }
+}

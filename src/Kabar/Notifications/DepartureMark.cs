@@ -13,7 +13,7 @@ namespace Kabar.Notifications;
 /// left is what stays in doubt after a kill.
 /// </summary>
 /// <param name="write">Writes the mark; false when this process no longer holds the number or the write failed
-/// (the send must not leave). Throws only when cancelled.</param>
+/// (the send must not leave). An exception counts as false, except a cancellation.</param>
 /// <param name="lead">How far ahead of a send the mark is asked for, and how far past it the mark is written.</param>
 internal sealed class DepartureMark(Func<DateTime, CancellationToken, Task<bool>> write, TimeSpan lead)
 {
@@ -82,16 +82,22 @@ internal sealed class DepartureMark(Func<DateTime, CancellationToken, Task<bool>
 
                     mine.SetResult(held);
                 }
-                catch (OperationCanceledException)
+                catch (Exception ex)
                 {
-                    // Kabar is stopping: the sends waiting for this write stop with it.
                     lock (sync)
                     {
                         writing = null;
                     }
 
-                    mine.TrySetCanceled(ct);
-                    throw;
+                    if (ex is OperationCanceledException)
+                    {
+                        // Kabar is stopping: the sends waiting for this write stop with it.
+                        mine.TrySetCanceled(ct);
+                        throw;
+                    }
+
+                    mine.TrySetResult(false); // not written: the sends waiting for it do not leave
+                    return false;
                 }
             }
 

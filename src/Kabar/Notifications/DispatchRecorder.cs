@@ -29,7 +29,9 @@ internal sealed class DispatchRecorder(IServiceScopeFactory scopes, WriteGate ga
             var heldUntil = r.Plan.Breaker.HeldUntil(r.At);
             if (r.Unmarked)
             {
-                flow.NeverLeft(n, a, r.At);
+                // The mark could not be written (the number was taken over, or the database
+                // failed): a moment's pause, so a failing write is not tried again at once.
+                flow.NeverLeft(n, a, r.At + O.RetryBaseDelay, r.At);
             }
             else if (r.Held)
             {

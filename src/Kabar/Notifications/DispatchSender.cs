@@ -92,15 +92,7 @@ internal sealed partial class DispatchSender(
                     DateTime? leftAt = null;
                     try
                     {
-                        // The number's departure mark must cover the send before it leaves. It is
-                        // asked for ahead of the slot, so the write is usually done by then.
-                        var askAt = plan.LeavesAt - mark.AskAhead;
-                        while (Now < askAt)
-                        {
-                            await Task.Delay(askAt - Now + TimeSpan.FromMilliseconds(1), time, ct);
-                        }
-
-                        if (!await mark.CoverAsync(plan.LeavesAt, Now, ct))
+                        if (!await MarkedAsync(plan, mark, ct))
                         {
                             return new SendAnswer(plan, null, null, Now, Held: true, Unmarked: true);
                         }
@@ -157,6 +149,31 @@ internal sealed partial class DispatchSender(
                 ? new SendAnswer(plan, new WhatsAppSendResult(SendOutcome.Unknown, ErrorTitle: ex.GetType().Name), null, Now)
                 : new SendAnswer(plan, null, new ChannelSendResult(SendOutcome.Unknown, Error: ex.GetType().Name), Now);
         }
+    }
+
+    /// <summary>
+    /// Whether the number's departure mark covers the send, which may leave only then. It is
+    /// asked for ahead of the slot, so the write is usually done by then.
+    /// </summary>
+    private async Task<bool> MarkedAsync(PlannedSend plan, DepartureMark mark, CancellationToken ct)
+    {
+        var askAt = plan.LeavesAt - mark.AskAhead;
+        while (Now < askAt)
+        {
+            await Task.Delay(askAt - Now + TimeSpan.FromMilliseconds(1), time, ct);
+        }
+
+        if (await mark.CoverAsync(plan.LeavesAt, Now, ct))
+        {
+            return true;
+        }
+
+        if (plan.Probe)
+        {
+            plan.Breaker.AbandonProbe(); // it measured nothing: the next pass probes again
+        }
+
+        return false;
     }
 
     /// <summary>An account-level error: the answer pauses its number (<see cref="OutageBreaker.Pause"/>) until the pause is recorded and lifted.</summary>

@@ -37,12 +37,16 @@ internal sealed partial class Dispatcher(
 {
     private readonly ConcurrentDictionary<string, SendLimiter> limiters = new();
     private readonly ConcurrentDictionary<string, DepartureMark> marks = new();
+    private readonly ConcurrentDictionary<string, Takeover> takeovers = new();
     private readonly ConcurrentDictionary<string, DateTime> notBefore = new();
     private readonly OutageBreakers breakers = new(() => options.Value);
     private readonly ConcurrentDictionary<string, DateTime> lastSweep = new();
 
     /// <summary>How often a pass renews its number's lease and sweeps for overdue deliveries.</summary>
     private static readonly TimeSpan SenderRenewEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>A number taken over from <paramref name="Previous"/>, whose departure mark was <paramref name="Released"/>.</summary>
+    private sealed record Takeover(string Previous, DateTime LeaseUntil, DateTime? Released);
 
     /// <summary>This process's name in leases.</summary>
     public string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -54,11 +58,12 @@ internal sealed partial class Dispatcher(
     private SendLimiter LimiterFor(WhatsAppNumberOptions number) =>
         limiters.GetOrAdd(number.PhoneNumberId, _ => new SendLimiter(number.MessagesPerSecond, O.ArrivalSpread));
 
-    private DepartureMark MarkFor(string phoneNumberId) =>
-        marks.GetOrAdd(phoneNumberId, id => new DepartureMark((until, ct) => WriteMarkAsync(id, until, ct), O.DepartureMarkLead));
+    /// <summary>A mark written only in <paramref name="epoch"/>, the lease this process took the number in.</summary>
+    private DepartureMark NewMark(string phoneNumberId, int epoch) =>
+        new((until, ct) => WriteMarkAsync(phoneNumberId, epoch, until, ct), O.DepartureMarkLead);
 
-    /// <summary>Writes the number's departure mark while this process holds the number; false when it does not, or the write failed.</summary>
-    private async Task<bool> WriteMarkAsync(string phoneNumberId, DateTime until, CancellationToken ct)
+    /// <summary>Writes the number's departure mark while this process holds the number in <paramref name="epoch"/>; false when it does not, or the write failed.</summary>
+    private async Task<bool> WriteMarkAsync(string phoneNumberId, int epoch, DateTime until, CancellationToken ct)
     {
         try
         {
@@ -67,7 +72,7 @@ internal sealed partial class Dispatcher(
             int written;
             using (await gate.EnterFirstAsync(ct))
             {
-                written = await QueueStore.MarkReleasedAsync(db, phoneNumberId, Holder, until, ct);
+                written = await QueueStore.MarkReleasedAsync(db, phoneNumberId, Holder, epoch, until, ct);
             }
 
             if (written == 0)
@@ -131,6 +136,10 @@ internal sealed partial class Dispatcher(
             breaker.Resumed(mark);
         }
 
+        // The departure mark of the lease this pass is planned under: should this process lose
+        // the number and take it back meanwhile, a later lease's mark does not cover these sends.
+        var departures = marks[number.PhoneNumberId];
+
         var (claimed, plans) = await ClaimAndPlanAsync(number, sender, limiter, breaker, now, ct);
         if (plans is null)
         {
@@ -143,7 +152,7 @@ internal sealed partial class Dispatcher(
             return new DispatchPass(claimed, 0, limiter.NextFree(Now));
         }
 
-        var sending = SendAndRecordAsync(plans, limiter, MarkFor(number.PhoneNumberId), ct);
+        var sending = SendAndRecordAsync(plans, limiter, departures, ct);
         return new DispatchPass(claimed, plans.Count, limiter.NextFree(Now)) { Sending = sending };
     }
 
@@ -179,7 +188,8 @@ internal sealed partial class Dispatcher(
         var renew = sender is not { LeaseUntil: { } until } || sender.LeaseHolder != Holder
             || until - now < O.SenderLease - SenderRenewEvery;
         var sweep = !lastSweep.TryGetValue(number.PhoneNumberId, out var swept) || now - swept >= SenderRenewEvery;
-        if (renew || sweep)
+        var taking = takeovers.TryGetValue(number.PhoneNumberId, out var takeover);
+        if (renew || sweep || taking)
         {
             using (await gate.EnterAsync(ct))
             {
@@ -191,16 +201,21 @@ internal sealed partial class Dispatcher(
                         return null;
                     }
 
-                    if (sender is { LeaseHolder: { } gone, LeaseUntil: { } goneUntil } && gone != Holder)
+                    if (sender.LeaseHolder != Holder && await TookAsync(db, number.PhoneNumberId, sender, ct) is { } took)
                     {
-                        // Taken over from a holder that let its lease run out (killed, or shut
-                        // down): its sends reserved past its departure mark never left and go
-                        // again now; its other claims are freed rather than waiting out their lease.
-                        var unsent = await ResendNeverLeftAsync(scope.ServiceProvider, db, number.PhoneNumberId, gone, now, ct);
-                        var freed = await QueueStore.FreeClaimsAsync(db, number.PhoneNumberId, gone, ct);
-                        marks.TryRemove(number.PhoneNumberId, out _); // what this process once wrote is stale
-                        LogTakenOver(number.PhoneNumberId, gone, goneUntil, freed, unsent);
+                        (takeover, taking) = (took, true);
                     }
+                }
+
+                if (taking)
+                {
+                    // The previous holder (killed, or shut down): its sends reserved past its
+                    // departure mark never left and go again now; its other claims are freed
+                    // rather than waiting out their lease. Until both are done, each pass tries again.
+                    var unsent = await ResendNeverLeftAsync(scope.ServiceProvider, db, number.PhoneNumberId, takeover!, now, ct);
+                    var freed = await QueueStore.FreeClaimsAsync(db, number.PhoneNumberId, takeover!.Previous, ct);
+                    takeovers.TryRemove(number.PhoneNumberId, out _);
+                    LogTakenOver(number.PhoneNumberId, takeover.Previous, takeover.LeaseUntil, freed, unsent);
                 }
 
                 if (sweep)
@@ -211,16 +226,33 @@ internal sealed partial class Dispatcher(
             }
         }
 
-        if (sender is { LeaseHolder: { } previous, LeaseUntil: { } previousUntil } && previous != Holder)
+        return sender;
+    }
+
+    /// <summary>
+    /// This process has just taken the number (<paramref name="before"/>: its row before), in a new
+    /// epoch: starts the epoch's departure mark, and when another process held the number, waits
+    /// a window past that lease and returns the takeover's work still to do.
+    /// </summary>
+    private async Task<Takeover?> TookAsync(KabarDbContext db, string phoneNumberId, SenderNumber before, CancellationToken ct)
+    {
+        // Read after the take, when nobody else can move the mark.
+        var taken = await db.SenderNumbers.AsNoTracking().Where(s => s.PhoneNumberId == phoneNumberId)
+            .Select(s => new { s.LeaseEpoch, s.ReleasedUntil }).FirstAsync(ct);
+        marks[phoneNumberId] = NewMark(phoneNumberId, taken.LeaseEpoch);
+        if (before is not { LeaseHolder: { } gone, LeaseUntil: { } goneUntil })
         {
-            // Taking the number over from another process: its last sends are not in this
-            // process's limiter, so wait a window past the end of its lease.
-            notBefore[number.PhoneNumberId] = previousUntil + TimeSpan.FromSeconds(1) + O.ArrivalSpread;
-            // What this process once knew of the provider is stale; it learns afresh.
-            breakers.For(Channel.WhatsApp, number.PhoneNumberId).Reset();
+            return null;
         }
 
-        return sender;
+        // From another process: its last sends are not in this process's limiter, so wait a
+        // window past the end of its lease. What this process once knew of the provider is
+        // stale; it learns afresh.
+        notBefore[phoneNumberId] = goneUntil + TimeSpan.FromSeconds(1) + O.ArrivalSpread;
+        breakers.For(Channel.WhatsApp, phoneNumberId).Reset();
+        var takeover = new Takeover(gone, goneUntil, taken.ReleasedUntil);
+        takeovers[phoneNumberId] = takeover;
+        return takeover;
     }
 
     /// <summary>
@@ -230,15 +262,14 @@ internal sealed partial class Dispatcher(
     /// queued again in their place (<see cref="NotificationFlow.NeverLeft"/>). The others may have
     /// left and wait for a status. Returns how many never left.
     /// </summary>
-    private static async Task<int> ResendNeverLeftAsync(IServiceProvider services, KabarDbContext db, string phoneNumberId, string gone,
+    private static async Task<int> ResendNeverLeftAsync(IServiceProvider services, KabarDbContext db, string phoneNumberId, Takeover takeover,
         DateTime now, CancellationToken ct)
     {
+        var (gone, _, released) = takeover;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var released = await db.SenderNumbers.AsNoTracking().Where(s => s.PhoneNumberId == phoneNumberId)
-                    .Select(s => s.ReleasedUntil).FirstOrDefaultAsync(ct);
                 var notices = await db.Notifications.Where(n => n.PhoneNumberId == phoneNumberId && n.State == NotificationState.Sending
                     && n.LockedBy == gone && n.CurrentAttemptId != null).ToListAsync(ct);
                 var attemptIds = notices.Select(n => n.CurrentAttemptId!.Value).ToList();
@@ -250,7 +281,7 @@ internal sealed partial class Dispatcher(
                 {
                     if (unsent.TryGetValue(n.CurrentAttemptId!.Value, out var a))
                     {
-                        flow.NeverLeft(n, a, now);
+                        flow.NeverLeft(n, a, n.DueAt, now); // in its place in the queue
                     }
                 }
 

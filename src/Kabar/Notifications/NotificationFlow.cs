@@ -245,9 +245,9 @@ public sealed partial class NotificationFlow(
     /// <summary>
     /// A WhatsApp try that never left (reserved past its number's departure mark when its process
     /// stopped, or its mark could not be written): it failed without reaching anyone, its try is
-    /// given back and the notice goes again at once, in its place in the queue.
+    /// given back and the notice is due again at <paramref name="dueAt"/>.
     /// </summary>
-    public void NeverLeft(Notification n, DeliveryAttempt attempt, DateTime now)
+    public void NeverLeft(Notification n, DeliveryAttempt attempt, DateTime dueAt, DateTime now)
     {
         if (attempt.Status != AttemptStatus.Pending || !Advance(attempt, AttemptStatus.Failed, now, now))
         {
@@ -261,7 +261,7 @@ public sealed partial class NotificationFlow(
         }
 
         n.WhatsAppTries = Math.Max(0, n.WhatsAppTries - 1);
-        Requeue(n, n.DueAt, now);
+        Requeue(n, dueAt, now);
     }
 
     /// <summary>

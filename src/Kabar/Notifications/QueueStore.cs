@@ -59,7 +59,8 @@ internal static class QueueStore
             var until = now + lease;
             var held = await db.SenderNumbers
                 .Where(s => s.PhoneNumberId == phoneNumberId && (s.LeaseHolder == holder || s.LeaseUntil == null || s.LeaseUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseHolder, holder).SetProperty(x => x.LeaseUntil, until), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseHolder, holder).SetProperty(x => x.LeaseUntil, until)
+                    .SetProperty(x => x.LeaseEpoch, x => x.LeaseHolder == holder ? x.LeaseEpoch : x.LeaseEpoch + 1), ct);
             if (held == 1 && before is not null)
             {
                 return before;
@@ -119,10 +120,12 @@ internal static class QueueStore
 
     /// <summary>
     /// Writes the number's departure mark (<see cref="SenderNumber.ReleasedUntil"/>) while
-    /// <paramref name="holder"/> holds its lease: 1 when written, 0 when another process took it.
+    /// <paramref name="holder"/> holds its lease in <paramref name="epoch"/>: 1 when written, 0 when
+    /// another process took the number since (even if this one took it back).
     /// </summary>
-    public static Task<int> MarkReleasedAsync(KabarDbContext db, string phoneNumberId, string holder, DateTime until, CancellationToken ct) =>
-        db.SenderNumbers.Where(s => s.PhoneNumberId == phoneNumberId && s.LeaseHolder == holder)
+    public static Task<int> MarkReleasedAsync(KabarDbContext db, string phoneNumberId, string holder, int epoch, DateTime until,
+        CancellationToken ct) =>
+        db.SenderNumbers.Where(s => s.PhoneNumberId == phoneNumberId && s.LeaseHolder == holder && s.LeaseEpoch == epoch)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.ReleasedUntil, until), ct);
 
     /// <summary>Essential notices not delivered on WhatsApp in time go by SMS/e-mail (SPEC §6): queued again for the fallback.</summary>

@@ -20,4 +20,11 @@ public sealed class SenderNumber
     /// (<see cref="DepartureMark"/>), read by the process that takes the number over.
     /// </summary>
     public DateTime? ReleasedUntil { get; set; }
+
+    /// <summary>
+    /// Raised each time a process takes the number that did not hold it. A departure mark is
+    /// written only in the epoch its holder took the number in: a pass planned under an earlier
+    /// lease of the same process, which stalled past it, cannot move the mark.
+    /// </summary>
+    public int LeaseEpoch { get; set; }
 }

@@ -88,6 +88,17 @@ public sealed class DepartureMarkTests
     }
 
     [Fact]
+    public async Task AWriteThatThrows_KeepsTheSendsBack_AndDoesNotBlockTheNext()
+    {
+        var calls = 0;
+        var mark = new DepartureMark((_, _) => ++calls == 1 ? throw new InvalidOperationException("the database went away") : Task.FromResult(true), Lead);
+
+        Assert.False(await mark.CoverAsync(Start, Start, CancellationToken.None));
+        Assert.True(await mark.CoverAsync(Start, Start, CancellationToken.None));
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
     public async Task AMarkThatCannotBeWritten_KeepsTheSendBack_AndTheNextSendTriesAgain()
     {
         var row = new Row { Held = false };

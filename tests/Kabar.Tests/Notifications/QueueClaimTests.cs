@@ -122,6 +122,41 @@ public abstract class QueueClaimTests(Db db, PostgresServer postgres) : IAsyncLi
         Assert.Same(DispatchPass.NotHolder, await second.RunOnceAsync(app.Number(), CancellationToken.None));
         Assert.Equal(2, await app.WithDbAsync(d => d.DeliveryAttempts.CountAsync(a => a.Channel == Channel.WhatsApp)));
     }
+
+    /// <summary>
+    /// A departure mark is written only by the holder, in the lease it took the number in: a pass
+    /// of a process that stalled past its lease, lost the number and took it back, cannot move
+    /// the mark for sends the other process already counted as never sent.
+    /// </summary>
+    [Fact]
+    public async Task DepartureMark_IsWrittenOnlyInTheLeaseItsHolderTookTheNumberIn()
+    {
+        var id = app.Number().PhoneNumberId;
+        var lease = TimeSpan.FromSeconds(15);
+        var clock = app.Time.GetUtcNow().UtcDateTime;
+        var now = clock.AddTicks(-(clock.Ticks % TimeSpan.TicksPerMillisecond)); // as PostgreSQL keeps it, to the microsecond
+        Task<SenderNumber?> Take(string holder, DateTime at) => app.WithDbAsync(d => QueueStore.HoldSenderAsync(d, id, holder, at, lease, CancellationToken.None));
+        Task<int> Mark(string holder, int epoch, DateTime until) => app.WithDbAsync(d => QueueStore.MarkReleasedAsync(d, id, holder, epoch, until, CancellationToken.None));
+        Task<SenderNumber> Row() => app.WithDbAsync(d => d.SenderNumbers.AsNoTracking().SingleAsync(s => s.PhoneNumberId == id));
+
+        Assert.NotNull(await Take("a", now));
+        var first = (await Row()).LeaseEpoch;
+        Assert.Equal(1, await Mark("a", first, now.AddSeconds(1)));
+        Assert.NotNull(await Take("a", now.AddSeconds(5))); // a renewal keeps the epoch
+        Assert.Equal(1, await Mark("a", first, now.AddSeconds(6)));
+
+        Assert.Null(await Take("b", now.AddSeconds(10))); // a's lease still runs
+        Assert.NotNull(await Take("b", now.AddSeconds(21)));
+        Assert.Equal(0, await Mark("a", first, now.AddSeconds(22)));
+        Assert.Equal(now.AddSeconds(6), (await Row()).ReleasedUntil);
+
+        Assert.NotNull(await Take("a", now.AddSeconds(40))); // back to a, in a new epoch
+        var again = (await Row()).LeaseEpoch;
+        Assert.Equal(first + 2, again);
+        Assert.Equal(0, await Mark("a", first, now.AddSeconds(41)));
+        Assert.Equal(1, await Mark("a", again, now.AddSeconds(41)));
+        Assert.Equal(now.AddSeconds(41), (await Row()).ReleasedUntil);
+    }
 }
 
 public sealed class QueueClaimTests_Sqlite(PostgresServer postgres) : QueueClaimTests(Db.Sqlite, postgres);

@@ -1150,6 +1150,9 @@ namespace Kabar.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("LeaseEpoch")
+                        .HasColumnType("integer");
+
                     b.Property<string>("LeaseHolder")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");

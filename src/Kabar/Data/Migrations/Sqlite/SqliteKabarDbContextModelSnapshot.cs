@@ -1137,6 +1137,9 @@ namespace Kabar.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("LeaseEpoch")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LeaseHolder")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Kabar.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKabarDbContext))]
-    [Migration("20261207000706_DepartureMark")]
+    [Migration("20261207014708_DepartureMark")]
     partial class DepartureMark
     {
         /// <inheritdoc />
@@ -1139,6 +1139,9 @@ namespace Kabar.Data.Migrations.Sqlite
                     b.Property<string>("PhoneNumberId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("LeaseEpoch")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("LeaseHolder")
                         .HasMaxLength(100)

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Kabar.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKabarDbContext))]
-    [Migration("20261207000748_DepartureMark")]
+    [Migration("20261207014936_DepartureMark")]
     partial class DepartureMark
     {
         /// <inheritdoc />
@@ -1152,6 +1152,9 @@ namespace Kabar.Data.Migrations.Postgres
                     b.Property<string>("PhoneNumberId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<int>("LeaseEpoch")
+                        .HasColumnType("integer");
 
                     b.Property<string>("LeaseHolder")
                         .HasMaxLength(100)

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Kabar.Data.Migrations.Postgres
+namespace Kabar.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class DepartureMark : Migration
@@ -11,22 +11,33 @@ namespace Kabar.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "LeaseEpoch",
+                table: "SenderNumbers",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<DateTime>(
                 name: "ReleasedUntil",
                 table: "SenderNumbers",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "LeavesAt",
                 table: "DeliveryAttempts",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "LeaseEpoch",
+                table: "SenderNumbers");
+
             migrationBuilder.DropColumn(
                 name: "ReleasedUntil",
                 table: "SenderNumbers");

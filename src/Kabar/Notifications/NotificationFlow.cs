@@ -240,7 +240,7 @@ public sealed partial class NotificationFlow(
     }
 
     /// <summary>What a WhatsApp try that never left says, on record.</summary>
-    public const string NeverLeftError = "Not sent: the process stopped, or lost its business number, before the message's time to leave.";
+    public const string NeverLeftError = "Not sent: held back before its time to leave (Kabar stopped, the business number passed to another process, or the departure could not be recorded); queued again.";
 
     /// <summary>
     /// A WhatsApp try that never left (reserved past its number's departure mark when its process

@@ -29,6 +29,7 @@ internal sealed partial class SiCantikSimulator
     private readonly TimeProvider time;
     private readonly Lock gate = new();
     private List<SiCantikApplication> applications = [];
+    private ILookup<string, SiCantikApplication>? issuedByNoIzin; // null after every change, made again on the next lookup
     private Random random = new(1);
     private long lastId;
     private SiCantikFaults faults = SiCantikFaults.None;
@@ -63,6 +64,7 @@ internal sealed partial class SiCantikSimulator
             random = new Random(seed);
             lastId = 0;
             applications = Generate(issued, inProcess, Today);
+            issuedByNoIzin = null;
             requests = 0;
             byEndpoint.Clear();
             lastSecond.Clear();
@@ -97,6 +99,7 @@ internal sealed partial class SiCantikSimulator
             var application = NewApplication(sequence, today, type ?? PermitTypes[random.Next(PermitTypes.Count)], name, phone);
             application.History.Add(Workflow[0]);
             applications.Add(application);
+            issuedByNoIzin = null;
             return application.View();
         }
     }
@@ -148,6 +151,7 @@ internal sealed partial class SiCantikSimulator
             }
 
             change(application);
+            issuedByNoIzin = null;
             return application.View();
         }
     }

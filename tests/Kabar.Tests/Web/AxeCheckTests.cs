@@ -2,11 +2,11 @@ using Kabar.Tests.Infrastructure;
 
 namespace Kabar.Tests.Web;
 
-/// <summary>The accessibility check every page test relies on finds what it should, at each width and after a change of document.</summary>
+/// <summary>The accessibility check every page test relies on finds what it should, again after a change of document, and refuses a page it cannot see all of.</summary>
 public sealed class AxeCheckTests(Browser browser)
 {
     [Fact]
-    public async Task APageWithAnUnnamedImageAndButton_Fails_NamingBoth_AndAFixedPageThenPasses()
+    public async Task APageWithAnUnnamedImageAndButton_Fails_NamingBoth_TheFixedPagePasses_APageWithAFrameFails()
     {
         await using var context = await browser.NewContextAsync("http://127.0.0.1/");
         var page = await context.NewPageAsync();
@@ -27,6 +27,7 @@ public sealed class AxeCheckTests(Browser browser)
         await Axe.AssertAtBothWidthsAsync(page);
 
         await page.SetContentAsync("""<!doctype html><html lang="id"><head><title>Uji</title></head><body><main><h1>Uji</h1><iframe title="x" srcdoc="<img src=x>"></iframe></main></body></html>""");
-        await Assert.ThrowsAnyAsync<Exception>(() => Axe.AssertAsync(page));
+        var framed = await Assert.ThrowsAnyAsync<Exception>(() => Axe.AssertAsync(page));
+        Assert.Contains("the page has a frame", framed.Message, StringComparison.Ordinal);
     }
 }

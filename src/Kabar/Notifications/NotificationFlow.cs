@@ -10,7 +10,8 @@ namespace Kabar.Notifications;
 /// <summary>
 /// What an attempt's outcome does to its notification: the one place that applies SPEC §6's
 /// rules, used by the dispatcher (synchronous answers) and by status webhooks (<c>failed</c>,
-/// <c>delivered</c>…). Works on tracked entities; the caller saves. Every change is forward
+/// <c>delivered</c>…). Works on the entities in memory; the caller saves them, tracked, or
+/// writes the fields that changed (<see cref="Statuses.AppliedRows"/>). Every change is forward
 /// only, so applying the same outcome twice, or late, changes nothing.
 /// </summary>
 public sealed partial class NotificationFlow(

@@ -14,26 +14,48 @@ namespace Kabar.Statuses;
 /// </summary>
 internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, WriteGate gate)
 {
-    public async Task<int> ApplyAsync(IReadOnlyList<WhatsAppStatusEvent> events, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// Applies the statuses to the attempts they name and their notices, and marks each applied.
+    /// Returns the writes that must commit with them (null when the context's own save writes
+    /// everything): a batch of <c>sent</c>, <c>delivered</c> and <c>read</c> only is worked out on
+    /// untracked rows (<see cref="AppliedRows"/>); one with a <c>failed</c>, which may fall back,
+    /// hold the number or touch consent, on tracked ones, saved with the context.
+    /// </summary>
+    private async Task<Func<CancellationToken, Task>?> ApplyAsync(List<WhatsAppStatusEvent> events, DateTime now, CancellationToken ct)
     {
         if (events.Count == 0)
         {
-            return 0;
+            return null;
         }
 
         var attempts = await AttemptsAsync(events, ct);
         if (attempts.Count == 0)
         {
-            return 0;
+            return null;
         }
 
         var byId = attempts.ToDictionary(a => a.Id);
         var byWamid = attempts.Where(a => a.ProviderMessageId != null).GroupBy(a => a.ProviderMessageId!)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var notificationIds = attempts.Select(a => a.NotificationId).Distinct().ToList();
-        var notifications = await db.Notifications.Where(n => EF.Parameter(notificationIds).Contains(n.Id)).ToDictionaryAsync(n => n.Id, ct);
+        var notifications = await db.Notifications.AsNoTracking().Where(n => EF.Parameter(notificationIds).Contains(n.Id)).ToDictionaryAsync(n => n.Id, ct);
 
-        var applied = 0;
+        AppliedRows? rows = null;
+        if (events.Any(e => e.Status == "failed"))
+        {
+            db.DeliveryAttempts.AttachRange(attempts);
+            db.Notifications.AttachRange(notifications.Values);
+        }
+        else
+        {
+            rows = new AppliedRows();
+            attempts.ForEach(rows.Read);
+            foreach (var n in notifications.Values)
+            {
+                rows.Read(n);
+            }
+        }
+
         foreach (var e in events.OrderBy(e => Order(e.Status)).ThenBy(e => e.OccurredAt))
         {
             var attempt = Guid.TryParse(e.BizOpaqueCallbackData, out var id) && byId.TryGetValue(id, out var a1) ? a1
@@ -43,32 +65,50 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
                 continue;
             }
 
-            attempt.ProviderMessageId ??= e.Wamid;
-            if (e.Billable is { } billable)
-            {
-                attempt.Billable = billable;
-            }
-
-            if (e.PricingCategory is { } category)
-            {
-                attempt.PricingCategory = category;
-            }
-
             var n = notifications[attempt.NotificationId];
             if (e.Status == "failed")
             {
+                Note(attempt, e);
                 await flow.WhatsAppFailedAsync(n, attempt, e.ErrorCode, e.ErrorTitle, null, e.OccurredAt, now, ct);
             }
-            else if (Map(e.Status) is { } status && flow.Advance(attempt, status, e.OccurredAt, now))
+            else
             {
-                flow.Progress(n, attempt, now);
+                Move(attempt, n, e, now);
             }
 
             e.AppliedAt = now;
-            applied++;
         }
 
-        return applied;
+        return rows?.Writes(db, attempts, notifications.Values);
+    }
+
+    /// <summary>
+    /// Applies a <c>sent</c>, <c>delivered</c> or <c>read</c> status (any but <c>failed</c>) to its
+    /// attempt and notice: only <see cref="AppliedRows.AttemptFields"/> and
+    /// <see cref="AppliedRows.NoticeFields"/> may change, which is all <see cref="AppliedRows"/> writes.
+    /// </summary>
+    internal void Move(DeliveryAttempt attempt, Notification n, WhatsAppStatusEvent e, DateTime now)
+    {
+        Note(attempt, e);
+        if (Map(e.Status) is { } status && flow.Advance(attempt, status, e.OccurredAt, now))
+        {
+            flow.Progress(n, attempt, now);
+        }
+    }
+
+    /// <summary>What every status says of its message: its wamid and how it is priced.</summary>
+    private static void Note(DeliveryAttempt attempt, WhatsAppStatusEvent e)
+    {
+        attempt.ProviderMessageId ??= e.Wamid;
+        if (e.Billable is { } billable)
+        {
+            attempt.Billable = billable;
+        }
+
+        if (e.PricingCategory is { } category)
+        {
+            attempt.PricingCategory = category;
+        }
     }
 
     /// <summary>
@@ -80,13 +120,13 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
     {
         var ids = events.Select(e => Guid.TryParse(e.BizOpaqueCallbackData, out var g) ? g : Guid.Empty)
             .Where(g => g != Guid.Empty).Distinct().ToList();
-        var attempts = ids.Count == 0 ? [] : await db.DeliveryAttempts.Where(a => EF.Parameter(ids).Contains(a.Id)).ToListAsync(ct);
+        var attempts = ids.Count == 0 ? [] : await db.DeliveryAttempts.AsNoTracking().Where(a => EF.Parameter(ids).Contains(a.Id)).ToListAsync(ct);
         var found = attempts.Select(a => a.Id).ToHashSet();
         var wamids = events.Where(e => !(Guid.TryParse(e.BizOpaqueCallbackData, out var g) && found.Contains(g)))
             .Select(e => e.Wamid).Distinct().ToList();
         if (wamids.Count > 0)
         {
-            var byWamid = await db.DeliveryAttempts
+            var byWamid = await db.DeliveryAttempts.AsNoTracking()
                 .Where(a => a.ProviderMessageId != null && EF.Parameter(wamids).Contains(a.ProviderMessageId)).ToListAsync(ct);
             attempts.AddRange(byWamid.Where(a => found.Add(a.Id)));
         }
@@ -119,10 +159,10 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
                 return (0, afterId);
             }
 
-            await ApplyAsync(pending, now, ct);
+            var moved = await ApplyAsync(pending, now, ct);
             GiveUpStale(pending, now);
             var last = pending[^1].Id;
-            await db.SaveChangesInTurnAsync(gate, ct, urgent: false, MarkApplied(pending, now));
+            await db.SaveChangesInTurnAsync(gate, ct, urgent: false, Both(moved, MarkApplied(pending, now)));
             return (pending.Count, last);
         }
 
@@ -139,10 +179,10 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
         }
 
         var events = await db.WhatsAppStatusEvents.AsNoTracking().Where(e => EF.Parameter(ids).Contains(e.Id)).ToListAsync(ct);
-        await ApplyAsync(events, now, ct);
+        var writes = await ApplyAsync(events, now, ct);
         GiveUpStale(events, now);
         // The gate is open on PostgreSQL; the rows go in one batch.
-        await db.SaveChangesInTurnAsync(gate, ct, urgent: false, MarkApplied(events, now));
+        await db.SaveChangesInTurnAsync(gate, ct, urgent: false, Both(writes, MarkApplied(events, now)));
         await tx.CommitAsync(ct);
         return (ids.Count, ids.Max());
     }
@@ -161,6 +201,15 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
             : async ct => await db.WhatsAppStatusEvents.Where(e => EF.Parameter(ids).Contains(e.Id))
                 .ExecuteUpdateAsync(set => set.SetProperty(e => e.AppliedAt, now), ct);
     }
+
+    private static Func<CancellationToken, Task>? Both(Func<CancellationToken, Task>? first, Func<CancellationToken, Task>? then) =>
+        first is null ? then
+        : then is null ? first
+        : async ct =>
+        {
+            await first(ct);
+            await then(ct);
+        };
 
     /// <summary>A status whose attempt is still unknown after ten minutes is not Kabar's to apply.</summary>
     private static void GiveUpStale(List<WhatsAppStatusEvent> events, DateTime now)

@@ -1,0 +1,201 @@
+using Kabar.Data;
+using Kabar.Decisions;
+using Kabar.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+
+namespace Kabar.Statuses;
+
+/// <summary>
+/// What applying a batch of <c>sent</c>, <c>delivered</c> and <c>read</c> statuses changed in its
+/// attempts and notices, written without EF Core's change tracking. Those statuses change a few
+/// fields (<see cref="AttemptFields"/>, <see cref="NoticeFields"/>); the rows are read untracked,
+/// each one's fields noted before the rules run (<see cref="NotificationFlow"/>, unchanged) and
+/// compared after. Rows that changed the same fields to the same values from the same version
+/// are written by one <c>UPDATE</c>, which checks that version as a tracked save would: a
+/// dispatcher pass that changed one of them meanwhile makes the count come short, and the batch
+/// is worked out again. Tracking a thousand attempts and notices, and comparing every field of
+/// each to write a handful, cost more than the rest of applying them.
+/// </summary>
+internal sealed class AppliedRows
+{
+    private readonly Dictionary<Guid, AttemptFields> attempts = [];
+    private readonly Dictionary<Guid, NoticeFields> notices = [];
+
+    /// <summary>Notes an attempt's fields as read, before any status is applied to it.</summary>
+    public void Read(DeliveryAttempt attempt) => attempts.TryAdd(attempt.Id, AttemptFields.Of(attempt));
+
+    /// <summary>Notes a notice's fields as read, before any status is applied to it.</summary>
+    public void Read(Notification notice) => notices.TryAdd(notice.Id, NoticeFields.Of(notice));
+
+    /// <summary>
+    /// The writes of every row whose fields changed, grouped; null when nothing changed. Runs in
+    /// the caller's transaction and write turn.
+    /// </summary>
+    public Func<CancellationToken, Task>? Writes(KabarDbContext db, IEnumerable<DeliveryAttempt> applied, IEnumerable<Notification> noticesApplied)
+    {
+        var attemptGroups = applied
+            .Select(a => (a.Id, Before: attempts[a.Id], After: AttemptFields.Of(a), a.Version))
+            .Where(x => x.Before != x.After)
+            .Select(x => (x.Id, Changed: AttemptFields.Changed(x.Before, x.After), x.After, x.Version))
+            .GroupBy(x => (x.Changed, After: x.After.Only(x.Changed), x.Version), x => x.Id)
+            .ToList();
+        var noticeGroups = noticesApplied
+            .Select(n => (n.Id, Before: notices[n.Id], After: NoticeFields.Of(n), n.Version))
+            .Where(x => x.Before != x.After)
+            .Select(x => (x.Id, Changed: NoticeFields.Changed(x.Before, x.After), x.After, x.Version))
+            .GroupBy(x => (x.Changed, After: x.After.Only(x.Changed), x.Version), x => x.Id)
+            .ToList();
+        if (attemptGroups.Count == 0 && noticeGroups.Count == 0)
+        {
+            return null;
+        }
+
+        return async ct =>
+        {
+            foreach (var g in attemptGroups)
+            {
+                var ids = g.ToList();
+                var (changed, after, version) = g.Key;
+                var written = await db.DeliveryAttempts.Where(a => EF.Parameter(ids).Contains(a.Id) && a.Version == version)
+                    .ExecuteUpdateAsync(set => after.Set(set, changed), ct);
+                Check(written, ids.Count, "attempt");
+            }
+
+            foreach (var g in noticeGroups)
+            {
+                var ids = g.ToList();
+                var (changed, after, version) = g.Key;
+                var written = await db.Notifications.Where(n => EF.Parameter(ids).Contains(n.Id) && n.Version == version)
+                    .ExecuteUpdateAsync(set => after.Set(set, changed), ct);
+                Check(written, ids.Count, "notice");
+            }
+        };
+    }
+
+    private static void Check(int written, int expected, string what)
+    {
+        if (written != expected)
+        {
+            // Another writer moved one of the rows since the batch read it: nothing of the batch
+            // is kept (the transaction rolls back) and it is worked out again from the rows as they are.
+            throw new DbUpdateConcurrencyException(
+                $"{expected - written} of {expected} {what} row(s) changed while their statuses were applied.");
+        }
+    }
+
+    /// <summary>The fields of an attempt that applying a <c>sent</c>, <c>delivered</c> or <c>read</c> status may change.</summary>
+    internal readonly record struct AttemptFields(AttemptStatus Status, DateTime UpdatedAt, string? ProviderMessageId, bool Billable, string? PricingCategory)
+    {
+        public static AttemptFields Of(DeliveryAttempt a) => new(a.Status, a.UpdatedAt, a.ProviderMessageId, a.Billable, a.PricingCategory);
+
+        /// <summary>Which fields differ, one bit each in declaration order.</summary>
+        public static int Changed(AttemptFields a, AttemptFields b) =>
+            (a.Status != b.Status ? 1 : 0)
+            | (a.UpdatedAt != b.UpdatedAt ? 2 : 0)
+            | (!string.Equals(a.ProviderMessageId, b.ProviderMessageId, StringComparison.Ordinal) ? 4 : 0)
+            | (a.Billable != b.Billable ? 8 : 0)
+            | (!string.Equals(a.PricingCategory, b.PricingCategory, StringComparison.Ordinal) ? 16 : 0);
+
+        /// <summary>The changed fields only, the others at their defaults: rows that changed the same fields to the same values are one group.</summary>
+        public AttemptFields Only(int changed) => new(
+            (changed & 1) != 0 ? Status : default,
+            (changed & 2) != 0 ? UpdatedAt : default,
+            (changed & 4) != 0 ? ProviderMessageId : null,
+            (changed & 8) != 0 && Billable,
+            (changed & 16) != 0 ? PricingCategory : null);
+
+        /// <summary>Sets the changed fields, and the version one up as every save does.</summary>
+        public void Set(UpdateSettersBuilder<DeliveryAttempt> set, int changed)
+        {
+            var (status, updatedAt, providerMessageId, billable, pricingCategory) = this;
+            if ((changed & 1) != 0)
+            {
+                set.SetProperty(a => a.Status, status);
+            }
+
+            if ((changed & 2) != 0)
+            {
+                set.SetProperty(a => a.UpdatedAt, updatedAt);
+            }
+
+            if ((changed & 4) != 0)
+            {
+                set.SetProperty(a => a.ProviderMessageId, providerMessageId);
+            }
+
+            if ((changed & 8) != 0)
+            {
+                set.SetProperty(a => a.Billable, billable);
+            }
+
+            if ((changed & 16) != 0)
+            {
+                set.SetProperty(a => a.PricingCategory, pricingCategory);
+            }
+
+            set.SetProperty(a => a.Version, a => a.Version + 1);
+        }
+    }
+
+    /// <summary>The fields of a notice that applying a <c>sent</c>, <c>delivered</c> or <c>read</c> status may change (<see cref="NotificationFlow.Progress"/>).</summary>
+    internal readonly record struct NoticeFields(NotificationState State, Channel Channel, DateTime? LockedUntil, string? LockedBy, DateTime UpdatedAt, DateTime? FallbackDueAt)
+    {
+        public static NoticeFields Of(Notification n) => new(n.State, n.Channel, n.LockedUntil, n.LockedBy, n.UpdatedAt, n.FallbackDueAt);
+
+        /// <summary>Which fields differ, one bit each in declaration order.</summary>
+        public static int Changed(NoticeFields a, NoticeFields b) =>
+            (a.State != b.State ? 1 : 0)
+            | (a.Channel != b.Channel ? 2 : 0)
+            | (a.LockedUntil != b.LockedUntil ? 4 : 0)
+            | (!string.Equals(a.LockedBy, b.LockedBy, StringComparison.Ordinal) ? 8 : 0)
+            | (a.UpdatedAt != b.UpdatedAt ? 16 : 0)
+            | (a.FallbackDueAt != b.FallbackDueAt ? 32 : 0);
+
+        /// <summary>The changed fields only, the others at their defaults: rows that changed the same fields to the same values are one group.</summary>
+        public NoticeFields Only(int changed) => new(
+            (changed & 1) != 0 ? State : default,
+            (changed & 2) != 0 ? Channel : default,
+            (changed & 4) != 0 ? LockedUntil : null,
+            (changed & 8) != 0 ? LockedBy : null,
+            (changed & 16) != 0 ? UpdatedAt : default,
+            (changed & 32) != 0 ? FallbackDueAt : null);
+
+        /// <summary>Sets the changed fields, and the version one up as every save does.</summary>
+        public void Set(UpdateSettersBuilder<Notification> set, int changed)
+        {
+            var (state, channel, lockedUntil, lockedBy, updatedAt, fallbackDueAt) = this;
+            if ((changed & 1) != 0)
+            {
+                set.SetProperty(n => n.State, state);
+            }
+
+            if ((changed & 2) != 0)
+            {
+                set.SetProperty(n => n.Channel, channel);
+            }
+
+            if ((changed & 4) != 0)
+            {
+                set.SetProperty(n => n.LockedUntil, lockedUntil);
+            }
+
+            if ((changed & 8) != 0)
+            {
+                set.SetProperty(n => n.LockedBy, lockedBy);
+            }
+
+            if ((changed & 16) != 0)
+            {
+                set.SetProperty(n => n.UpdatedAt, updatedAt);
+            }
+
+            if ((changed & 32) != 0)
+            {
+                set.SetProperty(n => n.FallbackDueAt, fallbackDueAt);
+            }
+
+            set.SetProperty(n => n.Version, n => n.Version + 1);
+        }
+    }
+}

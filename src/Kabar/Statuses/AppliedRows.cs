@@ -15,7 +15,7 @@ namespace Kabar.Statuses;
 /// are written by one <c>UPDATE</c>, which checks that version as a tracked save would: a
 /// dispatcher pass that changed one of them meanwhile makes the count come short, and the batch
 /// is worked out again. Tracking a thousand attempts and notices, and comparing every field of
-/// each to write a handful, cost more than the rest of applying them.
+/// each to write a handful, cost about half of what applying them did.
 /// </summary>
 internal sealed class AppliedRows
 {

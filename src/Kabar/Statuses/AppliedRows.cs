@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Notifications;
@@ -108,32 +109,11 @@ internal sealed class AppliedRows
         /// <summary>Sets the changed fields, and the version one up as every save does.</summary>
         public void Set(UpdateSettersBuilder<DeliveryAttempt> set, int changed)
         {
-            var (status, updatedAt, providerMessageId, billable, pricingCategory) = this;
-            if ((changed & 1) != 0)
-            {
-                set.SetProperty(a => a.Status, status);
-            }
-
-            if ((changed & 2) != 0)
-            {
-                set.SetProperty(a => a.UpdatedAt, updatedAt);
-            }
-
-            if ((changed & 4) != 0)
-            {
-                set.SetProperty(a => a.ProviderMessageId, providerMessageId);
-            }
-
-            if ((changed & 8) != 0)
-            {
-                set.SetProperty(a => a.Billable, billable);
-            }
-
-            if ((changed & 16) != 0)
-            {
-                set.SetProperty(a => a.PricingCategory, pricingCategory);
-            }
-
+            SetIf(set, changed & 1, a => a.Status, Status);
+            SetIf(set, changed & 2, a => a.UpdatedAt, UpdatedAt);
+            SetIf(set, changed & 4, a => a.ProviderMessageId, ProviderMessageId);
+            SetIf(set, changed & 8, a => a.Billable, Billable);
+            SetIf(set, changed & 16, a => a.PricingCategory, PricingCategory);
             set.SetProperty(a => a.Version, a => a.Version + 1);
         }
     }
@@ -164,38 +144,24 @@ internal sealed class AppliedRows
         /// <summary>Sets the changed fields, and the version one up as every save does.</summary>
         public void Set(UpdateSettersBuilder<Notification> set, int changed)
         {
-            var (state, channel, lockedUntil, lockedBy, updatedAt, fallbackDueAt) = this;
-            if ((changed & 1) != 0)
-            {
-                set.SetProperty(n => n.State, state);
-            }
-
-            if ((changed & 2) != 0)
-            {
-                set.SetProperty(n => n.Channel, channel);
-            }
-
-            if ((changed & 4) != 0)
-            {
-                set.SetProperty(n => n.LockedUntil, lockedUntil);
-            }
-
-            if ((changed & 8) != 0)
-            {
-                set.SetProperty(n => n.LockedBy, lockedBy);
-            }
-
-            if ((changed & 16) != 0)
-            {
-                set.SetProperty(n => n.UpdatedAt, updatedAt);
-            }
-
-            if ((changed & 32) != 0)
-            {
-                set.SetProperty(n => n.FallbackDueAt, fallbackDueAt);
-            }
-
+            SetIf(set, changed & 1, n => n.State, State);
+            SetIf(set, changed & 2, n => n.Channel, Channel);
+            SetIf(set, changed & 4, n => n.LockedUntil, LockedUntil);
+            SetIf(set, changed & 8, n => n.LockedBy, LockedBy);
+            SetIf(set, changed & 16, n => n.UpdatedAt, UpdatedAt);
+            SetIf(set, changed & 32, n => n.FallbackDueAt, FallbackDueAt);
             set.SetProperty(n => n.Version, n => n.Version + 1);
+        }
+    }
+
+    /// <summary>Sets one field when its bit of the changed fields is set (<paramref name="changedBit"/> not 0).</summary>
+    private static void SetIf<TEntity, TValue>(UpdateSettersBuilder<TEntity> set, int changedBit,
+        Expression<Func<TEntity, TValue>> field, TValue value)
+        where TEntity : class
+    {
+        if (changedBit != 0)
+        {
+            set.SetProperty(field, value);
         }
     }
 }

@@ -91,7 +91,8 @@ internal sealed class RetentionJob(IServiceScopeFactory scopes, IOptions<Privacy
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<KabarDbContext>();
-            var ids = await due(db).Take(Batch).ToListAsync(ct);
+            // In key order: a batch taken in no stated order is one EF Core warns of in the log.
+            var ids = await due(db).OrderBy(id => id).Take(Batch).ToListAsync(ct);
             if (ids.Count == 0)
             {
                 return total;

@@ -5,17 +5,18 @@ namespace Kabar.Benchmarks;
 /// <summary>
 /// Command line of the macro scenarios: <c>SCENARIO [--db sqlite|postgres] [--pg CONNSTR] [--count N] [--mps N]
 /// [--numbers N] [--instances N] [--latency MS] [--jitter MS] [--concurrency N] [--per-post N] [--contacts N] [--attempts N] [--asks N] [--runs N]
-/// [--no-hangfire]</c>.
+/// [--no-hangfire] [--statuses]</c>.
 /// </summary>
 public sealed record BenchOptions(string Scenario, string Db, string? Postgres, int Count, int MessagesPerSecond, int Concurrency,
     int Contacts = 1_000_000, int Attempts = 10_000_000, int Numbers = 1, int Runs = 5, bool Hangfire = true, string? Published = null,
-    int PerPost = 100, int Instances = 1, int LatencyMs = 0, int JitterMs = 0, int Asks = 20_000)
+    int PerPost = 100, int Instances = 1, int LatencyMs = 0, int JitterMs = 0, int Asks = 20_000, bool Statuses = false)
 {
     public const string Usage = """
         usage: Kabar.Benchmarks SCENARIO [options]        (each scenario prints its figures, then one JSON line)
           dispatch        [--db sqlite|postgres] [--pg "Host=…;Username=…"] [--numbers 1|4] [--count N] [--mps N] [--no-hangfire]
                           [--instances N]  (PostgreSQL: N Kabar processes on one database, beside the same backlog through one)
                           [--latency MS] [--jitter MS]  (the simulator answers each send MS ± jitter after it arrived, as Meta does)
+                          [--statuses]  (one process: the simulator posts sent, delivered and read back, one status per POST, as Meta does)
           recovery        [--db …] [--pg …] [--count N] [--mps N] [--latency MS] [--jitter MS]  (kill -9 mid-backlog, restart)
           webhooks        [--db …] [--pg …] [--count N attempts] [--concurrency N] [--per-post N statuses, 100]
           scheduler-scan  [--count N permits]                      (SQLite)
@@ -41,11 +42,18 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
         int? count = null, mps = null, concurrency = null, contacts = null, attempts = null, numbers = null, runs = null, perPost = null,
             instances = null, latency = null, jitter = null, asks = null;
         var hangfire = true;
+        var statuses = false;
         for (var i = 1; i < args.Length; i++)
         {
             if (args[i] == "--no-hangfire")
             {
                 hangfire = false;
+                continue;
+            }
+
+            if (args[i] == "--statuses")
+            {
+                statuses = true;
                 continue;
             }
 
@@ -105,9 +113,9 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
             i++;
         }
 
-        if ((db == "postgres" && pg is null) || (instances > 1 && db != "postgres"))
+        if ((db == "postgres" && pg is null) || (instances > 1 && db != "postgres") || (statuses && (scenario != "dispatch" || instances > 1)))
         {
-            return null; // several instances share one database only on PostgreSQL
+            return null; // several instances share one database only on PostgreSQL; statuses go to one process
         }
 
         var defaultCount = scenario switch
@@ -120,6 +128,6 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
         };
         return new BenchOptions(scenario, db, pg, count ?? defaultCount, mps ?? 1000, concurrency ?? 8,
             contacts ?? 1_000_000, attempts ?? 10_000_000, numbers ?? 1, runs ?? 5, hangfire, published, perPost ?? 100,
-            instances ?? 1, latency ?? 0, jitter ?? 0, asks ?? 20_000);
+            instances ?? 1, latency ?? 0, jitter ?? 0, asks ?? 20_000, statuses);
     }
 }

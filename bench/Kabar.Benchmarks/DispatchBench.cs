@@ -17,6 +17,10 @@ namespace Kabar.Benchmarks;
 /// <item>unthrottled (PostgreSQL): the same backlog with the limit out of the way (100,000 mps), beside the
 /// same send job on Hangfire with PostgreSQL storage on the same server — Kabar's throughput as a multiple of Hangfire's.</item>
 /// </list>
+/// With <c>--statuses</c> the backlog and paced runs are in the shape of the real world: the
+/// simulator posts each message's <c>sent</c>, <c>delivered</c> and <c>read</c> back to Kabar, one
+/// status per POST as Meta usually does, while Kabar sends; each run then lasts until every attempt
+/// is at <c>read</c>, and reports how long after the last send that was.
 /// With <c>--instances N</c> (PostgreSQL) the backlog and paced runs go through N Kabar processes on the
 /// one database, as an office runs two behind its proxy, and the same backlog through one process
 /// is run first in the same invocation as the baseline.
@@ -26,15 +30,22 @@ public static class DispatchBench
     private const int Unthrottled = 100_000;
 
     private sealed record KabarRun(IReadOnlyList<SimMessage> Messages, double Sustained, int MaxWindow, int Duplicates, long Throttled,
-        int Pending, long? PeakRss, double[] LatenciesMs, TimeSpan Drained, TimeSpan Cpu);
+        int Pending, long? PeakRss, double[] LatenciesMs, TimeSpan Drained, TimeSpan Cpu, StatusRun? Statuses);
+
+    /// <summary>
+    /// The status webhooks of a run with <c>--statuses</c>: the simulator's POSTs, those Kabar did
+    /// not answer 200 and those given up after every retry; the attempts at <c>read</c> at the end,
+    /// and the time from the last send until all were (null: not within the wait).
+    /// </summary>
+    private sealed record StatusRun(long Posts, long Refused, long Abandoned, int Read, TimeSpan? AllReadAfterLastSend);
 
     public static async Task<string> RunAsync(BenchOptions o)
     {
         var rate = o.MessagesPerSecond * o.Numbers;
         var single = o.Instances > 1 ? await RunKabarAsync(o, o.Count, o.MessagesPerSecond, paced: false, instances: 1) : null;
-        var backlog = await RunKabarAsync(o, o.Count, o.MessagesPerSecond, paced: false, o.Instances);
+        var backlog = await RunKabarAsync(o, o.Count, o.MessagesPerSecond, paced: false, o.Instances, o.Statuses);
         var pacedCount = Math.Min(o.Count, rate * 10);
-        var paced = await RunKabarAsync(o, pacedCount, o.MessagesPerSecond, paced: true, o.Instances);
+        var paced = await RunKabarAsync(o, pacedCount, o.MessagesPerSecond, paced: true, o.Instances, o.Statuses);
 
         KabarRun? fast = null;
         HangfireBaseline.Result? hangfire = null, hangfireTuned = null;
@@ -80,6 +91,14 @@ public static class DispatchBench
             ["paced_duplicates"] = paced.Duplicates,
             ["paced_arrivals_over_rate"] = paced.Throttled,
             ["paced_peak_rss_mb"] = BenchReport.Megabytes(paced.PeakRss),
+            ["status_webhooks"] = o.Statuses,
+            ["status_posts"] = backlog.Statuses?.Posts,
+            ["status_posts_refused"] = backlog.Statuses?.Refused,
+            ["status_posts_abandoned"] = backlog.Statuses?.Abandoned,
+            ["attempts_read"] = backlog.Statuses?.Read,
+            ["all_read_s_after_last_send"] = backlog.Statuses?.AllReadAfterLastSend is { } allRead ? BenchReport.Round(allRead.TotalSeconds) : null,
+            ["paced_status_posts_refused"] = paced.Statuses?.Refused,
+            ["paced_all_read_s_after_last_send"] = paced.Statuses?.AllReadAfterLastSend is { } pacedRead ? BenchReport.Round(pacedRead.TotalSeconds) : null,
             ["unthrottled_count"] = fast is null ? null : compareCount,
             ["unthrottled_messages_per_s"] = fast is null ? null : BenchReport.Round(fast.Sustained),
             ["unthrottled_duplicates"] = fast?.Duplicates,
@@ -106,6 +125,14 @@ public static class DispatchBench
                 max {backlog.MaxWindow} accepted in any one-second window of one number, {backlog.Throttled} refused with 130429, {backlog.Duplicates} duplicates, {backlog.Pending} not sent, peak {BenchReport.Megabytes(backlog.PeakRss)} MB, {backlog.Cpu.TotalMilliseconds / Math.Max(1, backlog.Messages.Count):0.000} ms of Kabar's processor time per message
               paced ({pacedCount} falling due at {rate * 9 / 10}/s): {paced.Sustained:0} msg/s, queue-to-accept p50 {BenchReport.Quantile(paced.LatenciesMs, 0.5):0} ms, p99 {BenchReport.Quantile(paced.LatenciesMs, 0.99):0} ms, {paced.Throttled} refused with 130429
             """);
+        if (backlog.Statuses is { } st)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $"""
+
+                  statuses posted back one per POST while sending: {st.Posts} POSTs, {st.Refused} not answered 200, {st.Abandoned} given up; {st.Read} of {backlog.Messages.Count} attempts at 'read' {Seconds(st.AllReadAfterLastSend)} after the last send (the last read is posted about 3.3 s after it); paced: {paced.Statuses!.Refused} not answered 200, all read {Seconds(paced.Statuses.AllReadAfterLastSend)} after the last send
+                """);
+        }
+
         if (single is not null)
         {
             text += string.Create(CultureInfo.InvariantCulture, $"""
@@ -125,7 +152,7 @@ public static class DispatchBench
         return BenchReport.Format(text, figures);
     }
 
-    private static async Task<KabarRun> RunKabarAsync(BenchOptions o, int count, int mps, bool paced, int instances)
+    private static async Task<KabarRun> RunKabarAsync(BenchOptions o, int count, int mps, bool paced, int instances, bool statuses = false)
     {
         await using var db = await BenchDatabase.CreateAsync(o);
         var rate = mps * o.Numbers;
@@ -142,9 +169,20 @@ public static class DispatchBench
             n.DueAt = paced ? start.AddTicks(i * TimeSpan.TicksPerSecond / arrival) : start;
         });
 
-        await using var simHost = await SimulatorHost.StartAsync(SendSettings.Simulator(o, mps));
+        // With statuses, Kabar's address is chosen first, so the simulator can post to it.
+        var url = statuses ? $"http://127.0.0.1:{KabarServer.FreePort()}" : null;
+        var simSettings = SendSettings.Simulator(o, mps, url is null ? null : $"{url}/webhooks/whatsapp");
+        if (statuses)
+        {
+            // Meta's usual shape, one status per POST; the citizen reads two seconds after delivery.
+            simSettings["Kabar:Simulator:WebhookBatchSize"] = "1";
+            simSettings["Kabar:Simulator:ReadDelay"] = "00:00:02";
+        }
+
+        await using var simHost = await SimulatorHost.StartAsync(simSettings);
         var sim = simHost.Services.GetRequiredService<CloudApiSimulator>();
         var settings = SendSettings.Kabar(simHost.Urls.First(), o.Numbers, mps);
+        StatusRun? statusRun = null;
 
         var clock = Stopwatch.StartNew();
         long? peak;
@@ -154,7 +192,7 @@ public static class DispatchBench
         {
             for (var k = 0; k < instances; k++)
             {
-                servers.Add(await KabarServer.StartAsync(db, settings));
+                servers.Add(await KabarServer.StartAsync(db, settings, url: url));
             }
 
             // Kabar's own processor time from ready to drained, start-up excluded: on a shared
@@ -191,6 +229,11 @@ public static class DispatchBench
 
             // Let the last answers be recorded before the processes go.
             await Task.Delay(1000);
+            if (statuses)
+            {
+                statusRun = await UntilAllReadAsync(db, sim, simHost.Services.GetRequiredService<SimulatorWebhooks>());
+            }
+
             peak = servers.Max(k => k.PeakResidentBytes());
             cpu = servers.Select((s, i) => s.ProcessorTime() - cpuAtReady[i]).Aggregate(TimeSpan.Zero, (a, b) => a + b);
         }
@@ -229,8 +272,46 @@ public static class DispatchBench
             peak,
             latencies,
             drained,
-            cpu);
+            cpu,
+            statusRun);
     }
+
+    /// <summary>
+    /// Waits until every accepted message's attempt is at <c>read</c>, or nothing moves for 30
+    /// seconds: the simulator posts <c>read</c> about 3.3 s after it accepts a send (sent after
+    /// 0.3 s, delivered a second later, read two seconds after that).
+    /// </summary>
+    private static async Task<StatusRun> UntilAllReadAsync(BenchDatabase db, CloudApiSimulator sim, SimulatorWebhooks webhooks)
+    {
+        var lastSend = sim.Messages(null).Max(m => m.ReceivedAt);
+        var accepted = sim.Stats().Accepted;
+        await using var context = db.Open();
+        var (read, stillSince) = (-1, DateTime.UtcNow);
+        TimeSpan? allRead = null;
+        while (DateTime.UtcNow - stillSince < TimeSpan.FromSeconds(30))
+        {
+            var now = await context.DeliveryAttempts.CountAsync(a => a.Status == AttemptStatus.Read);
+            if (now >= accepted)
+            {
+                allRead = DateTimeOffset.UtcNow - lastSend;
+                read = now;
+                break;
+            }
+
+            if (now != read)
+            {
+                (read, stillSince) = (now, DateTime.UtcNow);
+            }
+
+            await Task.Delay(100);
+        }
+
+        var (posts, refused, abandoned) = webhooks.Counters;
+        return new StatusRun(posts, refused, abandoned, read, allRead);
+    }
+
+    private static string Seconds(TimeSpan? after) =>
+        after is { } t ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.0} s") : "not all within 30 s of no progress";
 
     /// <summary>Notice i was seeded for +62813 followed by i in eight digits.</summary>
     private static long Index(string? to) =>

@@ -227,8 +227,15 @@ public static class DispatchBench
                 await Task.Delay(100);
             }
 
-            // Let the last answers be recorded before the processes go.
-            await Task.Delay(1000);
+            // Let the last answers be recorded before the processes go: until no notice waits for
+            // its answer's record, for ten seconds at most, so that "not sent" counts notices
+            // Kabar left behind, not answers still being written when the process was killed.
+            var recordedBy = DateTime.UtcNow.AddSeconds(10);
+            do
+            {
+                await Task.Delay(200);
+            }
+            while (await CountUnsentAsync(db) > 0 && DateTime.UtcNow < recordedBy);
             if (statuses)
             {
                 statusRun = await UntilAllReadAsync(db, sim, simHost.Services.GetRequiredService<SimulatorWebhooks>());

@@ -23,6 +23,44 @@ internal sealed class AppliedRows
     private readonly Dictionary<Guid, AttemptFields> attempts = [];
     private readonly Dictionary<Guid, NoticeFields> notices = [];
 
+    /// <summary>
+    /// What of an attempt a batch of <c>sent</c>, <c>delivered</c> and <c>read</c> statuses reads:
+    /// its keys and version, the fields <see cref="StatusApplier.Move"/> and
+    /// <see cref="NotificationFlow.Advance"/> read, and <see cref="AttemptFields"/>.
+    /// </summary>
+    public static readonly Expression<Func<DeliveryAttempt, DeliveryAttempt>> AttemptRead = a => new DeliveryAttempt
+    {
+        Id = a.Id,
+        NotificationId = a.NotificationId,
+        Channel = a.Channel,
+        Status = a.Status,
+        UpdatedAt = a.UpdatedAt,
+        ProviderMessageId = a.ProviderMessageId,
+        Billable = a.Billable,
+        PricingCategory = a.PricingCategory,
+        Version = a.Version,
+    };
+
+    /// <summary>
+    /// What of a notice such a batch reads: its key and version, the fields
+    /// <see cref="NotificationFlow.Progress"/> reads, and <see cref="NoticeFields"/>. The others
+    /// (parameters, body, decision) keep their defaults and are never written from here.
+    /// </summary>
+    public static readonly Expression<Func<Notification, Notification>> NoticeRead = n => new Notification
+    {
+        Id = n.Id,
+        CurrentAttemptId = n.CurrentAttemptId,
+        Essential = n.Essential,
+        FallbackReason = n.FallbackReason,
+        State = n.State,
+        Channel = n.Channel,
+        LockedUntil = n.LockedUntil,
+        LockedBy = n.LockedBy,
+        UpdatedAt = n.UpdatedAt,
+        FallbackDueAt = n.FallbackDueAt,
+        Version = n.Version,
+    };
+
     /// <summary>Notes an attempt's fields as read, before any status is applied to it.</summary>
     public void Read(DeliveryAttempt attempt) => attempts.TryAdd(attempt.Id, AttemptFields.Of(attempt));
 

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Kabar.Data;
 using Kabar.Decisions;
 using Kabar.Notifications;
@@ -28,7 +29,11 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
             return null;
         }
 
-        var attempts = await AttemptsAsync(events, ct);
+        // A batch without a failure reads only the fields its statuses may read or change
+        // (AppliedRows): a notice's parameters, body and decision are most of its row, and
+        // reading them for every status cost a twentieth of the process's time while sending.
+        var tracked = events.Any(e => e.Status == "failed");
+        var attempts = await AttemptsAsync(events, tracked ? null : AppliedRows.AttemptRead, ct);
         if (attempts.Count == 0)
         {
             return null;
@@ -38,10 +43,11 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
         var byWamid = attempts.Where(a => a.ProviderMessageId != null).GroupBy(a => a.ProviderMessageId!)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var notificationIds = attempts.Select(a => a.NotificationId).Distinct().ToList();
-        var notifications = await db.Notifications.AsNoTracking().Where(n => EF.Parameter(notificationIds).Contains(n.Id)).ToDictionaryAsync(n => n.Id, ct);
+        var noticeRows = db.Notifications.AsNoTracking().Where(n => EF.Parameter(notificationIds).Contains(n.Id));
+        var notifications = await (tracked ? noticeRows : noticeRows.Select(AppliedRows.NoticeRead)).ToDictionaryAsync(n => n.Id, ct);
 
         AppliedRows? rows = null;
-        if (events.Any(e => e.Status == "failed"))
+        if (tracked)
         {
             db.DeliveryAttempts.AttachRange(attempts);
             db.Notifications.AttachRange(notifications.Values);
@@ -116,23 +122,28 @@ internal sealed class StatusApplier(KabarDbContext db, NotificationFlow flow, Wr
     /// and by wamid only for the statuses that echo none Kabar knows (Kabar's own sends echo it), so a
     /// batch costs one index lookup per attempt instead of two.
     /// </summary>
-    private async Task<List<DeliveryAttempt>> AttemptsAsync(IReadOnlyList<WhatsAppStatusEvent> events, CancellationToken ct)
+    private async Task<List<DeliveryAttempt>> AttemptsAsync(IReadOnlyList<WhatsAppStatusEvent> events,
+        Expression<Func<DeliveryAttempt, DeliveryAttempt>>? fields, CancellationToken ct)
     {
         var ids = events.Select(e => Guid.TryParse(e.BizOpaqueCallbackData, out var g) ? g : Guid.Empty)
             .Where(g => g != Guid.Empty).Distinct().ToList();
-        var attempts = ids.Count == 0 ? [] : await db.DeliveryAttempts.AsNoTracking().Where(a => EF.Parameter(ids).Contains(a.Id)).ToListAsync(ct);
+        var attempts = ids.Count == 0 ? [] : await Read(db.DeliveryAttempts.AsNoTracking().Where(a => EF.Parameter(ids).Contains(a.Id)), fields).ToListAsync(ct);
         var found = attempts.Select(a => a.Id).ToHashSet();
         var wamids = events.Where(e => !(Guid.TryParse(e.BizOpaqueCallbackData, out var g) && found.Contains(g)))
             .Select(e => e.Wamid).Distinct().ToList();
         if (wamids.Count > 0)
         {
-            var byWamid = await db.DeliveryAttempts.AsNoTracking()
-                .Where(a => a.ProviderMessageId != null && EF.Parameter(wamids).Contains(a.ProviderMessageId)).ToListAsync(ct);
+            var byWamid = await Read(db.DeliveryAttempts.AsNoTracking()
+                .Where(a => a.ProviderMessageId != null && EF.Parameter(wamids).Contains(a.ProviderMessageId)), fields).ToListAsync(ct);
             attempts.AddRange(byWamid.Where(a => found.Add(a.Id)));
         }
 
         return attempts;
     }
+
+    /// <summary>The rows whole, or only <paramref name="fields"/> of each.</summary>
+    private static IQueryable<T> Read<T>(IQueryable<T> rows, Expression<Func<T, T>>? fields) =>
+        fields is null ? rows : rows.Select(fields);
 
     /// <summary>
     /// Applies stored statuses not yet applied, oldest first, in one transaction. On PostgreSQL

@@ -173,6 +173,20 @@ public sealed class StatusApplyFieldTests(PostgresServer postgres)
                             ProviderMessageId = wamid,
                             UpdatedAt = now.AddMinutes(-5),
                             Version = 3,
+
+                            // Fields a projected row leaves out, set (not left at their defaults)
+                            // so that a rule reading one sees what the projected row lacks.
+                            ContactId = Guid.NewGuid(),
+                            PhoneNumberId = "PN-1",
+                            TemplateName = "izin_terbit",
+                            ErrorCode = 131026,
+                            Error = "earlier",
+                            WindowOpen = true,
+                            Reason = "opted_in",
+                            CountsAgainstLimit = true,
+                            Ambiguous = true,
+                            CreatedAt = now.AddHours(-1),
+                            LeavesAt = now.AddMinutes(-6),
                         };
                         var notice = new Notification
                         {
@@ -187,6 +201,29 @@ public sealed class StatusApplyFieldTests(PostgresServer postgres)
                             LockedBy = "worker-1",
                             UpdatedAt = now.AddMinutes(-5),
                             Version = 7,
+
+                            Type = "permit_issued",
+                            ContactId = Guid.NewGuid(),
+                            PermitId = Guid.NewGuid(),
+                            Kind = MessageKind.Text,
+                            Category = MessageCategory.Marketing,
+                            Basis = LegalBasis.Consent,
+                            ParamsJson = """{"nama":"Siti"}""",
+                            Body = "Izin Anda terbit.",
+                            IdempotencyKey = "key-1",
+                            CampaignId = Guid.NewGuid(),
+                            RequestHash = "hash",
+                            DecisionJson = """{"channel":"whatsapp"}""",
+                            Reason = "opted_in",
+                            PhoneNumberId = "PN-1",
+                            DueAt = now.AddHours(-1),
+                            WhatsAppTries = 2,
+                            FallbackTries = 1,
+                            PairRateHits = 3,
+                            IncludeOptInLink = true,
+                            LastErrorCode = 131026,
+                            LastError = "earlier",
+                            CreatedAt = now.AddHours(-1),
                         };
                         var e = new WhatsAppStatusEvent
                         {

@@ -72,7 +72,7 @@ public static class RequestBodies
 
     public const string InvalidTextAdvice =
         "Not valid text: send strings as UTF-8, and write a \\uD800–\\uDFFF escape only as half of a surrogate pair " +
-        "(for example \\ud83d\\ude4f for 🙏).";
+        "(for example \\ud83d\\ude4f for 🙏). A NUL character (\\u0000) is not accepted: no text Kabar stores may hold one.";
 
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength is > 0
@@ -212,7 +212,9 @@ public static class RequestBodies
         try
         {
             // Throws for bytes that are not UTF-8 and for an escaped lone surrogate (.NET's own check).
-            return reader.GetString();
+            // A NUL (\u0000) is valid JSON, but PostgreSQL refuses it in any text it is given.
+            var text = reader.GetString();
+            return text is not null && text.Contains('\0', StringComparison.Ordinal) ? null : text;
         }
         catch (InvalidOperationException)
         {

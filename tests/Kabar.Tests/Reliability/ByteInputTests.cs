@@ -65,7 +65,7 @@ public sealed class ByteInputTests(PostgresServer postgres) : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Bodies))]
-    public async Task ApiBody_WithALoneSurrogateOrAnInvalidByte_Is422NamingTheField(string method, string template, string body, string field)
+    public async Task ApiBody_WithALoneSurrogateAnInvalidByteOrANul_Is422NamingTheField(string method, string template, string body, string field)
     {
         using var api = app.Api();
         var contact = await app.CreateContactAsync("+6281277003000", optedIn: false);
@@ -76,6 +76,8 @@ public sealed class ByteInputTests(PostgresServer postgres) : IAsyncLifetime
             Json(body.Replace("PARTNER", "x\\udc00y", StringComparison.Ordinal)),
             Bytes(body, "PARTNER", [0xFF]),
             Bytes(body, "PARTNER", [0x41, 0xE2, 0x82]),
+            // Valid JSON, but PostgreSQL refuses a NUL in any text (found by the byte fuzzing: a 500 there).
+            Json(body.Replace("PARTNER", "Siti\\u0000A.", StringComparison.Ordinal)),
         })
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = content };
@@ -165,6 +167,37 @@ public sealed class ByteInputTests(PostgresServer postgres) : IAsyncLifetime
             Assert.Contains(expected, html, StringComparison.Ordinal);
         }
 
+        AssertNoErrorLogged();
+    }
+
+    /// <summary>
+    /// A form field holding a NUL (%00), which PostgreSQL refuses in any text: ASP.NET Core's form
+    /// reader refuses it before any page reads the form, so nothing is saved and nothing is logged
+    /// as an error. Kept as a guard: a page that read its form another way would have to refuse it too.
+    /// </summary>
+    [Theory]
+    [InlineData("/daftar", "Input.Phone")]
+    [InlineData("/daftar", "Input.Name")]
+    [InlineData("/admin/login", "Email")]
+    public async Task Form_WithANulInAField_Is400AndSavesNothing(string path, string field)
+    {
+        using var client = app.CreateClient();
+        var token = Forms.AntiforgeryToken(await client.GetStringAsync(path));
+        var fields = new Dictionary<string, string>
+        {
+            ["Input.Phone"] = "0812-7700-3006",
+            ["Input.Name"] = "Siti",
+            ["Input.WhatsAppConsent"] = "true",
+            ["Email"] = "siti@example.id",
+            ["Password"] = "x",
+            ["__RequestVerificationToken"] = token,
+        };
+        fields[field] = "Siti\0A.";
+        using var response = await client.PostAsync(path, new FormUrlEncodedContent(fields));
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} for {path}: {text}");
+        Assert.Equal(0, await app.WithDbAsync(db => db.Contacts.CountAsync(c => c.Phone == "+6281277003006")));
         AssertNoErrorLogged();
     }
 

@@ -115,10 +115,18 @@ internal static partial class BatchSave
                     command.CommandText = row.Sql;
                     command.Transaction = transaction;
                     commands[row.Sql] = command;
+                    AddParameters(command, command.Parameters, row, positional: false);
+                }
+                else
+                {
+                    // The same statement has the same properties in the same order: only the values
+                    // change. A parameter per value was a tenth of what a dispatched message allocated.
+                    for (var i = 0; i < row.Values.Length; i++)
+                    {
+                        command.Parameters[i].Value = ProviderValue(row.Values[i].Property, row.Values[i].Value);
+                    }
                 }
 
-                command.Parameters.Clear();
-                AddParameters(command, command.Parameters, row, positional: false);
                 Check(row, await command.ExecuteNonQueryAsync(ct));
             }
         }
@@ -241,6 +249,16 @@ internal static partial class BatchSave
             parameters.Add(property.GetRelationalTypeMapping().CreateParameter(factory, positional ? "" : Placeholder(i, false), value, property.IsNullable));
         }
     }
+
+    /// <summary>
+    /// The value as <see cref="RelationalTypeMapping.CreateParameter"/> sets it: through the
+    /// property's converter, null as <see cref="DBNull"/>. Enough for SQLite, whose type mappings
+    /// configure nothing else on a parameter; PostgreSQL's set its type from the value, so its
+    /// parameters are always made by the mapping.
+    /// </summary>
+    private static object ProviderValue(IProperty property, object? value) =>
+        (value is null ? null : property.GetRelationalTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value) : value)
+        ?? DBNull.Value;
 
     private static string Placeholder(int i, bool positional) => positional ? $"${i + 1}" : $"@p{i}";
 

@@ -5,11 +5,11 @@ namespace Kabar.Benchmarks;
 /// <summary>
 /// Command line of the macro scenarios: <c>SCENARIO [--db sqlite|postgres] [--pg CONNSTR] [--count N] [--mps N]
 /// [--numbers N] [--instances N] [--latency MS] [--jitter MS] [--concurrency N] [--per-post N] [--contacts N] [--attempts N] [--asks N] [--runs N]
-/// [--no-hangfire] [--statuses]</c>.
+/// [--no-hangfire] [--statuses] [--warmup SECONDS]</c>.
 /// </summary>
 public sealed record BenchOptions(string Scenario, string Db, string? Postgres, int Count, int MessagesPerSecond, int Concurrency,
     int Contacts = 1_000_000, int Attempts = 10_000_000, int Numbers = 1, int Runs = 5, bool Hangfire = true, string? Published = null,
-    int PerPost = 100, int Instances = 1, int LatencyMs = 0, int JitterMs = 0, int Asks = 20_000, bool Statuses = false)
+    int PerPost = 100, int Instances = 1, int LatencyMs = 0, int JitterMs = 0, int Asks = 20_000, bool Statuses = false, int WarmupSeconds = 0)
 {
     public const string Usage = """
         usage: Kabar.Benchmarks SCENARIO [options]        (each scenario prints its figures, then one JSON line)
@@ -17,6 +17,7 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
                           [--instances N]  (PostgreSQL: N Kabar processes on one database, beside the same backlog through one)
                           [--latency MS] [--jitter MS]  (the simulator answers each send MS ± jitter after it arrived, as Meta does)
                           [--statuses]  (one process: the simulator posts sent, delivered and read back, one status per POST, as Meta does)
+                          [--warmup SECONDS]  (first SECONDS × the rate notices, sent and read before the timed backlog: a process that has run)
           recovery        [--db …] [--pg …] [--count N] [--mps N] [--latency MS] [--jitter MS]  (kill -9 mid-backlog, restart)
           webhooks        [--db …] [--pg …] [--count N attempts] [--concurrency N] [--per-post N statuses, 100]
           scheduler-scan  [--count N permits]                      (SQLite)
@@ -40,7 +41,7 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
         string? pg = null;
         string? published = null;
         int? count = null, mps = null, concurrency = null, contacts = null, attempts = null, numbers = null, runs = null, perPost = null,
-            instances = null, latency = null, jitter = null, asks = null;
+            instances = null, latency = null, jitter = null, asks = null, warmup = null;
         var hangfire = true;
         var statuses = false;
         for (var i = 1; i < args.Length; i++)
@@ -106,6 +107,9 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
                 case "--jitter" when number is <= 60_000:
                     jitter = number;
                     break;
+                case "--warmup" when number is <= 120 && scenario == "dispatch":
+                    warmup = number;
+                    break;
                 default:
                     return null;
             }
@@ -128,6 +132,6 @@ public sealed record BenchOptions(string Scenario, string Db, string? Postgres, 
         };
         return new BenchOptions(scenario, db, pg, count ?? defaultCount, mps ?? 1000, concurrency ?? 8,
             contacts ?? 1_000_000, attempts ?? 10_000_000, numbers ?? 1, runs ?? 5, hangfire, published, perPost ?? 100,
-            instances ?? 1, latency ?? 0, jitter ?? 0, asks ?? 20_000, statuses);
+            instances ?? 1, latency ?? 0, jitter ?? 0, asks ?? 20_000, statuses, warmup ?? 0);
     }
 }

@@ -42,10 +42,11 @@ public static class DispatchBench
     public static async Task<string> RunAsync(BenchOptions o)
     {
         var rate = o.MessagesPerSecond * o.Numbers;
-        var single = o.Instances > 1 ? await RunKabarAsync(o, o.Count, o.MessagesPerSecond, paced: false, instances: 1) : null;
-        var backlog = await RunKabarAsync(o, o.Count, o.MessagesPerSecond, paced: false, o.Instances, o.Statuses);
+        var warmup = o.WarmupSeconds * rate;
+        var single = o.Instances > 1 ? await RunKabarAsync(o, o.Count, o.MessagesPerSecond, paced: false, instances: 1, warmup: warmup) : null;
+        var backlog = await RunKabarAsync(o, o.Count, o.MessagesPerSecond, paced: false, o.Instances, o.Statuses, warmup);
         var pacedCount = Math.Min(o.Count, rate * 10);
-        var paced = await RunKabarAsync(o, pacedCount, o.MessagesPerSecond, paced: true, o.Instances, o.Statuses);
+        var paced = await RunKabarAsync(o, pacedCount, o.MessagesPerSecond, paced: true, o.Instances, o.Statuses, warmup);
 
         KabarRun? fast = null;
         HangfireBaseline.Result? hangfire = null, hangfireTuned = null;
@@ -61,6 +62,10 @@ public static class DispatchBench
         }
 
         var perNumber = backlog.Messages.GroupBy(m => m.PhoneNumberId).ToDictionary(g => g.Key, g => Sustained(g.ToList()));
+        // Null for a backlog too short to have two whole seconds in its second half.
+        var half = SecondHalf(backlog.Messages);
+        double? secondHalf = half.Count > 1 && half.Max(m => m.ReceivedAt) - half.Min(m => m.ReceivedAt) >= TimeSpan.FromSeconds(2)
+            ? Sustained(half) : null;
         var bestHangfire = Math.Max(hangfire?.MessagesPerSecond ?? 0, hangfireTuned?.MessagesPerSecond ?? 0);
         var figures = new Dictionary<string, object?>
         {
@@ -72,9 +77,11 @@ public static class DispatchBench
             ["send_latency_ms"] = o.LatencyMs,
             ["send_latency_jitter_ms"] = o.JitterMs,
             ["instances"] = o.Instances,
+            ["warmup_notices"] = warmup,
             ["messages_per_s"] = BenchReport.Round(backlog.Sustained),
             ["per_number_messages_per_s"] = perNumber.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => BenchReport.Round(p.Value)).ToList(),
             ["of_configured_rate"] = BenchReport.Round(backlog.Sustained / rate, 3),
+            ["second_half_of_configured_rate"] = secondHalf is { } h ? BenchReport.Round(h / rate, 3) : null,
             ["max_in_any_second_per_number"] = backlog.MaxWindow,
             ["refused_130429"] = backlog.Throttled,
             ["arrivals_over_rate"] = backlog.Throttled,
@@ -120,8 +127,9 @@ public static class DispatchBench
         };
 
         var text = string.Create(CultureInfo.InvariantCulture, $"""
-            dispatch ({figures["db"]}, {o.Numbers} number(s) at {o.MessagesPerSecond} mps each, {o.Instances} Kabar process(es), sends answered {o.LatencyMs} ± {o.JitterMs} ms after they arrive)
+            dispatch ({figures["db"]}, {o.Numbers} number(s) at {o.MessagesPerSecond} mps each, {o.Instances} Kabar process(es), sends answered {o.LatencyMs} ± {o.JitterMs} ms after they arrive{(warmup > 0 ? $"; each run after a warm-up of {warmup} notices sent and read" : "")})
               backlog of {o.Count}: {backlog.Sustained:0} msg/s = {backlog.Sustained / rate:0.000} of the configured {rate} mps; per number {string.Join(", ", perNumber.Values.Select(v => v.ToString("0", CultureInfo.InvariantCulture)))}
+                second half of the backlog's time: {(secondHalf is { } sh ? string.Create(CultureInfo.InvariantCulture, $"{sh:0} msg/s = {sh / rate:0.000}") : "under two seconds")} (a process started for the run compiles its code in the first seconds)
                 max {backlog.MaxWindow} accepted in any one-second window of one number, {backlog.Throttled} refused with 130429, {backlog.Duplicates} duplicates, {backlog.Pending} not sent, peak {BenchReport.Megabytes(backlog.PeakRss)} MB, {backlog.Cpu.TotalMilliseconds / Math.Max(1, backlog.Messages.Count):0.000} ms of Kabar's processor time per message
               paced ({pacedCount} falling due at {rate * 9 / 10}/s): {paced.Sustained:0} msg/s, queue-to-accept p50 {BenchReport.Quantile(paced.LatenciesMs, 0.5):0} ms, p99 {BenchReport.Quantile(paced.LatenciesMs, 0.99):0} ms, {paced.Throttled} refused with 130429
             """);
@@ -152,7 +160,8 @@ public static class DispatchBench
         return BenchReport.Format(text, figures);
     }
 
-    private static async Task<KabarRun> RunKabarAsync(BenchOptions o, int count, int mps, bool paced, int instances, bool statuses = false)
+    private static async Task<KabarRun> RunKabarAsync(BenchOptions o, int count, int mps, bool paced, int instances, bool statuses = false,
+        int warmup = 0)
     {
         await using var db = await BenchDatabase.CreateAsync(o);
         var rate = mps * o.Numbers;
@@ -162,11 +171,15 @@ public static class DispatchBench
 
         // Paced: notice i falls due at start + i / rate. Seeded a day ahead, the whole queue is moved
         // to start two seconds after Kabar is ready (one update), so its start-up is not in the latency.
-        var start = DateTime.UtcNow.AddDays(paced ? 1 : 0).AddSeconds(-1);
-        await BenchSeed.PermitNoticesAsync(db, count, DateTime.UtcNow.AddSeconds(-1), (_, i, n) =>
+        // With a warm-up, its notices (the first, due at once) go first, and the timed queue, a day
+        // ahead, is moved to start once every one of them is sent (and read, with statuses).
+        var delayed = paced || warmup > 0;
+        var start = DateTime.UtcNow.AddDays(delayed ? 1 : 0).AddSeconds(-1);
+        await BenchSeed.PermitNoticesAsync(db, warmup + count, DateTime.UtcNow.AddSeconds(-1), (_, i, n) =>
         {
             n.PhoneNumberId = BenchSeed.NumberOf(i % o.Numbers);
-            n.DueAt = paced ? start.AddTicks(i * TimeSpan.TicksPerSecond / arrival) : start;
+            n.DueAt = i < warmup ? DateTime.UtcNow.AddSeconds(-1)
+                : paced ? start.AddTicks((i - warmup) * TimeSpan.TicksPerSecond / arrival) : start;
         });
 
         // With statuses, Kabar's address is chosen first, so the simulator can post to it.
@@ -183,6 +196,7 @@ public static class DispatchBench
         var sim = simHost.Services.GetRequiredService<CloudApiSimulator>();
         var settings = SendSettings.Kabar(simHost.Urls.First(), o.Numbers, mps);
         StatusRun? statusRun = null;
+        var refusedBefore = 0L;
 
         var clock = Stopwatch.StartNew();
         long? peak;
@@ -195,14 +209,25 @@ public static class DispatchBench
                 servers.Add(await KabarServer.StartAsync(db, settings, url: url));
             }
 
-            // Kabar's own processor time from ready to drained, start-up excluded: on a shared
-            // machine it varies far less between runs than the rate does.
-            var cpuAtReady = servers.Select(s => s.ProcessorTime()).ToList();
+            if (warmup > 0)
+            {
+                await WarmUpAsync(db, sim, warmup, statuses);
+            }
 
-            if (paced)
+            // Kabar's own processor time from ready (or warmed up) to drained, start-up excluded: on
+            // a shared machine it varies far less between runs than the rate does.
+            var cpuAtReady = servers.Select(s => s.ProcessorTime()).ToList();
+            refusedBefore = sim.Stats().RefusedByCode.GetValueOrDefault("130429");
+            var postsBefore = simHost.Services.GetRequiredService<SimulatorWebhooks>().Counters;
+            if (warmup > 0)
+            {
+                clock.Restart();
+            }
+
+            if (delayed)
             {
                 var planned = start;
-                start = DateTime.UtcNow.AddSeconds(2);
+                start = DateTime.UtcNow.AddSeconds(paced ? 2 : -1);
                 var shift = (planned - start).TotalMilliseconds;
                 await using var context = db.Open();
                 if (db.Provider == "Postgres")
@@ -214,7 +239,7 @@ public static class DispatchBench
                     await context.Notifications.ExecuteUpdateAsync(u => u.SetProperty(n => n.DueAt, n => n.DueAt.AddMilliseconds(-shift)));
                 }
                 await using var check = db.Open();
-                var first = await check.Notifications.MinAsync(n => n.DueAt);
+                var first = await check.Notifications.Where(n => n.State == NotificationState.Queued).MinAsync(n => n.DueAt);
                 if (Math.Abs((first - start).TotalMilliseconds) > 5)
                 {
                     throw new InvalidOperationException($"The paced queue was moved to {first:O}, not {start:O}.");
@@ -222,7 +247,7 @@ public static class DispatchBench
             }
 
             var until = DateTime.UtcNow + TimeSpan.FromSeconds(30 + (3.0 * count / Math.Min(rate, 5_000)));
-            while (sim.Stats().Accepted < count && DateTime.UtcNow < until)
+            while (sim.Stats().Accepted < warmup + count && DateTime.UtcNow < until)
             {
                 await Task.Delay(100);
             }
@@ -238,7 +263,15 @@ public static class DispatchBench
             while (await CountUnsentAsync(db) > 0 && DateTime.UtcNow < recordedBy);
             if (statuses)
             {
-                statusRun = await UntilAllReadAsync(db, sim, simHost.Services.GetRequiredService<SimulatorWebhooks>());
+                var run = await UntilAllReadAsync(db, sim, simHost.Services.GetRequiredService<SimulatorWebhooks>());
+                // The timed queue's own: the warm-up's statuses were all in before it started.
+                statusRun = run with
+                {
+                    Posts = run.Posts - postsBefore.Posts,
+                    Refused = run.Refused - postsBefore.Refused,
+                    Abandoned = run.Abandoned - postsBefore.Abandoned,
+                    Read = run.Read - warmup,
+                };
             }
 
             peak = servers.Max(k => k.PeakResidentBytes());
@@ -253,7 +286,7 @@ public static class DispatchBench
         }
 
         var drained = clock.Elapsed;
-        var messages = sim.Messages(null);
+        var messages = sim.Messages(null).Where(m => Index(m.To) >= warmup).ToList();
         if (Environment.GetEnvironmentVariable("KABAR_BENCH_DUMP") is { } dumpPath)
         {
             // Every accepted message, for counting a number's sends second by second (docs/benchmarks.md).
@@ -264,7 +297,7 @@ public static class DispatchBench
         if (paced)
         {
             latencies = messages
-                .Select(m => (m.ReceivedAt.UtcDateTime - start.AddTicks(Index(m.To) * TimeSpan.TicksPerSecond / arrival)).TotalMilliseconds)
+                .Select(m => (m.ReceivedAt.UtcDateTime - start.AddTicks((Index(m.To) - warmup) * TimeSpan.TicksPerSecond / arrival)).TotalMilliseconds)
                 .Order()
                 .ToArray();
         }
@@ -274,7 +307,7 @@ public static class DispatchBench
             Sustained(messages),
             messages.GroupBy(m => m.PhoneNumberId).Select(g => MaxInAnySecond(g.ToList())).DefaultIfEmpty(0).Max(),
             messages.GroupBy(m => m.To).Count(g => g.Count() > 1),
-            sim.Stats().RefusedByCode.GetValueOrDefault("130429"),
+            sim.Stats().RefusedByCode.GetValueOrDefault("130429") - refusedBefore,
             await CountUnsentAsync(db),
             peak,
             latencies,
@@ -317,6 +350,37 @@ public static class DispatchBench
         return new StatusRun(posts, refused, abandoned, read, allRead);
     }
 
+    /// <summary>
+    /// Until every warm-up notice is sent and its answer recorded, and with statuses every one is
+    /// read: then the process has compiled its hot code, as one that has been running has.
+    /// </summary>
+    private static async Task WarmUpAsync(BenchDatabase db, CloudApiSimulator sim, int warmup, bool statuses)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60 + (3.0 * warmup / 1_000));
+        while (sim.Stats().Accepted < warmup && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100);
+        }
+
+        await using var context = db.Open();
+        var timed = DateTime.UtcNow.AddHours(1);
+        while (DateTime.UtcNow < until
+               && await context.Notifications.CountAsync(n => n.DueAt < timed && (n.State == NotificationState.Queued || n.State == NotificationState.Sending)) > 0)
+        {
+            await Task.Delay(200);
+        }
+
+        while (statuses && DateTime.UtcNow < until && await context.DeliveryAttempts.CountAsync(a => a.Status == AttemptStatus.Read) < warmup)
+        {
+            await Task.Delay(200);
+        }
+
+        if (DateTime.UtcNow >= until)
+        {
+            throw new InvalidOperationException($"The warm-up did not finish: {sim.Stats().Accepted} of {warmup} notices sent.");
+        }
+    }
+
     private static string Seconds(TimeSpan? after) =>
         after is { } t ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.0} s") : "not all within 30 s of no progress";
 
@@ -328,6 +392,19 @@ public static class DispatchBench
     {
         await using var context = db.Open();
         return context.Notifications.Count(n => n.State == NotificationState.Queued || n.State == NotificationState.Sending);
+    }
+
+    /// <summary>The messages accepted in the second half of the time from the first to the last.</summary>
+    public static List<SimMessage> SecondHalf(IReadOnlyList<SimMessage> messages)
+    {
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+
+        var first = messages.Min(m => m.ReceivedAt.UtcTicks);
+        var middle = first + ((messages.Max(m => m.ReceivedAt.UtcTicks) - first) / 2);
+        return [.. messages.Where(m => m.ReceivedAt.UtcTicks >= middle)];
     }
 
     /// <summary>Mean sends per whole second, from the first send to the start of the last, partial second.</summary>

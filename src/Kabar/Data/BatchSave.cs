@@ -120,7 +120,8 @@ internal static partial class BatchSave
                 else
                 {
                     // The same statement has the same properties in the same order: only the values
-                    // change. A parameter per value was a tenth of what a dispatched message allocated.
+                    // change. A parameter per value, and its name, were 8 % of what a dispatched
+                    // message allocated.
                     for (var i = 0; i < row.Values.Length; i++)
                     {
                         command.Parameters[i].Value = ProviderValue(row.Values[i].Property, row.Values[i].Value);

@@ -69,11 +69,20 @@ internal static partial class BatchSave
             }
         }
 
-        foreach (var entry in entries.Where(e => e.State == EntityState.Modified))
+        // Updates too go principals first (a notice before its attempts), whatever order the rows
+        // were read in: every writer then takes a notice's row lock before its attempts', so a
+        // dispatcher pass recording answers and a status batch that change the same notice and
+        // attempt wait for each other instead of deadlocking (PostgreSQL, docs/reliability.md).
+        var modified = entries.Where(e => e.State == EntityState.Modified).ToList();
+        var modifiedTypes = modified.Select(e => e.Metadata).ToHashSet();
+        foreach (var type in Order(modifiedTypes) ?? [.. modifiedTypes])
         {
-            if (Shape.Of(entry.Metadata).UpdateRow(entry, positional) is { } row)
+            foreach (var entry in modified.Where(e => e.Metadata == type))
             {
-                rows.Add(row);
+                if (Shape.Of(type).UpdateRow(entry, positional) is { } row)
+                {
+                    rows.Add(row);
+                }
             }
         }
 
@@ -273,14 +282,19 @@ internal static partial class BatchSave
         }
     }
 
-    /// <summary>The inserted types with every principal before its dependents, or null when they refer to each other in a circle (or to themselves).</summary>
+    /// <summary>
+    /// The types with every principal before its dependents, and those of one rank by name, so
+    /// every save orders the same types the same way; null when they refer to each other in a
+    /// circle (or to themselves).
+    /// </summary>
     private static List<IEntityType>? Order(HashSet<IEntityType> types)
     {
         var order = new List<IEntityType>();
         var left = types.ToHashSet();
         while (left.Count > 0)
         {
-            var ready = left.Where(t => !t.GetForeignKeys().Any(fk => left.Contains(fk.PrincipalEntityType))).ToList();
+            var ready = left.Where(t => !t.GetForeignKeys().Any(fk => left.Contains(fk.PrincipalEntityType)))
+                .OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
             if (ready.Count == 0)
             {
                 return null;

@@ -90,17 +90,11 @@ internal sealed class AppliedRows
             return null;
         }
 
+        // Notices before attempts, as every save writes them (BatchSave): a dispatcher pass
+        // recording the answers of the same sends then waits for this batch, or it for the pass,
+        // instead of each holding what the other needs until PostgreSQL ends one as a deadlock.
         return async ct =>
         {
-            foreach (var g in attemptGroups)
-            {
-                var ids = g.ToList();
-                var (changed, after, version) = g.Key;
-                var written = await db.DeliveryAttempts.Where(a => EF.Parameter(ids).Contains(a.Id) && a.Version == version)
-                    .ExecuteUpdateAsync(set => after.Set(set, changed), ct);
-                Check(written, ids.Count, "attempt");
-            }
-
             foreach (var g in noticeGroups)
             {
                 var ids = g.ToList();
@@ -108,6 +102,15 @@ internal sealed class AppliedRows
                 var written = await db.Notifications.Where(n => EF.Parameter(ids).Contains(n.Id) && n.Version == version)
                     .ExecuteUpdateAsync(set => after.Set(set, changed), ct);
                 Check(written, ids.Count, "notice");
+            }
+
+            foreach (var g in attemptGroups)
+            {
+                var ids = g.ToList();
+                var (changed, after, version) = g.Key;
+                var written = await db.DeliveryAttempts.Where(a => EF.Parameter(ids).Contains(a.Id) && a.Version == version)
+                    .ExecuteUpdateAsync(set => after.Set(set, changed), ct);
+                Check(written, ids.Count, "attempt");
             }
         };
     }

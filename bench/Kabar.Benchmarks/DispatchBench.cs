@@ -379,7 +379,21 @@ public static class DispatchBench
 
         if (sim.Stats().Accepted < warmup)
         {
-            throw new InvalidOperationException($"The warm-up did not finish: {sim.Stats().Accepted} of {warmup} notices sent.");
+            // What the unsent warm-up notices are waiting for: their states and last attempts.
+            var unsent = await context.Notifications
+                .Where(n => n.DueAt < timed && n.State != NotificationState.Sent && n.State != NotificationState.Delivered && n.State != NotificationState.Read)
+                .Select(n => new { n.State, n.WhatsAppTries, n.LastErrorCode, n.LastError, n.DueAt, n.LockedUntil })
+                .Take(5)
+                .ToListAsync();
+            var attempts = await context.DeliveryAttempts
+                .Where(a => a.Status != AttemptStatus.Read && a.Status != AttemptStatus.Delivered && a.Status != AttemptStatus.Sent)
+                .GroupBy(a => new { a.Status, a.ErrorCode, a.Ambiguous })
+                .Select(g => new { g.Key.Status, g.Key.ErrorCode, g.Key.Ambiguous, Count = g.Count() })
+                .ToListAsync();
+            throw new InvalidOperationException(
+                $"The warm-up did not finish: {sim.Stats().Accepted} of {warmup} notices sent. Unsent: "
+                + string.Join("; ", unsent.Select(n => $"{n.State} tries {n.WhatsAppTries} error {n.LastErrorCode} {n.LastError} due {n.DueAt:O} locked until {n.LockedUntil:O}"))
+                + ". Attempts not sent: " + string.Join("; ", attempts.Select(a => $"{a.Status} {a.ErrorCode} ambiguous {a.Ambiguous}: {a.Count}")));
         }
     }
 

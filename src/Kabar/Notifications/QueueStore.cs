@@ -61,9 +61,13 @@ internal static class QueueStore
                 .Where(s => s.PhoneNumberId == phoneNumberId && (s.LeaseHolder == holder || s.LeaseUntil == null || s.LeaseUntil < now))
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseHolder, holder).SetProperty(x => x.LeaseUntil, until)
                     .SetProperty(x => x.LeaseEpoch, x => x.LeaseHolder == holder ? x.LeaseEpoch : x.LeaseEpoch + 1), ct);
-            if (held == 1 && before is not null)
+            if (held == 1)
             {
-                return before;
+                // Taken. A row that was not there when read was registered meanwhile by another
+                // process, which held nothing yet: this process took the number from nobody. Were
+                // its own row returned, it would look already held, and its lease's departure mark
+                // never started (every pass then failed until the lease was lost).
+                return before ?? new SenderNumber { PhoneNumberId = phoneNumberId };
             }
 
             if (before is not null)

@@ -157,6 +157,58 @@ public abstract class QueueClaimTests(Db db, PostgresServer postgres) : IAsyncLi
         Assert.Equal(1, await Mark("a", again, now.AddSeconds(41)));
         Assert.Equal(now.AddSeconds(41), (await Row()).ReleasedUntil);
     }
+
+    /// <summary>
+    /// Two processes started together on a new database: the other registers the number between
+    /// this one's read of its row (none yet) and its update, and this one's update takes it.
+    /// Kabar must see the number as taken from nobody, so that its dispatcher starts the lease's
+    /// departure mark; when it was handed its own row back, the number looked held already and
+    /// every pass failed (a deployment check's second instance logged 131 errors in 2 minutes
+    /// while its notices stayed queued).
+    /// </summary>
+    [Fact]
+    public async Task ANumberRegisteredByAnotherProcessBetweenTheReadAndTheTake_IsTakenFromNobody()
+    {
+        var id = "900000000000042";
+        var now = app.Time.GetUtcNow().UtcDateTime;
+        await using var scope = app.Services.CreateAsyncScope();
+        var registered = new RegisterBeforeTheTake(() => app.WithDbAsync(d =>
+        {
+            d.SenderNumbers.Add(new SenderNumber { PhoneNumberId = id });
+            return d.SaveChangesAsync();
+        }));
+        await using var d = db == Db.Sqlite
+            ? (Kabar.Data.KabarDbContext)new Kabar.Data.SqliteKabarDbContext(new DbContextOptionsBuilder<Kabar.Data.SqliteKabarDbContext>(
+                scope.ServiceProvider.GetRequiredService<DbContextOptions<Kabar.Data.SqliteKabarDbContext>>()).AddInterceptors(registered).Options)
+            : new Kabar.Data.PostgresKabarDbContext(new DbContextOptionsBuilder<Kabar.Data.PostgresKabarDbContext>(
+                scope.ServiceProvider.GetRequiredService<DbContextOptions<Kabar.Data.PostgresKabarDbContext>>()).AddInterceptors(registered).Options);
+
+        var before = await QueueStore.HoldSenderAsync(d, id, "me", now, TimeSpan.FromSeconds(15), CancellationToken.None);
+
+        Assert.True(registered.Done);
+        Assert.NotNull(before);
+        Assert.Null(before.LeaseHolder);
+        Assert.Equal("me", await app.WithDbAsync(x => x.SenderNumbers.Where(s => s.PhoneNumberId == id).Select(s => s.LeaseHolder).SingleAsync()));
+    }
+
+    /// <summary>Runs <paramref name="register"/> once, just before the first update of a number's row.</summary>
+    private sealed class RegisterBeforeTheTake(Func<Task<int>> register) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public bool Done { get; private set; }
+
+        public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (!Done && command.CommandText.StartsWith("UPDATE \"SenderNumbers\"", StringComparison.Ordinal))
+            {
+                Done = true;
+                await register();
+            }
+
+            return result;
+        }
+    }
 }
 
 public sealed class QueueClaimTests_Sqlite(PostgresServer postgres) : QueueClaimTests(Db.Sqlite, postgres);

@@ -30,7 +30,15 @@ public static class DispatchBench
     private const int Unthrottled = 100_000;
 
     private sealed record KabarRun(IReadOnlyList<SimMessage> Messages, double Sustained, int MaxWindow, int Duplicates, long Throttled,
-        int Pending, long? PeakRss, double[] LatenciesMs, TimeSpan Drained, TimeSpan Cpu, StatusRun? Statuses);
+        int Pending, long? PeakRss, double[] LatenciesMs, TimeSpan Drained, TimeSpan Cpu, StatusRun? Statuses, SimulatorPauses Pauses);
+
+    /// <summary>
+    /// The pauses of the simulator's process during a timed run (<see cref="StallMeter"/>) longer
+    /// than Kabar's arrival spread, the longest, the refusals that arrived a second after one (see
+    /// <see cref="AfterAPause"/>), and the share of the accepted sends that arrived in those same
+    /// windows: were the refusals unrelated to the pauses, about that share of them would.
+    /// </summary>
+    private sealed record SimulatorPauses(int OverSpread, TimeSpan Longest, int RefusedAfter, double ArrivalShare);
 
     /// <summary>
     /// The status webhooks of a run with <c>--statuses</c>: the simulator's POSTs, those Kabar did
@@ -41,6 +49,7 @@ public static class DispatchBench
 
     public static async Task<string> RunAsync(BenchOptions o)
     {
+        StallMeter.Start();
         var rate = o.MessagesPerSecond * o.Numbers;
         var warmup = o.WarmupSeconds * rate;
         var single = o.Instances > 1 ? await RunKabarAsync(o, o.Count, o.MessagesPerSecond, paced: false, instances: 1, warmup: warmup) : null;
@@ -85,6 +94,10 @@ public static class DispatchBench
             ["max_in_any_second_per_number"] = backlog.MaxWindow,
             ["refused_130429"] = backlog.Throttled,
             ["arrivals_over_rate"] = backlog.Throttled,
+            ["simulator_pauses_over_spread"] = backlog.Pauses.OverSpread,
+            ["simulator_longest_pause_ms"] = BenchReport.Round(backlog.Pauses.Longest.TotalMilliseconds),
+            ["refused_after_simulator_pause"] = backlog.Pauses.RefusedAfter,
+            ["arrivals_after_simulator_pause_share"] = BenchReport.Round(backlog.Pauses.ArrivalShare, 3),
             ["duplicates"] = backlog.Duplicates,
             ["not_sent"] = backlog.Pending,
             ["drained_s"] = BenchReport.Round(backlog.Drained.TotalSeconds),
@@ -97,6 +110,7 @@ public static class DispatchBench
             ["paced_max_in_any_second_per_number"] = paced.MaxWindow,
             ["paced_duplicates"] = paced.Duplicates,
             ["paced_arrivals_over_rate"] = paced.Throttled,
+            ["paced_refused_after_simulator_pause"] = paced.Pauses.RefusedAfter,
             ["paced_peak_rss_mb"] = BenchReport.Megabytes(paced.PeakRss),
             ["status_webhooks"] = o.Statuses,
             ["status_posts"] = backlog.Statuses?.Posts,
@@ -131,6 +145,7 @@ public static class DispatchBench
               backlog of {o.Count}: {backlog.Sustained:0} msg/s = {backlog.Sustained / rate:0.000} of the configured {rate} mps; per number {string.Join(", ", perNumber.Values.Select(v => v.ToString("0", CultureInfo.InvariantCulture)))}
                 second half of the backlog's time: {(secondHalf is { } sh ? string.Create(CultureInfo.InvariantCulture, $"{sh:0} msg/s = {sh / rate:0.000}") : "under two seconds")} (a process started for the run compiles its code in the first seconds)
                 max {backlog.MaxWindow} accepted in any one-second window of one number, {backlog.Throttled} refused with 130429, {backlog.Duplicates} duplicates, {backlog.Pending} not sent, peak {BenchReport.Megabytes(backlog.PeakRss)} MB, {backlog.Cpu.TotalMilliseconds / Math.Max(1, backlog.Messages.Count):0.000} ms of Kabar's processor time per message
+                the simulator's process paused longer than Kabar's {Spread.TotalMilliseconds:0} ms arrival spread {backlog.Pauses.OverSpread} times (longest {backlog.Pauses.Longest.TotalMilliseconds:0} ms); of the {backlog.Throttled} refused, {backlog.Pauses.RefusedAfter} arrived a second after such a pause, in windows that held {backlog.Pauses.ArrivalShare:P0} of the accepted sends
               paced ({pacedCount} falling due at {rate * 9 / 10}/s): {paced.Sustained:0} msg/s, queue-to-accept p50 {BenchReport.Quantile(paced.LatenciesMs, 0.5):0} ms, p99 {BenchReport.Quantile(paced.LatenciesMs, 0.99):0} ms, {paced.Throttled} refused with 130429
             """);
         if (backlog.Statuses is { } st)
@@ -197,6 +212,7 @@ public static class DispatchBench
         var settings = SendSettings.Kabar(simHost.Urls.First(), o.Numbers, mps);
         StatusRun? statusRun = null;
         var refusedBefore = 0L;
+        var timedFrom = DateTimeOffset.UtcNow;
 
         var clock = Stopwatch.StartNew();
         long? peak;
@@ -218,6 +234,7 @@ public static class DispatchBench
             // a shared machine it varies far less between runs than the rate does.
             var cpuAtReady = servers.Select(s => s.ProcessorTime()).ToList();
             refusedBefore = sim.Stats().RefusedByCode.GetValueOrDefault("130429");
+            timedFrom = DateTimeOffset.UtcNow;
             var postsBefore = simHost.Services.GetRequiredService<SimulatorWebhooks>().Counters;
             if (warmup > 0)
             {
@@ -287,10 +304,18 @@ public static class DispatchBench
 
         var drained = clock.Elapsed;
         var messages = sim.Messages(null).Where(m => Index(m.To) >= warmup).ToList();
+        var stalls = StallMeter.Between(timedFrom, DateTimeOffset.UtcNow);
+        var refusals = sim.ThrottledArrivals.Where(r => r.At >= timedFrom).ToList();
+        var pauses = Pauses(stalls, refusals.Select(r => r.At).ToList(), messages);
         if (Environment.GetEnvironmentVariable("KABAR_BENCH_DUMP") is { } dumpPath)
         {
-            // Every accepted message, for counting a number's sends second by second (docs/benchmarks.md).
-            File.AppendAllLines(dumpPath, messages.Select(m => $"{(paced ? "p" : "b")},{m.PhoneNumberId},{m.ReceivedAt.UtcTicks}"));
+            // Every accepted message, for counting a number's sends second by second, every send
+            // refused over the rate, and every pause of this process (docs/benchmarks.md).
+            var kind = paced ? "p" : "b";
+            File.AppendAllLines(dumpPath, messages.Select(m => $"{kind},{m.PhoneNumberId},{m.ReceivedAt.UtcTicks}"));
+            File.AppendAllLines(dumpPath, refusals.Select(r => $"{kind}-refused,{r.PhoneNumberId},{r.At.UtcTicks}"));
+            File.AppendAllLines(dumpPath, stalls.Select(p => string.Create(CultureInfo.InvariantCulture,
+                $"{kind}-pause,{p.End.UtcTicks},{p.Length.TotalMilliseconds:0.0}")));
         }
 
         var latencies = Array.Empty<double>();
@@ -313,7 +338,36 @@ public static class DispatchBench
             latencies,
             drained,
             cpu,
-            statusRun);
+            statusRun,
+            pauses);
+    }
+
+    /// <summary>Kabar's <c>ArrivalSpread</c>, which the benchmark leaves at its default.</summary>
+    private static readonly TimeSpan Spread = new NotificationOptions().ArrivalSpread;
+
+    /// <summary>
+    /// Whether a send that arrived at <paramref name="at"/> came a second after the pause
+    /// <paramref name="stall"/>: the requests that reached the simulator during a pause of length L
+    /// ending at E were stamped E; their slots free a second and the spread after they left, so the
+    /// sends that take them arrive from E + 1 s − L on, and until E + 1 s they find the stamped ones
+    /// in their second. 50 ms either side for the network and Kabar's own timing.
+    /// </summary>
+    private static bool AfterAPause(StallMeter.Stall stall, DateTimeOffset at)
+    {
+        var margin = TimeSpan.FromMilliseconds(50);
+        var second = TimeSpan.FromSeconds(1);
+        return at >= stall.End + second - stall.Length - margin && at <= stall.End + second + margin;
+    }
+
+    private static SimulatorPauses Pauses(IReadOnlyList<StallMeter.Stall> stalls, List<DateTimeOffset> refusals, List<SimMessage> messages)
+    {
+        var over = stalls.Where(p => p.Length > Spread).ToList();
+        bool After(DateTimeOffset at) => over.Any(p => AfterAPause(p, at));
+        return new SimulatorPauses(
+            over.Count,
+            stalls.Select(p => p.Length).DefaultIfEmpty(TimeSpan.Zero).Max(),
+            refusals.Count(After),
+            messages.Count == 0 ? 0 : (double)messages.Count(m => After(m.ReceivedAt)) / messages.Count);
     }
 
     /// <summary>

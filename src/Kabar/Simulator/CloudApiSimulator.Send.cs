@@ -193,6 +193,12 @@ public sealed partial class CloudApiSimulator
         {
             if (OverTheRate(state, nowTicks, mps))
             {
+                throttled.Enqueue((phoneNumberId, now));
+                if (throttled.Count > ThrottledKept)
+                {
+                    throttled.TryDequeue(out _);
+                }
+
                 return Error(130429, null);
             }
 

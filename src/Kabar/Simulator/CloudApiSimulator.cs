@@ -19,6 +19,9 @@ public sealed partial class CloudApiSimulator
     // The sandbox runs for days; the record of what citizens wrote must not grow without end.
     private const int InboundCapacity = 10_000;
 
+    // Likewise the arrival times of sends refused over the rate.
+    private const int ThrottledKept = 10_000;
+
     private readonly SimulatorOptions options;
     private readonly IOptions<WhatsAppOptions> whatsApp;
     private readonly TimeProvider time;
@@ -36,6 +39,7 @@ public sealed partial class CloudApiSimulator
     private ConcurrentDictionary<string, byte> callbackData = new(StringComparer.Ordinal);
     private ConcurrentQueue<SimInbound> inbound = new();
     private ConcurrentDictionary<int, long> refusedByCode = new();
+    private ConcurrentQueue<(string PhoneNumberId, DateTimeOffset At)> throttled = new();
     private List<SimTemplate> templates;
     private readonly TemplateCatalog catalog;
     private long accepted;
@@ -179,6 +183,13 @@ public sealed partial class CloudApiSimulator
 
     public SimMessage? Find(string wamid) => messages.GetValueOrDefault(wamid);
 
+    /// <summary>
+    /// When the sends refused with 130429 (over their number's rate) arrived, oldest first, the
+    /// last <see cref="ThrottledKept"/> of them: the benchmark sets each beside the pauses of the
+    /// simulator's own process (docs/benchmarks.md).
+    /// </summary>
+    internal IReadOnlyList<(string PhoneNumberId, DateTimeOffset At)> ThrottledArrivals => [.. throttled];
+
     internal SimulatorStats Stats()
     {
         var (posts, refusedPosts, abandoned) = webhooks.Counters;
@@ -221,6 +232,7 @@ public sealed partial class CloudApiSimulator
         callbackData = new(StringComparer.Ordinal);
         inbound = new();
         refusedByCode = new();
+        throttled = new();
         Interlocked.Exchange(ref accepted, 0);
         Interlocked.Exchange(ref duplicateCallbackData, 0);
         webhooks.Clear();

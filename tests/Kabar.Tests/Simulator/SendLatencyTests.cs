@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Kabar.Channels;
+using Kabar.Simulator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kabar.Tests.Simulator;
 
@@ -27,5 +29,25 @@ public sealed class SendLatencyTests : SimulatorOverSockets
         Assert.Equal(3, results.Count(r => r.Outcome == SendOutcome.Accepted));
         Assert.Equal(2, results.Count(r => r is { Outcome: SendOutcome.Failed, ErrorCode: 130429 }));
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(1400), $"answered after {clock.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public async Task SendsRefusedOverTheRate_AreKeptWithWhenTheyArrived_NotWhenTheyWereAnswered()
+    {
+        var before = DateTimeOffset.UtcNow;
+        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(i =>
+            Client.SendAsync(Template($"+62812777730{i:D2}", $"attempt-{i}"), CancellationToken.None)));
+        var answered = DateTimeOffset.UtcNow;
+
+        // The benchmark sets each refusal beside the pauses of the simulator's process
+        // (docs/benchmarks.md): the time that counts is the arrival, 1.5 s before the answer.
+        var refused = Simulator.Services.GetRequiredService<CloudApiSimulator>().ThrottledArrivals;
+        Assert.Equal(2, results.Count(r => r is { ErrorCode: 130429 }));
+        Assert.Equal(2, refused.Count);
+        Assert.All(refused, r =>
+        {
+            Assert.Equal(PhoneNumberId, r.PhoneNumberId);
+            Assert.InRange(r.At, before, answered - TimeSpan.FromMilliseconds(1000));
+        });
     }
 }
